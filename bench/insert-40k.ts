@@ -1,0 +1,103 @@
+/**
+ * One `indicators/insert` of 40,000 IOCs over HTTP (a real socket), against a plain
+ * better-sqlite3 transaction inserting the same rows into the same schema, in the same run.
+ * Target (issue #2): >= 100,000 items/s and a ratio >= 0.35.
+ *
+ *   node --import tsx bench/insert-40k.ts [--items 40000] [--runs 5]
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { buildApp } from "../src/app.ts";
+import { loadConfig } from "../src/config.ts";
+import { canonicalIndicator } from "../src/domain/ioc/ioc-values.ts";
+import type { IocType } from "../src/domain/ioc/ioc-model.ts";
+import { openSqlite } from "../src/storage/sqlite/sqlite-database.ts";
+import { type BenchIoc, makeIocs, median } from "./lib.ts";
+
+const { values } = parseArgs({ options: { items: { type: "string", default: "40000" }, runs: { type: "string", default: "5" } } });
+const ITEMS = Number(values.items);
+const RUNS = Number(values.runs);
+const dir = mkdtempSync(join(tmpdir(), "warden-bench-"));
+
+/** The floor: the same rows straight into the same table, one prepared statement, one transaction. */
+function rawInsertMs(items: BenchIoc[], run: number): number {
+  const db = openSqlite(join(dir, `raw-${run}.db`));
+  const tenant = db.prepare("INSERT INTO tenants (name, license, created_at) VALUES (?, 'xsiam', 0)").run(`raw${run}`);
+  const insert = db.prepare(
+    `INSERT INTO ioc_rules (tenant_id, rule_id, indicator, canonical, type, severity, expiration_date,
+       default_expiration_enabled, comment, reputation, reliability, creation_time, modification_time, source)
+     VALUES (?, ?, ?, ?, ?, ?, -1, 0, ?, ?, NULL, ?, ?, 'bench')`,
+  );
+  const started = performance.now();
+  db.transaction(() => {
+    items.forEach((item, i) => {
+      const now = Date.now();
+      insert.run(tenant.lastInsertRowid, i + 1, item.indicator, item.indicator.toLowerCase(), item.type, item.severity,
+        item.comment, item.reputation, now, now);
+    });
+  })();
+  const ms = performance.now() - started;
+  db.close();
+  return ms;
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig({ database: join(dir, "warden.db"), dataDir: dir }, { WARDEN_MASTER_KEY: "11".repeat(32) });
+  const { app, services } = await buildApp(config, { logger: false });
+  await app.listen({ host: "127.0.0.1", port: 0 });
+  const address = app.server.address() as { port: number };
+  const url = `http://127.0.0.1:${address.port}/public_api/v1/indicators/insert`;
+
+  const created: number[] = [];
+  const updated: number[] = [];
+  const raw: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const items = makeIocs(ITEMS, run + 1);
+    // every value is checked by the same code the server uses, so the baseline stores valid rows
+    for (const item of items) if (!canonicalIndicator(item.type as IocType, item.indicator)) throw new Error(item.indicator);
+    const tenant = await services.tenants.create(`bench${run}`);
+    if (!tenant.ok) throw new Error(tenant.error);
+    const key = await services.keys.create(tenant.value, "instance_admin", "standard", null);
+    const body = JSON.stringify({ request_data: items });
+    const send = async () => {
+      const started = performance.now();
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "x-xdr-auth-id": String(key.id), authorization: key.secret, "content-type": "application/json" },
+        body,
+      });
+      const answer = (await res.json()) as { added_objects: unknown[]; updated_objects: unknown[]; errors: unknown[] };
+      const ms = performance.now() - started;
+      if (res.status !== 200 || answer.errors.length > 0) throw new Error(`insert failed: ${res.status}`);
+      return { ms, answer };
+    };
+    const first = await send();
+    if (first.answer.added_objects.length !== ITEMS) throw new Error("not every item was created");
+    created.push(first.ms);
+    const second = await send();
+    if (second.answer.updated_objects.length !== ITEMS) throw new Error("not every item was updated");
+    updated.push(second.ms);
+    raw.push(rawInsertMs(items, run));
+  }
+  await app.close();
+  rmSync(dir, { recursive: true, force: true });
+
+  const rate = (ms: number) => Math.round(ITEMS / (ms / 1000));
+  const report = {
+    items: ITEMS,
+    runs: RUNS,
+    http_insert_new_ms: Math.round(median(created)),
+    http_insert_new_items_per_s: rate(median(created)),
+    http_update_same_ms: Math.round(median(updated)),
+    http_update_same_items_per_s: rate(median(updated)),
+    raw_sqlite_ms: Math.round(median(raw)),
+    raw_sqlite_items_per_s: rate(median(raw)),
+    ratio_new_to_raw: Number((median(raw) / median(created)).toFixed(3)),
+    ratio_update_to_raw: Number((median(raw) / median(updated)).toFixed(3)),
+  };
+  console.log(JSON.stringify(report, null, 2));
+}
+
+await main();

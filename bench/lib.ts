@@ -1,0 +1,77 @@
+/** Shared pieces of the benchmark programs: seeded data, timing, and a server in a child process. */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { createServer } from "node:net";
+import { join } from "node:path";
+
+export const BIN = join(import.meta.dirname, "..", "bin", "warden.js");
+
+/** mulberry32: small, fast and repeatable, so every run inserts the same values. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface BenchIoc {
+  indicator: string;
+  type: string;
+  severity: string;
+  comment: string;
+  reputation: string;
+}
+
+const SEVERITIES = ["SEV_010_INFO", "SEV_020_LOW", "SEV_030_MEDIUM", "SEV_040_HIGH", "SEV_050_CRITICAL"];
+
+/** A mix like an XSOAR feed: mostly hashes, then IPs, domains and file names. */
+export function makeIocs(count: number, seed: number): BenchIoc[] {
+  const random = seededRandom(seed);
+  const items: BenchIoc[] = [];
+  for (let i = 0; i < count; i++) {
+    const r = random();
+    const severity = SEVERITIES[Math.floor(random() * SEVERITIES.length)] as string;
+    const base = { severity, comment: "feed", reputation: "BAD" };
+    if (r < 0.5) items.push({ ...base, indicator: createHash("sha256").update(`${seed}:${i}`).digest("hex"), type: "HASH" });
+    else if (r < 0.7) items.push({ ...base, indicator: `${(i >>> 16) & 255}.${(i >>> 8) & 255}.${i & 255}.${seed & 255}`, type: "IP" });
+    else if (r < 0.9) items.push({ ...base, indicator: `host${i}.bad${seed}.example.com`, type: "DOMAIN_NAME" });
+    else items.push({ ...base, indicator: `dropper_${seed}_${i}.exe`, type: "FILENAME" });
+  }
+  return items;
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export function warden(env: NodeJS.ProcessEnv, ...args: string[]): string {
+  return execFileSync(process.execPath, [BIN, ...args], { env, encoding: "utf8" });
+}
+
+/** Starts `warden serve` as its own process (so the load generator does not share its CPU). */
+export async function startServerProcess(env: NodeJS.ProcessEnv, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [BIN, "serve", "--port", String(port)], { env, stdio: "ignore" });
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/public_api/v1/healthcheck`)).ok) return child;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill();
+  throw new Error("the server did not start within 30 s");
+}

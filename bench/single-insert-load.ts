@@ -1,0 +1,67 @@
+/**
+ * Single-item `indicators/insert` requests from autocannon for 10 s against `warden serve` running
+ * as its own process on a fresh SQLite store. Every request inserts a new value.
+ * Target (issue #2): >= 3,000 requests/s with p99 <= 20 ms.
+ *
+ *   node --import tsx bench/single-insert-load.ts [--seconds 10] [--connections 16]
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import { freePort, startServerProcess, warden } from "./lib.ts";
+
+const { values } = parseArgs({
+  options: { seconds: { type: "string", default: "10" }, connections: { type: "string", default: "16" } },
+});
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "warden-load-"));
+  const env = { ...process.env, WARDEN_DATA_DIR: dir, WARDEN_LOG_LEVEL: "warn" };
+  warden(env, "tenant", "create", "load");
+  const key = JSON.parse(warden(env, "key", "create", "--tenant", "load", "--json")) as { id: number; secret: string };
+  const port = await freePort();
+  const server = await startServerProcess(env, port);
+  let counter = 0;
+  try {
+    const result = await autocannon({
+      url: `http://127.0.0.1:${port}/public_api/v1/indicators/insert`,
+      method: "POST",
+      connections: Number(values.connections),
+      duration: Number(values.seconds),
+      headers: { "x-xdr-auth-id": String(key.id), authorization: key.secret, "content-type": "application/json" },
+      requests: [
+        {
+          setupRequest: (request) => {
+            counter += 1;
+            const item = { indicator: `load-${counter}.exe`, type: "FILENAME", severity: "SEV_020_LOW" };
+            return { ...request, body: JSON.stringify({ request_data: [item] }) };
+          },
+        },
+      ],
+    });
+    console.log(
+      JSON.stringify(
+        {
+          seconds: Number(values.seconds),
+          connections: Number(values.connections),
+          requests: result.requests.total,
+          non_2xx: result.non2xx,
+          errors: result.errors,
+          requests_per_s: Math.round(result.requests.average),
+          latency_p50_ms: result.latency.p50,
+          latency_p99_ms: result.latency.p99,
+          latency_max_ms: result.latency.max,
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    server.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

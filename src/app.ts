@@ -1,0 +1,56 @@
+import type { FastifyInstance } from "fastify";
+import type { Config } from "./config.ts";
+import { BiocService } from "./domain/bioc/bioc-service.ts";
+import { IocService } from "./domain/ioc/ioc-service.ts";
+import { KeyService } from "./domain/keys/key-service.ts";
+import { loadMasterKey } from "./domain/keys/master-key.ts";
+import { TenantService } from "./domain/tenants/tenant-service.ts";
+import { createHttpServer } from "./http/server.ts";
+import { type Clock, systemClock } from "./lib/clock.ts";
+import { openStore } from "./storage/open-store.ts";
+import type { Store } from "./storage/ports.ts";
+
+export interface AppOptions {
+  clock?: Clock;
+  /** Fastify's logger setting; tests pass false. */
+  logger?: boolean | { level: string };
+}
+
+/** Everything one Warden process needs, wired once. */
+export interface Services {
+  store: Store;
+  clock: Clock;
+  tenants: TenantService;
+  keys: KeyService;
+  iocs: IocService;
+  biocs: BiocService;
+}
+
+/** Opens the store and builds the domain services on it (used by the server and the CLI alike). */
+export async function buildServices(config: Config, clock: Clock = systemClock): Promise<Services> {
+  const masterKey = loadMasterKey(config.masterKey, config.dataDir);
+  const store = await openStore(config.database);
+  return {
+    store,
+    clock,
+    tenants: new TenantService(store, clock),
+    keys: new KeyService(store, masterKey, clock, config.limits.timestampWindowMs),
+    iocs: new IocService(store, clock, config.limits),
+    biocs: new BiocService(store, clock, config.limits),
+  };
+}
+
+/** The composition root: a ready Fastify instance that has not started listening. */
+export async function buildApp(
+  config: Config,
+  options: AppOptions = {},
+): Promise<{ app: FastifyInstance; services: Services }> {
+  const services = await buildServices(config, options.clock);
+  const app = await createHttpServer({
+    ...services,
+    limits: config.limits,
+    logger: options.logger ?? { level: config.logLevel },
+  });
+  app.addHook("onClose", async () => services.store.close());
+  return { app, services };
+}

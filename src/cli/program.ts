@@ -1,0 +1,15 @@
+import { Command } from "commander";
+import { keyCommand } from "./key-command.ts";
+import { serveCommand } from "./serve-command.ts";
+import { tenantCommand } from "./tenant-command.ts";
+
+export function buildProgram(): Command {
+  return new Command("warden")
+    .description("Self-hosted detection rules with the Cortex XSIAM / XDR public API")
+    .option("--database <path-or-url>", "SQLite file path or postgres:// URL (env WARDEN_DATABASE)")
+    .option("--data-dir <dir>", "where the SQLite file and master key live (env WARDEN_DATA_DIR)", undefined)
+    .showHelpAfterError()
+    .addCommand(serveCommand())
+    .addCommand(tenantCommand())
+    .addCommand(keyCommand());
+}

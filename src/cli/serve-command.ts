@@ -1,0 +1,47 @@
+import { Command } from "commander";
+import { buildApp, type Services } from "../app.ts";
+import { loadConfig } from "../config.ts";
+import { DEFAULT_TENANT } from "../domain/tenants/tenant-service.ts";
+
+interface ServeOptions {
+  host?: string;
+  port?: string;
+  database?: string;
+  dataDir?: string;
+}
+
+/**
+ * On first start with an empty store: tenant `default` and one Instance Administrator key,
+ * whose secret is printed this once. When several processes start together only one wins.
+ */
+async function bootstrapEmptyStore({ tenants, keys }: Services): Promise<void> {
+  if ((await tenants.list()).length > 0) return;
+  const created = await tenants.create(DEFAULT_TENANT);
+  if (!created.ok) return;
+  const key = await keys.create(created.value, "instance_admin", "standard", null);
+  process.stdout.write(
+    `\nFirst start: created tenant '${DEFAULT_TENANT}' and an Instance Administrator API key.\n` +
+      `The secret is shown only now; keep it safe:\n  x-xdr-auth-id: ${key.id}\n  Authorization: ${key.secret}\n\n`,
+  );
+}
+
+async function serve(options: ServeOptions): Promise<void> {
+  const config = loadConfig(options);
+  const { app, services } = await buildApp(config);
+  await bootstrapEmptyStore(services);
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      app.log.info({ signal }, "shutting down");
+      void app.close().then(() => process.exit(0));
+    });
+  }
+  await app.listen({ host: config.host, port: config.port });
+}
+
+export function serveCommand(): Command {
+  return new Command("serve")
+    .description("run the API server")
+    .option("--host <host>", "address to listen on (env WARDEN_HOST, default 127.0.0.1)")
+    .option("--port <port>", "port to listen on (env WARDEN_PORT, default 8080)")
+    .action(async (_options: unknown, command: Command) => serve(command.optsWithGlobals<ServeOptions>()));
+}

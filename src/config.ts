@@ -1,0 +1,80 @@
+import { resolve } from "node:path";
+
+/** Everything the server and CLI can be told, frozen once read. The only reader of process.env. */
+export interface Config {
+  host: string;
+  port: number;
+  /** A SQLite file path (or `:memory:`), or a `postgres://` URL. */
+  database: string;
+  dataDir: string;
+  /** 32-byte key encrypting advanced API key secrets, given as 64 hex chars or base64; read from the data dir when absent. */
+  masterKey: string | undefined;
+  logLevel: string;
+  limits: Limits;
+}
+
+export interface Limits {
+  bodyBytes: number;
+  itemsPerRequest: number;
+  /** Longest accepted indicator, name, comment or other free-text string. */
+  stringLength: number;
+  treeDepth: number;
+  treeNodes: number;
+  /** Largest `search_to - search_from` of one get. */
+  pageSize: number;
+  /** How far an advanced key's timestamp may be from the server clock, and how long its nonce is kept. */
+  timestampWindowMs: number;
+}
+
+export const DEFAULT_LIMITS: Limits = Object.freeze({
+  bodyBytes: 64 * 1024 * 1024,
+  itemsPerRequest: 100_000,
+  stringLength: 16_384,
+  treeDepth: 32,
+  treeNodes: 10_000,
+  pageSize: 10_000,
+  timestampWindowMs: 5 * 60 * 1000,
+});
+
+export interface ConfigOverrides {
+  host?: string | undefined;
+  port?: string | number | undefined;
+  database?: string | undefined;
+  dataDir?: string | undefined;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Flags win over environment, environment wins over defaults. */
+export function loadConfig(flags: ConfigOverrides = {}, env: Env = process.env): Config {
+  const dataDir = resolve(flags.dataDir ?? env.WARDEN_DATA_DIR ?? "data");
+  return Object.freeze({
+    host: flags.host ?? env.WARDEN_HOST ?? "127.0.0.1",
+    port: parsePort(flags.port ?? env.WARDEN_PORT ?? 8080),
+    database: flags.database ?? env.WARDEN_DATABASE ?? resolve(dataDir, "warden.db"),
+    dataDir,
+    masterKey: env.WARDEN_MASTER_KEY || undefined,
+    logLevel: env.WARDEN_LOG_LEVEL ?? "info",
+    limits: Object.freeze({
+      ...DEFAULT_LIMITS,
+      bodyBytes: intFromEnv(env, "WARDEN_MAX_BODY_BYTES", DEFAULT_LIMITS.bodyBytes),
+      itemsPerRequest: intFromEnv(env, "WARDEN_MAX_ITEMS", DEFAULT_LIMITS.itemsPerRequest),
+    }),
+  });
+}
+
+function parsePort(value: string | number): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`invalid port '${value}': expected an integer from 0 to 65535`);
+  }
+  return port;
+}
+
+function intFromEnv(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got '${raw}'`);
+  return value;
+}

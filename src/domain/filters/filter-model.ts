@@ -1,0 +1,34 @@
+/** Filters of `get` and `delete` (spec/API.md section 4.3), after the edge has checked them. */
+
+export const FILTER_OPERATORS = ["EQ", "NEQ", "IN", "GTE", "LTE"] as const;
+export type FilterOperator = (typeof FILTER_OPERATORS)[number];
+
+export type FilterScalar = string | number | boolean | null;
+
+/** One checked condition. EQ with an array arrives here as IN; IN and NEQ always carry a list. */
+export interface RuleFilter {
+  field: string;
+  operator: "IN" | "NOT_IN" | "GTE" | "LTE";
+  values: FilterScalar[];
+}
+
+export interface RulePage {
+  /** Offset of the first rule. */
+  from: number;
+  /** Exclusive end. */
+  to: number;
+}
+
+/** A filter as the edge's schema lets it through. */
+export interface WireFilter {
+  field: string;
+  operator: string;
+  value?: unknown;
+}
+
+/** The body of a `get`: filters, and the page as the client asked for it. */
+export interface RuleQuery {
+  filters: readonly WireFilter[];
+  searchFrom?: number | undefined;
+  searchTo?: number | undefined;
+}

@@ -1,0 +1,99 @@
+import { fail, ok, type Result } from "../../lib/result.ts";
+import { ItemReader, isJsonObject, notAnObjectReason, unknownFieldsReason } from "../items/item-reader.ts";
+import {
+  IOC_TYPES,
+  type IocDraft,
+  NEVER_EXPIRES,
+  RELIABILITIES,
+  REPUTATIONS,
+  type Reliability,
+  SEVERITIES,
+} from "./ioc-model.ts";
+import { canonicalIndicator } from "./ioc-values.ts";
+
+export const IOC_ITEM_FIELDS: ReadonlySet<string> = new Set([
+  "rule_id",
+  "indicator",
+  "type",
+  "severity",
+  "expiration_date",
+  "default_expiration_enabled",
+  "comment",
+  "reputation",
+  "reliability",
+]);
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
+const INTEGER_TEXT = /^-?\d{1,16}$/;
+
+/** Checks one `indicators/insert` item (spec/API.md section 4.1) and fills in the defaults. */
+export function parseIocItem(raw: unknown, maxStringLength: number): Result<IocDraft> {
+  if (!isJsonObject(raw)) return fail(notAnObjectReason(raw));
+  const unknown = unknownFieldsReason(raw, IOC_ITEM_FIELDS);
+  if (unknown) return fail(unknown);
+  const read = new ItemReader(raw, maxStringLength);
+  const ruleId = read.ruleId();
+  const indicator = read.string("indicator").trim();
+  const type = read.enumValue("type", IOC_TYPES);
+  const severity = read.enumValue("severity", SEVERITIES);
+  const expirationDate = readExpiration(read);
+  const defaultExpirationEnabled = read.boolean("default_expiration_enabled", false);
+  const comment = read.string("comment", "");
+  const reputation = read.enumValue("reputation", REPUTATIONS, "UNKNOWN");
+  const reliability = readReliability(read);
+  if (read.error) return fail(read.error);
+  if (indicator === "") return fail("indicator must not be empty");
+  const canonical = canonicalIndicator(type, indicator);
+  if (canonical === undefined) return fail(`Got type: ${type}, Indicator: ${indicator} mismatch`);
+  return ok({
+    ruleId,
+    indicator,
+    canonical,
+    type,
+    severity,
+    expirationDate,
+    defaultExpirationEnabled,
+    comment,
+    reputation,
+    reliability,
+  });
+}
+
+/** `""` and null both mean "no reliability". */
+function readReliability(read: ItemReader): Reliability | null {
+  if (!read.has("reliability") || read.raw("reliability") === "") return null;
+  return read.enumValue("reliability", RELIABILITIES);
+}
+
+/**
+ * Epoch milliseconds; -1, 0 (what an SDK sends for "unset") and "Never" mean never; ISO-8601
+ * strings are converted. A past date is kept: the rule is then expired at once.
+ */
+function readExpiration(read: ItemReader): number {
+  const value = read.raw("expiration_date");
+  if (value === undefined || value === null) return NEVER_EXPIRES;
+  const ms = expirationMs(value);
+  if (ms === undefined) {
+    read.reject(
+      `expiration_date must be epoch milliseconds, -1, "Never" or an ISO-8601 date; got ${JSON.stringify(value)}`,
+    );
+    return NEVER_EXPIRES;
+  }
+  return ms;
+}
+
+function expirationMs(value: unknown): number | undefined {
+  if (typeof value === "number") return fromNumber(value);
+  if (typeof value !== "string") return undefined;
+  const text = value.trim();
+  if (text.toLowerCase() === "never") return NEVER_EXPIRES;
+  if (INTEGER_TEXT.test(text)) return fromNumber(Number(text));
+  if (!ISO_DATE.test(text)) return undefined;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+function fromNumber(value: number): number | undefined {
+  if (!Number.isSafeInteger(value) || value < -1) return undefined;
+  return value <= 0 ? NEVER_EXPIRES : value;
+}

@@ -1,0 +1,92 @@
+import type { Clock } from "../../lib/clock.ts";
+import type { KeyStore, TenantStore } from "../../storage/ports.ts";
+import type { Tenant } from "../tenants/tenant-model.ts";
+import type { ApiKeyRecord, Role, SecurityLevel } from "./key-model.ts";
+import { advancedAuthorization, generateSecret, sameBytes, sealSecret, sha256, unsealSecret } from "./key-secrets.ts";
+import type { Principal } from "./principal.ts";
+
+/** The headers a request authenticates with, as sent. */
+export interface Credentials {
+  keyId: string | undefined;
+  authorization: string | undefined;
+  nonce: string | undefined;
+  timestamp: string | undefined;
+}
+
+export interface CreatedKey {
+  id: number;
+  secret: string;
+  tenant: string;
+  role: Role;
+  security: SecurityLevel;
+  expiresAt: number | null;
+}
+
+const KEY_ID_PATTERN = /^[1-9][0-9]{0,15}$/;
+const TIMESTAMP_PATTERN = /^[0-9]{1,16}$/;
+const NONCE_PATTERN = /^[\x21-\x7e]{1,256}$/;
+// Compared against when the key id is unknown, so a miss costs what a wrong secret costs.
+const DECOY_HASH = sha256("warden decoy");
+
+export class KeyService {
+  constructor(
+    private readonly store: KeyStore & TenantStore,
+    private readonly masterKey: Buffer,
+    private readonly clock: Clock,
+    private readonly timestampWindowMs: number,
+  ) {}
+
+  async create(tenant: Tenant, role: Role, security: SecurityLevel, expiresAt: number | null): Promise<CreatedKey> {
+    const secret = generateSecret();
+    const record = await this.store.createKey({
+      tenantId: tenant.id,
+      role,
+      security,
+      secretHash: security === "standard" ? sha256(secret) : null,
+      sealedSecret: security === "advanced" ? sealSecret(secret, this.masterKey) : null,
+      createdAt: this.clock.now(),
+      expiresAt,
+    });
+    return { id: record.id, secret, tenant: tenant.name, role, security, expiresAt };
+  }
+
+  /** Undefined for every failure alike: the caller answers 401 and never says why. */
+  async authenticate(credentials: Credentials): Promise<Principal | undefined> {
+    const { keyId, authorization } = credentials;
+    if (!keyId || !authorization || !KEY_ID_PATTERN.test(keyId.trim())) return undefined;
+    const key = await this.store.getKey(Number(keyId.trim()));
+    if (!key || !this.isLive(key)) {
+      sameBytes(sha256(authorization), DECOY_HASH);
+      return undefined;
+    }
+    const verified =
+      key.security === "standard"
+        ? this.verifyStandard(key, authorization)
+        : await this.verifyAdvanced(key, credentials, authorization);
+    if (!verified) return undefined;
+    const tenant = await this.store.getTenant(key.tenantId);
+    return tenant && { keyId: key.id, role: key.role, tenant };
+  }
+
+  private isLive(key: ApiKeyRecord): boolean {
+    if (key.revokedAt !== null) return false;
+    return key.expiresAt === null || key.expiresAt > this.clock.now();
+  }
+
+  private verifyStandard(key: ApiKeyRecord, authorization: string): boolean {
+    return key.secretHash !== null && sameBytes(sha256(authorization), key.secretHash);
+  }
+
+  private async verifyAdvanced(key: ApiKeyRecord, credentials: Credentials, authorization: string): Promise<boolean> {
+    const { nonce, timestamp } = credentials;
+    if (!nonce || !timestamp || !NONCE_PATTERN.test(nonce) || !TIMESTAMP_PATTERN.test(timestamp)) return false;
+    const now = this.clock.now();
+    if (Math.abs(now - Number(timestamp)) > this.timestampWindowMs) return false;
+    const secret = key.sealedSecret && unsealSecret(key.sealedSecret, this.masterKey);
+    if (!secret) return false;
+    const expected = Buffer.from(advancedAuthorization(secret, nonce, timestamp), "utf8");
+    if (!sameBytes(Buffer.from(authorization.toLowerCase(), "utf8"), expected)) return false;
+    // Only a correctly signed request spends its nonce, so a stranger cannot burn a client's nonces.
+    return this.store.rememberNonce(key.id, nonce, now + 2 * this.timestampWindowMs, now);
+  }
+}

@@ -1,0 +1,38 @@
+import type { FastifyError, FastifyInstance } from "fastify";
+import { sendError } from "../errors.ts";
+
+/** Client mistakes Fastify itself detects, mapped onto the contract's statuses. */
+function clientStatus(error: FastifyError): number | undefined {
+  if (error.validation) return 400;
+  const status = error.statusCode;
+  if (status === 413) return 413;
+  if (status === 415) return 400; // a body the server cannot read is "not valid JSON" to the contract
+  if (status !== undefined && status >= 400 && status < 500) return status;
+  return undefined;
+}
+
+function describeClientError(error: FastifyError): string {
+  if (error.validation) return `request body ${error.message.replace(/^body\/?/, "")}`.trim();
+  return error.message;
+}
+
+/**
+ * Every failure leaves in the contract's error form. Unexpected errors are logged with their
+ * detail and answered with the generic 500: stack traces never reach the wire.
+ */
+export function installErrorHandling(app: FastifyInstance, routeMethods: ReadonlyMap<string, readonly string[]>): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = clientStatus(error);
+    if (status !== undefined) return sendError(reply, status, describeClientError(error));
+    request.log.error({ err: error }, "unexpected error while serving a request");
+    return sendError(reply, 500);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split("?")[0]?.replace(/\/+$/, "") ?? "";
+    // A known path asked with the wrong method is a 405, with the method it does take.
+    const methods = routeMethods.get(path);
+    if (methods) return sendError(reply.header("allow", methods.join(", ")), 405, `${request.method} ${path}`);
+    return sendError(reply, 404, `${request.method} ${path}`);
+  });
+}

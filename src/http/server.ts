@@ -1,0 +1,65 @@
+import compress from "@fastify/compress";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { Limits } from "../config.ts";
+import type { BiocService } from "../domain/bioc/bioc-service.ts";
+import type { IocService } from "../domain/ioc/ioc-service.ts";
+import type { KeyService } from "../domain/keys/key-service.ts";
+import type { Clock } from "../lib/clock.ts";
+import { registerOpenApi } from "./openapi.ts";
+import { installAuth } from "./plugins/auth.ts";
+import { installErrorHandling } from "./plugins/error-handler.ts";
+import { biocRoutes } from "./routes/bioc-routes.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { indicatorRoutes } from "./routes/indicator-routes.ts";
+
+export interface HttpDeps {
+  keys: KeyService;
+  iocs: IocService;
+  biocs: BiocService;
+  clock: Clock;
+  limits: Limits;
+  logger: FastifyBaseLogger | boolean | { level: string };
+}
+
+/** The HTTP edge: parsing, auth, errors and routes. It never listens; `serve` does. */
+export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger,
+    bodyLimit: deps.limits.bodyBytes,
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    // Reject what does not fit the schema instead of quietly fixing it up.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const routeMethods = new Map<string, string[]>();
+  app.addHook("onRoute", (route) => {
+    const path = route.url.replace(/\/+$/, "");
+    const methods = [route.method].flat().filter((m) => m !== "HEAD");
+    routeMethods.set(path, [...(routeMethods.get(path) ?? []), ...methods]);
+  });
+
+  installErrorHandling(app, routeMethods);
+  acceptJsonWithAnyContentType(app);
+  await app.register(compress, {
+    global: true,
+    threshold: 1024,
+    requestEncodings: ["gzip", "deflate"],
+    onInvalidRequestPayload: (encoding) =>
+      Object.assign(new Error(`the request body is not valid ${encoding} data`), { statusCode: 400 }),
+  });
+  installAuth(app, deps.keys);
+  await registerOpenApi(app);
+  await app.register(healthRoutes);
+  await app.register(indicatorRoutes, { iocs: deps.iocs, clock: deps.clock, maxItems: deps.limits.itemsPerRequest });
+  await app.register(biocRoutes, { biocs: deps.biocs, maxItems: deps.limits.itemsPerRequest });
+  return app;
+}
+
+/**
+ * Clients such as `curl -d` send bodies as form data or with no type at all; the API only
+ * speaks JSON, so every body is read as JSON (with prototype-poisoning keys refused).
+ */
+function acceptJsonWithAnyContentType(app: FastifyInstance): void {
+  app.addContentTypeParser("*", { parseAs: "string" }, app.getDefaultJsonParser("error", "error"));
+}

@@ -1,0 +1,81 @@
+/**
+ * What the domain needs from a store. Every rule method takes the tenant id first: a tenant never
+ * sees, counts or touches another tenant's rules. Each backend passes test/store-contract.ts.
+ */
+import type { BiocDraft, BiocRule } from "../domain/bioc/bioc-model.ts";
+import type { RuleFilter, RulePage } from "../domain/filters/filter-model.ts";
+import type { IocDraft, IocRule } from "../domain/ioc/ioc-model.ts";
+import type { ApiKeyRecord, NewApiKey } from "../domain/keys/key-model.ts";
+import type { License, Tenant } from "../domain/tenants/tenant-model.ts";
+
+/** Who made a change, and when. */
+export interface WriteContext {
+  now: number;
+  source: string;
+}
+
+/** What happened to one item of a bulk upsert, in request order. */
+export type UpsertOutcome =
+  | { kind: "created"; ruleId: number }
+  | { kind: "updated"; ruleId: number }
+  | { kind: "failed"; reason: "rule_not_found" | "indicator_exists" };
+
+export interface RulePageResult<R> {
+  /** How many rules match the filters in all, not just this page. */
+  total: number;
+  rules: R[];
+}
+
+export interface TenantStore {
+  /** Undefined when the name is taken. */
+  createTenant(name: string, license: License, now: number): Promise<Tenant | undefined>;
+  getTenant(tenantId: number): Promise<Tenant | undefined>;
+  findTenantByName(name: string): Promise<Tenant | undefined>;
+  listTenants(): Promise<Tenant[]>;
+}
+
+export interface KeyStore {
+  createKey(key: NewApiKey): Promise<ApiKeyRecord>;
+  /** Key ids are global: the id names the tenant. */
+  getKey(keyId: number): Promise<ApiKeyRecord | undefined>;
+  listKeys(tenantId?: number): Promise<ApiKeyRecord[]>;
+  /** False when no such key, or it was already revoked. */
+  revokeKey(keyId: number, now: number): Promise<boolean>;
+  /**
+   * Records an advanced key's nonce until `expiresAt`. False when it was already recorded and
+   * has not yet expired: a replay. Expired nonces are forgotten, so the table stays bounded.
+   */
+  rememberNonce(keyId: number, nonce: string, expiresAt: number, now: number): Promise<boolean>;
+}
+
+/**
+ * IOC rules. `upsertIocs` applies the contract's four paths (section 4.1) in request order, in
+ * one transaction: a draft without rule id creates a rule, or updates the rule holding the same
+ * canonical value; a draft with a rule id overwrites that rule of this tenant (keeping its
+ * creation time), fails with `rule_not_found` when the tenant has none, and with
+ * `indicator_exists` when another rule holds the value. Nothing is written unless all is.
+ */
+export interface IocStore {
+  upsertIocs(tenantId: number, drafts: readonly IocDraft[], ctx: WriteContext): Promise<UpsertOutcome[]>;
+  findIocs(
+    tenantId: number,
+    filters: readonly RuleFilter[],
+    page: RulePage,
+    now: number,
+  ): Promise<RulePageResult<IocRule>>;
+  /** Deletes every matching rule in one transaction; answers their ids in ascending order. */
+  deleteIocs(tenantId: number, filters: readonly RuleFilter[], now: number): Promise<number[]>;
+}
+
+/** BIOC rules: upsert by rule id only (names are not unique). */
+export interface BiocStore {
+  upsertBiocs(tenantId: number, drafts: readonly BiocDraft[], ctx: WriteContext): Promise<UpsertOutcome[]>;
+  findBiocs(tenantId: number, filters: readonly RuleFilter[], page: RulePage): Promise<RulePageResult<BiocRule>>;
+  deleteBiocs(tenantId: number, filters: readonly RuleFilter[]): Promise<number[]>;
+}
+
+export interface Store extends TenantStore, KeyStore, IocStore, BiocStore {
+  /** Cheap liveness probe. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,42 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { type Migration, SQLITE_MIGRATIONS } from "./sqlite-migrations.ts";
+
+export type SqliteDb = Database.Database;
+
+/**
+ * Opens (creating if needed) the database file in WAL mode and brings its schema up to date.
+ * WAL lets the CLI write while the server runs; synchronous=NORMAL keeps every committed
+ * transaction across a process crash (only an OS crash or power loss can drop the newest ones).
+ */
+export function openSqlite(path: string): SqliteDb {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.pragma("foreign_keys = ON");
+  // The CLI and the server share the file; wait for a writer instead of failing at once.
+  db.pragma("busy_timeout = 5000");
+  migrate(db, SQLITE_MIGRATIONS);
+  return db;
+}
+
+function migrate(db: SqliteDb, migrations: readonly Migration[]): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+  // IMMEDIATE takes the write lock first, so two processes starting together apply each once.
+  db.transaction(() => {
+    const row = db.prepare("SELECT max(version) AS v FROM schema_migrations").get() as { v: number | null };
+    const current = row.v ?? 0;
+    for (const migration of migrations) {
+      if (migration.version <= current) continue;
+      db.exec(migration.sql);
+      db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(
+        migration.version,
+        migration.name,
+        Date.now(),
+      );
+    }
+  }).immediate();
+}

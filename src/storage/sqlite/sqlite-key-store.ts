@@ -1,0 +1,70 @@
+import type { ApiKeyRecord, Role, SecurityLevel } from "../../domain/keys/key-model.ts";
+import type { KeyStore } from "../ports.ts";
+import type { SqliteDb } from "./sqlite-database.ts";
+
+interface KeyRow {
+  id: number;
+  tenant_id: number;
+  role: Role;
+  security: SecurityLevel;
+  secret_hash: Buffer | null;
+  sealed_secret: Buffer | null;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+const COLUMNS = "id, tenant_id, role, security, secret_hash, sealed_secret, created_at, expires_at, revoked_at";
+
+/** Expired nonces are swept at most this often, keeping the per-request cost to one insert. */
+const NONCE_SWEEP_INTERVAL_MS = 30_000;
+
+function toKey(row: KeyRow): ApiKeyRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    role: row.role,
+    security: row.security,
+    secretHash: row.secret_hash,
+    sealedSecret: row.sealed_secret,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
+export function sqliteKeyStore(db: SqliteDb): KeyStore {
+  const insert = db.prepare(
+    `INSERT INTO api_keys (tenant_id, role, security, secret_hash, sealed_secret, created_at, expires_at)
+     VALUES (@tenantId, @role, @security, @secretHash, @sealedSecret, @createdAt, @expiresAt)
+     RETURNING ${COLUMNS}`,
+  );
+  const byId = db.prepare<[number], KeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE id = ?`);
+  const all = db.prepare<[], KeyRow>(`SELECT ${COLUMNS} FROM api_keys ORDER BY id`);
+  const ofTenant = db.prepare<[number], KeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE tenant_id = ? ORDER BY id`);
+  const revoke = db.prepare("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL");
+  const sweep = db.prepare("DELETE FROM nonces WHERE expires_at <= ?");
+  const forgetExpired = db.prepare("DELETE FROM nonces WHERE key_id = ? AND nonce = ? AND expires_at <= ?");
+  const remember = db.prepare("INSERT INTO nonces (key_id, nonce, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+  let lastSweep = 0;
+
+  const rememberNonce = db.transaction((keyId: number, nonce: string, expiresAt: number, now: number) => {
+    if (now - lastSweep >= NONCE_SWEEP_INTERVAL_MS) {
+      sweep.run(now);
+      lastSweep = now;
+    }
+    forgetExpired.run(keyId, nonce, now);
+    return remember.run(keyId, nonce, expiresAt).changes === 1;
+  });
+
+  return {
+    createKey: async (key) => toKey(insert.get(key) as KeyRow),
+    getKey: async (keyId) => {
+      const row = byId.get(keyId);
+      return row && toKey(row);
+    },
+    listKeys: async (tenantId) => (tenantId === undefined ? all.all() : ofTenant.all(tenantId)).map(toKey),
+    revokeKey: async (keyId, now) => revoke.run(now, keyId).changes === 1,
+    rememberNonce: async (keyId, nonce, expiresAt, now) => rememberNonce(keyId, nonce, expiresAt, now),
+  };
+}

@@ -1,0 +1,32 @@
+import type { License, Tenant } from "../../domain/tenants/tenant-model.ts";
+import type { TenantStore } from "../ports.ts";
+import type { SqliteDb } from "./sqlite-database.ts";
+
+interface TenantRow {
+  id: number;
+  name: string;
+  license: License;
+  created_at: number;
+}
+
+const COLUMNS = "id, name, license, created_at";
+
+function toTenant(row: TenantRow | undefined): Tenant | undefined {
+  return row && { id: row.id, name: row.name, license: row.license, createdAt: row.created_at };
+}
+
+export function sqliteTenantStore(db: SqliteDb): TenantStore {
+  const insert = db.prepare<[string, string, number], TenantRow>(
+    `INSERT INTO tenants (name, license, created_at) VALUES (?, ?, ?)
+     ON CONFLICT (name) DO NOTHING RETURNING ${COLUMNS}`,
+  );
+  const byId = db.prepare<[number], TenantRow>(`SELECT ${COLUMNS} FROM tenants WHERE id = ?`);
+  const byName = db.prepare<[string], TenantRow>(`SELECT ${COLUMNS} FROM tenants WHERE name = ?`);
+  const all = db.prepare<[], TenantRow>(`SELECT ${COLUMNS} FROM tenants ORDER BY id`);
+  return {
+    createTenant: async (name, license, now) => toTenant(insert.get(name, license, now)),
+    getTenant: async (tenantId) => toTenant(byId.get(tenantId)),
+    findTenantByName: async (name) => toTenant(byName.get(name)),
+    listTenants: async () => all.all().map((row) => toTenant(row) as Tenant),
+  };
+}

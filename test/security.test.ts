@@ -1,0 +1,205 @@
+/**
+ * The shared security suite: every authenticated route fails the same way for no key, a bad key,
+ * a bad advanced signature, a stale timestamp, a replayed nonce, a revoked or expired key,
+ * a missing permission and a wrong license; and never acts on another tenant's rules.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { advancedAuthorization } from "../src/domain/keys/key-secrets.ts";
+import { authHeaders, startTestApp, type TestApp, type TestKey } from "./harness.ts";
+
+interface RouteCase {
+  path: string;
+  body: unknown;
+  write: boolean;
+}
+
+const ROUTES: RouteCase[] = [
+  { path: "/public_api/v1/indicators/insert", body: { request_data: [] }, write: true },
+  { path: "/public_api/v1/indicators/get", body: { request_data: {} }, write: false },
+  {
+    path: "/public_api/v1/indicators/delete",
+    body: { request_data: { filters: [{ field: "rule_id", operator: "EQ", value: 1 }] } },
+    write: true,
+  },
+  { path: "/public_api/v1/bioc/insert", body: { request_data: [] }, write: true },
+  { path: "/public_api/v1/bioc/get", body: { request_data: {} }, write: false },
+  {
+    path: "/public_api/v1/bioc/delete",
+    body: { request_data: { filters: [{ field: "rule_id", operator: "EQ", value: 1 }] } },
+    write: true,
+  },
+];
+
+const UNAUTHORIZED = {
+  err_code: 401,
+  err_msg: "Public API request unauthorized",
+  err_extra: null,
+  reply: { err_code: 401, err_msg: "Public API request unauthorized", err_extra: null },
+};
+
+describe("security on every rule route", () => {
+  let t: TestApp;
+  let admin: TestKey;
+  let advanced: TestKey;
+
+  const send = (route: RouteCase, headers: Record<string, string>, body: unknown = route.body) =>
+    t.app.inject({
+      method: "POST",
+      url: route.path,
+      headers: { "content-type": "application/json", ...headers },
+      payload: JSON.stringify(body),
+    });
+
+  const expect401 = async (route: RouteCase, headers: Record<string, string>, why: string) => {
+    const res = await send(route, headers);
+    assert.equal(res.statusCode, 401, `${route.path}: ${why}: ${res.body}`);
+    assert.deepEqual(res.json(), UNAUTHORIZED, `${route.path}: ${why}`);
+  };
+
+  before(async () => {
+    t = await startTestApp();
+    admin = await t.key("sec");
+    advanced = await t.key("sec", "instance_admin", "advanced");
+  });
+  after(async () => t.close());
+
+  it("the route list covers every authenticated route the server has", () => {
+    const printed = t.app.printRoutes({ commonPrefix: false });
+    for (const route of ROUTES) assert.ok(printed.includes(route.path.split("/").pop() as string));
+  });
+
+  for (const route of ROUTES) {
+    describe(route.path, () => {
+      it("accepts a good standard and a good advanced key", async () => {
+        assert.equal((await send(route, authHeaders(admin, t.clock.now()))).statusCode, 200);
+        assert.equal((await send(route, authHeaders(advanced, t.clock.now()))).statusCode, 200);
+        // header names are case-insensitive and a trailing slash is fine
+        const res = await t.app.inject({
+          method: "POST",
+          url: `${route.path}/`,
+          headers: {
+            "Content-Type": "application/json",
+            "X-Xdr-Auth-Id": String(admin.id),
+            Authorization: admin.secret,
+          },
+          payload: JSON.stringify(route.body),
+        });
+        assert.equal(res.statusCode, 200, res.body);
+      });
+
+      it("answers 401 alike for every authentication failure", async () => {
+        const now = t.clock.now();
+        await expect401(route, {}, "no key");
+        await expect401(route, { "x-xdr-auth-id": String(admin.id) }, "no secret");
+        await expect401(route, { authorization: admin.secret }, "no id");
+        await expect401(route, { "x-xdr-auth-id": "999999", authorization: admin.secret }, "unknown id");
+        await expect401(route, { "x-xdr-auth-id": "abc", authorization: admin.secret }, "non-numeric id");
+        await expect401(
+          route,
+          { "x-xdr-auth-id": String(admin.id), authorization: `${admin.secret}x` },
+          "wrong secret",
+        );
+        await expect401(
+          route,
+          { "x-xdr-auth-id": String(advanced.id), authorization: advanced.secret },
+          "advanced key used as standard",
+        );
+        const good = authHeaders(advanced, now);
+        await expect401(
+          route,
+          { ...good, authorization: advancedAuthorization("wrong", good["x-xdr-nonce"] as string, String(now)) },
+          "wrong advanced hash",
+        );
+        await expect401(route, { ...good, "x-xdr-timestamp": String(now + 1) }, "timestamp altered after signing");
+        await expect401(route, authHeaders(advanced, now - 5 * 60 * 1000 - 1), "stale timestamp");
+        await expect401(route, authHeaders(advanced, now + 5 * 60 * 1000 + 1), "timestamp from the future");
+        const { "x-xdr-nonce": _nonce, ...noNonce } = good;
+        await expect401(route, noNonce, "advanced without nonce");
+      });
+
+      it("refuses a replayed nonce, even after a good first use", async () => {
+        const headers = authHeaders(advanced, t.clock.now());
+        assert.equal((await send(route, headers)).statusCode, 200);
+        await expect401(route, headers, "replayed nonce");
+      });
+
+      it("refuses revoked and expired keys", async () => {
+        const revoked = await t.key("sec");
+        assert.equal((await send(route, authHeaders(revoked, t.clock.now()))).statusCode, 200);
+        await t.services.store.revokeKey(revoked.id, t.clock.now());
+        await expect401(route, authHeaders(revoked, t.clock.now()), "revoked key");
+
+        const tenant = await t.services.tenants.find("sec");
+        assert.ok(tenant.ok);
+        const expiring = await t.services.keys.create(tenant.value, "instance_admin", "standard", t.clock.now() + 1000);
+        const key = { id: expiring.id, secret: expiring.secret, security: "standard" as const, tenant: "sec" };
+        assert.equal((await send(route, authHeaders(key, t.clock.now()))).statusCode, 200);
+        t.clock.advance(1000);
+        await expect401(route, authHeaders(key, t.clock.now()), "expired key");
+      });
+
+      it("answers 402 for a tenant without the license, before looking at the role", async () => {
+        const prevent = await t.key("prevent-tenant", "viewer", "standard", "xdr_prevent");
+        const res = await send(route, authHeaders(prevent, t.clock.now()));
+        assert.equal(res.statusCode, 402, res.body);
+        assert.equal(res.json().err_msg, "User does not have the required license type to run this API");
+        const pro = await t.key("pro-tenant", "instance_admin", "standard", "xdr_pro");
+        assert.equal((await send(route, authHeaders(pro, t.clock.now()))).statusCode, 200);
+      });
+
+      it(route.write ? "answers 403 to analysts and viewers" : "lets analysts and viewers read", async () => {
+        for (const role of ["analyst", "viewer"] as const) {
+          const key = await t.key("sec", role);
+          const res = await send(route, authHeaders(key, t.clock.now()));
+          assert.equal(res.statusCode, route.write ? 403 : 200, `${role}: ${res.body}`);
+          if (route.write) assert.equal(res.json().reply.err_code, 403);
+        }
+      });
+
+      it("checks authentication before the body: a bad body without a key is a 401", async () => {
+        const res = await t.app.inject({
+          method: "POST",
+          url: route.path,
+          headers: { "content-type": "application/json" },
+          payload: "{not json",
+        });
+        assert.equal(res.statusCode, 401);
+      });
+    });
+  }
+
+  it("keeps tenants apart on get, delete and insert by rule id", async () => {
+    const alice = await t.key("alice");
+    const bob = await t.key("bob");
+    const ioc = { indicator: "shared.exe", type: "FILENAME", severity: "SEV_010_INFO" };
+    await t.post("/public_api/v1/indicators/insert", { request_data: [ioc] }, alice);
+    await t.post(
+      "/public_api/v1/bioc/insert",
+      {
+        request_data: [
+          {
+            name: "x",
+            type: "OTHER",
+            severity: "SEV_010_INFO",
+            is_xql: true,
+            indicator: "dataset = xdr_data | filter event_type = ENUM.FILE",
+          },
+        ],
+      },
+      alice,
+    );
+    for (const family of ["indicators", "bioc"]) {
+      const seen = await t.post(`/public_api/v1/${family}/get`, { request_data: {} }, bob);
+      assert.equal(seen.json().objects_count, 0, `${family}: bob sees nothing of alice's`);
+      const del = await t.post(
+        `/public_api/v1/${family}/delete`,
+        { request_data: { filters: [{ field: "rule_id", operator: "EQ", value: 1 }] } },
+        bob,
+      );
+      assert.deepEqual(del.json(), { objects_count: 0, objects: [] });
+      const still = await t.post(`/public_api/v1/${family}/get`, { request_data: {} }, alice);
+      assert.equal(still.json().objects_count, 1, `${family}: alice's rule survives bob's delete`);
+    }
+  });
+});

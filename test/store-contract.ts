@@ -1,0 +1,233 @@
+/**
+ * The store contract: every backend runs these same cases (see sqlite-store.test.ts).
+ * They speak only through the Store port, with the tenant id first.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { BiocDraft } from "../src/domain/bioc/bioc-model.ts";
+import type { IocDraft } from "../src/domain/ioc/ioc-model.ts";
+import type { Store } from "../src/storage/ports.ts";
+
+const NOW = 1_767_000_000_000;
+const ctx = { now: NOW, source: "contract" };
+
+function ioc(indicator: string, extra: Partial<IocDraft> = {}): IocDraft {
+  return {
+    ruleId: undefined,
+    indicator,
+    canonical: indicator.toLowerCase(),
+    type: "FILENAME",
+    severity: "SEV_010_INFO",
+    expirationDate: -1,
+    defaultExpirationEnabled: false,
+    comment: "",
+    reputation: "UNKNOWN",
+    reliability: null,
+    ...extra,
+  };
+}
+
+function bioc(name: string, extra: Partial<BiocDraft> = {}): BiocDraft {
+  return {
+    ruleId: undefined,
+    name,
+    type: "OTHER",
+    severity: "SEV_010_INFO",
+    comment: "",
+    status: "enabled",
+    isXql: true,
+    indicator: "dataset = xdr_data | filter event_type = ENUM.FILE",
+    mitreTacticIdAndName: [],
+    mitreTechniqueIdAndName: [],
+    ...extra,
+  };
+}
+
+const everything = { from: 0, to: 1000 };
+
+export function storeContract(name: string, open: () => Promise<Store>): void {
+  describe(`store contract: ${name}`, () => {
+    let store: Store;
+    let tenantA: number;
+    let tenantB: number;
+    let n = 0;
+    const newTenant = async () => {
+      const tenant = await store.createTenant(`t${++n}`, "xsiam", NOW);
+      assert.ok(tenant);
+      return tenant.id;
+    };
+
+    before(async () => {
+      store = await open();
+      tenantA = await newTenant();
+      tenantB = await newTenant();
+    });
+    after(async () => store.close());
+
+    it("creates tenants with unique names", async () => {
+      assert.equal(await store.createTenant("t1", "xsiam", NOW), undefined);
+      const found = await store.findTenantByName("t1");
+      assert.deepEqual(found, { id: tenantA, name: "t1", license: "xsiam", createdAt: NOW });
+      assert.deepEqual(await store.getTenant(tenantA), found);
+      assert.equal(await store.getTenant(99_999), undefined);
+      assert.ok((await store.listTenants()).length >= 2);
+    });
+
+    it("keeps keys, revokes them once, and lists them per tenant", async () => {
+      const key = await store.createKey({
+        tenantId: tenantA,
+        role: "viewer",
+        security: "standard",
+        secretHash: Buffer.from("hash"),
+        sealedSecret: null,
+        createdAt: NOW,
+        expiresAt: null,
+      });
+      assert.deepEqual(await store.getKey(key.id), key);
+      assert.equal(key.revokedAt, null);
+      assert.ok((await store.listKeys(tenantA)).some((k) => k.id === key.id));
+      assert.ok(!(await store.listKeys(tenantB)).some((k) => k.id === key.id));
+      assert.equal(await store.revokeKey(key.id, NOW + 1), true);
+      assert.equal(await store.revokeKey(key.id, NOW + 2), false);
+      assert.equal((await store.getKey(key.id))?.revokedAt, NOW + 1);
+    });
+
+    it("remembers a nonce until it expires, per key", async () => {
+      assert.equal(await store.rememberNonce(1, "n1", NOW + 100, NOW), true);
+      assert.equal(await store.rememberNonce(1, "n1", NOW + 100, NOW + 50), false);
+      assert.equal(await store.rememberNonce(2, "n1", NOW + 100, NOW + 50), true);
+      assert.equal(await store.rememberNonce(1, "n1", NOW + 300, NOW + 100), true, "expired nonces are forgotten");
+    });
+
+    it("creates, updates by value and by id, and fails as the contract says", async () => {
+      const t = await newTenant();
+      const created = await store.upsertIocs(t, [ioc("a.exe"), ioc("b.exe"), ioc("A.EXE", { comment: "again" })], ctx);
+      assert.deepEqual(created, [
+        { kind: "created", ruleId: 1 },
+        { kind: "created", ruleId: 2 },
+        { kind: "updated", ruleId: 1 },
+      ]);
+      const later = { now: NOW + 10, source: "later" };
+      const byId = await store.upsertIocs(
+        t,
+        [ioc("c.exe", { ruleId: 1 }), ioc("b.exe", { ruleId: 1 }), ioc("d.exe", { ruleId: 7 })],
+        later,
+      );
+      assert.deepEqual(byId, [
+        { kind: "updated", ruleId: 1 },
+        { kind: "failed", reason: "indicator_exists" },
+        { kind: "failed", reason: "rule_not_found" },
+      ]);
+      const { total, rules } = await store.findIocs(t, [], everything, NOW);
+      assert.equal(total, 2);
+      assert.deepEqual(
+        rules.map((r) => [r.ruleId, r.indicator, r.creationTime, r.modificationTime, r.source]),
+        [
+          [1, "c.exe", NOW, NOW + 10, "later"],
+          [2, "b.exe", NOW, NOW, "contract"],
+        ],
+      );
+      const next = await store.upsertIocs(t, [ioc("e.exe")], ctx);
+      assert.deepEqual(next, [{ kind: "created", ruleId: 3 }], "ids are never reused within a tenant");
+    });
+
+    it("keeps each tenant's rules and ids to itself", async () => {
+      const [one, two] = [await newTenant(), await newTenant()];
+      await store.upsertIocs(one, [ioc("x.exe")], ctx);
+      assert.deepEqual(await store.upsertIocs(two, [ioc("x.exe")], ctx), [{ kind: "created", ruleId: 1 }]);
+      assert.deepEqual(await store.upsertIocs(two, [ioc("y.exe", { ruleId: 2 })], ctx), [
+        { kind: "failed", reason: "rule_not_found" },
+      ]);
+      assert.deepEqual(await store.deleteIocs(two, [{ field: "rule_id", operator: "IN", values: [1] }], NOW), [1]);
+      assert.equal((await store.findIocs(one, [], everything, NOW)).total, 1);
+    });
+
+    it("writes a whole upsert or nothing", async () => {
+      const t = await newTenant();
+      const broken = { ...ioc("z.exe"), indicator: null } as unknown as IocDraft;
+      await assert.rejects(store.upsertIocs(t, [ioc("y.exe"), broken], ctx));
+      assert.equal((await store.findIocs(t, [], everything, NOW)).total, 0);
+      assert.deepEqual(await store.upsertIocs(t, [ioc("y.exe")], ctx), [{ kind: "created", ruleId: 1 }]);
+    });
+
+    it("filters with IN, NOT_IN, GTE and LTE, nulls included, and pages", async () => {
+      const t = await newTenant();
+      await store.upsertIocs(
+        t,
+        [ioc("a.exe", { reliability: "A" }), ioc("b.exe"), ioc("c.exe", { expirationDate: NOW - 1 }), ioc("d.exe")],
+        ctx,
+      );
+      const ids = async (filters: Parameters<Store["findIocs"]>[1]) =>
+        (await store.findIocs(t, filters, everything, NOW)).rules.map((r) => r.ruleId);
+      assert.deepEqual(await ids([{ field: "reliability", operator: "IN", values: [null] }]), [2, 3, 4]);
+      assert.deepEqual(await ids([{ field: "reliability", operator: "NOT_IN", values: ["A"] }]), [2, 3, 4]);
+      assert.deepEqual(await ids([{ field: "reliability", operator: "NOT_IN", values: [null] }]), [1]);
+      assert.deepEqual(
+        await ids([
+          { field: "rule_id", operator: "GTE", values: [2] },
+          { field: "rule_id", operator: "LTE", values: [3] },
+        ]),
+        [2, 3],
+      );
+      assert.deepEqual(await ids([{ field: "status", operator: "IN", values: ["EXPIRED"] }]), [3]);
+      assert.deepEqual(
+        await ids([{ field: "default_expiration_enabled", operator: "IN", values: [false] }]),
+        [1, 2, 3, 4],
+      );
+      const page = await store.findIocs(t, [], { from: 1, to: 3 }, NOW);
+      assert.deepEqual([page.total, page.rules.map((r) => r.ruleId)], [4, [2, 3]]);
+    });
+
+    it("stores BIOC rules as sent and upserts them by id", async () => {
+      const t = await newTenant();
+      const tree = {
+        investigationType: "FILE_EVENT",
+        investigation: {
+          FILE_EVENT: { filter: { AND: [{ SEARCH_FIELD: "f", SEARCH_TYPE: "EQ", SEARCH_VALUE: "1" }] } },
+        },
+      };
+      const out = await store.upsertBiocs(
+        t,
+        [bioc("a", { isXql: false, indicator: tree, mitreTacticIdAndName: ["TA1"] }), bioc("a")],
+        ctx,
+      );
+      assert.deepEqual(out, [
+        { kind: "created", ruleId: 1 },
+        { kind: "created", ruleId: 2 },
+      ]);
+      assert.deepEqual(
+        await store.upsertBiocs(t, [bioc("b", { ruleId: 2, status: "DISABLED" }), bioc("c", { ruleId: 9 })], ctx),
+        [
+          { kind: "updated", ruleId: 2 },
+          { kind: "failed", reason: "rule_not_found" },
+        ],
+      );
+      const { total, rules } = await store.findBiocs(t, [], everything);
+      assert.equal(total, 2);
+      assert.deepEqual(rules[0]?.indicator, tree);
+      assert.deepEqual(rules[0]?.mitreTacticIdAndName, ["TA1"]);
+      assert.equal(rules[1]?.name, "b");
+      assert.equal(rules[1]?.status, "DISABLED");
+      const disabled = await store.findBiocs(
+        t,
+        [{ field: "status", operator: "IN", values: ["disabled"] }],
+        everything,
+      );
+      assert.deepEqual(
+        disabled.rules.map((r) => r.ruleId),
+        [2],
+      );
+      const tactic = await store.findBiocs(
+        t,
+        [{ field: "mitre_tactic_id_and_name", operator: "IN", values: ["TA1"] }],
+        everything,
+      );
+      assert.deepEqual(
+        tactic.rules.map((r) => r.ruleId),
+        [1],
+      );
+      assert.deepEqual(await store.deleteBiocs(t, [{ field: "rule_id", operator: "NOT_IN", values: [1] }]), [2]);
+      assert.equal((await store.findBiocs(tenantA, [], everything)).total, 0);
+    });
+  });
+}
