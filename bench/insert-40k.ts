@@ -11,12 +11,14 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { buildApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
-import { canonicalIndicator } from "../src/domain/ioc/ioc-values.ts";
 import type { IocType } from "../src/domain/ioc/ioc-model.ts";
+import { canonicalIndicator } from "../src/domain/ioc/ioc-values.ts";
 import { openSqlite } from "../src/storage/sqlite/sqlite-database.ts";
 import { type BenchIoc, makeIocs, median } from "./lib.ts";
 
-const { values } = parseArgs({ options: { items: { type: "string", default: "40000" }, runs: { type: "string", default: "5" } } });
+const { values } = parseArgs({
+  options: { items: { type: "string", default: "40000" }, runs: { type: "string", default: "5" } },
+});
 const ITEMS = Number(values.items);
 const RUNS = Number(values.runs);
 const dir = mkdtempSync(join(tmpdir(), "warden-bench-"));
@@ -34,8 +36,18 @@ function rawInsertMs(items: BenchIoc[], run: number): number {
   db.transaction(() => {
     items.forEach((item, i) => {
       const now = Date.now();
-      insert.run(tenant.lastInsertRowid, i + 1, item.indicator, item.indicator.toLowerCase(), item.type, item.severity,
-        item.comment, item.reputation, now, now);
+      insert.run(
+        tenant.lastInsertRowid,
+        i + 1,
+        item.indicator,
+        item.indicator.toLowerCase(),
+        item.type,
+        item.severity,
+        item.comment,
+        item.reputation,
+        now,
+        now,
+      );
     });
   })();
   const ms = performance.now() - started;
@@ -56,7 +68,8 @@ async function main(): Promise<void> {
   for (let run = 0; run < RUNS; run++) {
     const items = makeIocs(ITEMS, run + 1);
     // every value is checked by the same code the server uses, so the baseline stores valid rows
-    for (const item of items) if (!canonicalIndicator(item.type as IocType, item.indicator)) throw new Error(item.indicator);
+    for (const item of items)
+      if (!canonicalIndicator(item.type as IocType, item.indicator)) throw new Error(item.indicator);
     const tenant = await services.tenants.create(`bench${run}`);
     if (!tenant.ok) throw new Error(tenant.error);
     const key = await services.keys.create(tenant.value, "instance_admin", "standard", null);

@@ -36,8 +36,10 @@ export function makeIocs(count: number, seed: number): BenchIoc[] {
     const r = random();
     const severity = SEVERITIES[Math.floor(random() * SEVERITIES.length)] as string;
     const base = { severity, comment: "feed", reputation: "BAD" };
-    if (r < 0.5) items.push({ ...base, indicator: createHash("sha256").update(`${seed}:${i}`).digest("hex"), type: "HASH" });
-    else if (r < 0.7) items.push({ ...base, indicator: `${(i >>> 16) & 255}.${(i >>> 8) & 255}.${i & 255}.${seed & 255}`, type: "IP" });
+    if (r < 0.5)
+      items.push({ ...base, indicator: createHash("sha256").update(`${seed}:${i}`).digest("hex"), type: "HASH" });
+    else if (r < 0.7)
+      items.push({ ...base, indicator: `${(i >>> 16) & 255}.${(i >>> 8) & 255}.${i & 255}.${seed & 255}`, type: "IP" });
     else if (r < 0.9) items.push({ ...base, indicator: `host${i}.bad${seed}.example.com`, type: "DOMAIN_NAME" });
     else items.push({ ...base, indicator: `dropper_${seed}_${i}.exe`, type: "FILENAME" });
   }
