@@ -18,7 +18,7 @@ const { values } = parseArgs({
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "warden-load-"));
-  const env = { ...process.env, WARDEN_DATA_DIR: dir, WARDEN_LOG_LEVEL: "warn" };
+  const env = { ...process.env, WARDEN_DATA_DIR: dir, WARDEN_LOG_LEVEL: process.env.WARDEN_LOG_LEVEL ?? "info" };
   warden(env, "tenant", "create", "load");
   const key = JSON.parse(warden(env, "key", "create", "--tenant", "load", "--json")) as { id: number; secret: string };
   const port = await freePort();

@@ -6,7 +6,8 @@
 import { isIP } from "node:net";
 import type { IocType } from "./ioc-model.ts";
 
-const HEX_HASH = /^(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/;
+const HEX = /^[0-9a-fA-F]+$/;
+const HASH_LENGTHS: ReadonlySet<number> = new Set([32, 40, 64]); // MD5, SHA1, SHA256
 const DOMAIN_LABEL = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
 const ALL_DIGITS = /^[0-9]+$/;
 const WINDOWS_DRIVE_PATH = /^[A-Za-z]:[\\/]/;
@@ -19,7 +20,7 @@ export function canonicalIndicator(type: IocType, value: string): string | undef
   if (trimmed === "") return undefined;
   switch (type) {
     case "HASH":
-      return HEX_HASH.test(trimmed) ? trimmed.toLowerCase() : undefined;
+      return HASH_LENGTHS.has(trimmed.length) && HEX.test(trimmed) ? trimmed.toLowerCase() : undefined;
     case "IP":
       return canonicalIp(trimmed);
     case "DOMAIN_NAME":

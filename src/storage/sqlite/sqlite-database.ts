@@ -16,6 +16,8 @@ export function openSqlite(path: string): SqliteDb {
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
+  // Bulk upserts touch index pages all over the file; a 64 MiB page cache keeps them in memory.
+  db.pragma("cache_size = -65536");
   // The CLI and the server share the file; wait for a writer instead of failing at once.
   db.pragma("busy_timeout = 5000");
   migrate(db, SQLITE_MIGRATIONS);

@@ -64,7 +64,8 @@ function toRule(row: IocRow): IocRule {
   };
 }
 
-function valuesOf(d: IocDraft): unknown[] {
+/** The bound values of one rule, in VALUE_COLUMNS order, followed by `rest`. */
+function valuesOf(d: IocDraft, ...rest: unknown[]): unknown[] {
   return [
     d.indicator,
     d.canonical,
@@ -75,6 +76,7 @@ function valuesOf(d: IocDraft): unknown[] {
     d.comment,
     d.reputation,
     d.reliability,
+    ...rest,
   ];
 }
 
@@ -109,7 +111,7 @@ export function sqliteIocStore(db: SqliteDb): IocStore {
     let next = nextId.get(tenantId) as number;
     const outcomes = drafts.map((draft): UpsertOutcome => {
       if (draft.ruleId === undefined) {
-        const ruleId = upsertByValue.get(tenantId, next, ...valuesOf(draft), ctx.now, ctx.now, ctx.source) as number;
+        const ruleId = upsertByValue.get(tenantId, next, valuesOf(draft, ctx.now, ctx.now, ctx.source)) as number;
         if (ruleId !== next) return { kind: "updated", ruleId };
         next += 1;
         return { kind: "created", ruleId };
@@ -118,7 +120,7 @@ export function sqliteIocStore(db: SqliteDb): IocStore {
       if (exists.get(tenantId, ruleId) === undefined) return { kind: "failed", reason: "rule_not_found" };
       const holder = idOfValue.get(tenantId, draft.canonical) as number | undefined;
       if (holder !== undefined && holder !== ruleId) return { kind: "failed", reason: "indicator_exists" };
-      overwrite.run(...valuesOf(draft), ctx.now, ctx.source, tenantId, ruleId);
+      overwrite.run(valuesOf(draft, ctx.now, ctx.source, tenantId, ruleId));
       return { kind: "updated", ruleId };
     });
     saveNextId.run(next, tenantId);
