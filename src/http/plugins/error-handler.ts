@@ -11,9 +11,24 @@ function clientStatus(error: FastifyError): number | undefined {
   return undefined;
 }
 
+/** `/request_data/filters/0` reads better as `request_data.filters[0]`. */
+function fieldPath(instancePath: string): string {
+  const path = instancePath
+    .split("/")
+    .filter(Boolean)
+    .map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part}`))
+    .join("");
+  return path === "" ? "the body" : path.slice(1);
+}
+
 function describeClientError(error: FastifyError): string {
-  if (error.validation) return `request body ${error.message.replace(/^body\/?/, "")}`.trim();
-  return error.message;
+  const [first] = error.validation ?? [];
+  if (!first) return error.message;
+  const where = fieldPath(first.instancePath);
+  const params = first.params as Record<string, unknown>;
+  if (first.keyword === "additionalProperties") return `${where} has the unknown field '${params.additionalProperty}'`;
+  if (first.keyword === "required") return `${where} is missing the field '${params.missingProperty}'`;
+  return `${where} ${first.message}`;
 }
 
 /**
