@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { Config } from "./config.ts";
 import { BiocService } from "./domain/bioc/bioc-service.ts";
 import { IocService } from "./domain/ioc/ioc-service.ts";
+import { LegacyIocService } from "./domain/ioc/legacy-ioc-service.ts";
 import { KeyService } from "./domain/keys/key-service.ts";
 import { loadMasterKey } from "./domain/keys/master-key.ts";
 import { TenantService } from "./domain/tenants/tenant-service.ts";
@@ -23,6 +24,7 @@ export interface Services {
   tenants: TenantService;
   keys: KeyService;
   iocs: IocService;
+  legacy: LegacyIocService;
   biocs: BiocService;
 }
 
@@ -36,6 +38,7 @@ export async function buildServices(config: Config, clock: Clock = systemClock):
     tenants: new TenantService(store, clock),
     keys: new KeyService(store, masterKey, clock, config.limits.timestampWindowMs),
     iocs: new IocService(store, clock, config.limits),
+    legacy: new LegacyIocService(store, clock, config.limits),
     biocs: new BiocService(store, clock, config.limits),
   };
 }

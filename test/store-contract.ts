@@ -23,6 +23,8 @@ function ioc(indicator: string, extra: Partial<IocDraft> = {}): IocDraft {
     comment: "",
     reputation: "UNKNOWN",
     reliability: null,
+    vendors: null,
+    klass: null,
     ...extra,
   };
 }

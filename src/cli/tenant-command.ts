@@ -1,4 +1,5 @@
 import { Command, Option } from "commander";
+import { IOC_TYPES } from "../domain/ioc/ioc-model.ts";
 import { LICENSES } from "../domain/tenants/tenant-model.ts";
 import { exitWithError, isoOrNever, printJson, withServices } from "./cli-context.ts";
 
@@ -29,6 +30,26 @@ export function tenantCommand(): Command {
           if (options.json) printJson({ id: t.id, name: t.name, license: t.license, created_at: t.createdAt });
           else process.stdout.write(`${t.id}\t${t.name}\t${t.license}\t${isoOrNever(t.createdAt)}\n`);
         }
+      }),
+    );
+  tenant
+    .command("set-expiry")
+    .description("set a tenant's default expiry for one IOC type (used by rules with default_expiration_enabled)")
+    .argument("<name>", "tenant name")
+    .addOption(new Option("--type <type>", "IOC type").choices(IOC_TYPES).makeOptionMandatory())
+    .option("--days <days>", "rules expire this many days after they were written (the product offers 7, 30, 90, 180)")
+    .option("--never", "rules of this type never expire by default")
+    .action(async (name: string, options: { type: string; days?: string; never?: boolean }, command: Command) =>
+      withServices(command, async ({ tenants }) => {
+        if ((options.days === undefined) === (options.never === undefined))
+          exitWithError("give exactly one of --days N or --never");
+        const days = options.never ? null : Number(options.days);
+        const updated = await tenants.setIocExpiry(name, options.type, days);
+        if (!updated.ok) exitWithError(updated.error);
+        const rule = days === null ? "never expire" : `expire ${days} days after they are written`;
+        process.stdout.write(
+          `${options.type} rules of '${name}' using the default now ${rule}; ${updated.value} rules re-dated\n`,
+        );
       }),
     );
   return tenant;

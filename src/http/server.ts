@@ -4,19 +4,24 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Limits } from "../config.ts";
 import type { BiocService } from "../domain/bioc/bioc-service.ts";
 import type { IocService } from "../domain/ioc/ioc-service.ts";
+import type { LegacyIocService } from "../domain/ioc/legacy-ioc-service.ts";
 import type { KeyService } from "../domain/keys/key-service.ts";
 import type { Clock } from "../lib/clock.ts";
+import type { IocStore } from "../storage/ports.ts";
 import { registerOpenApi } from "./openapi.ts";
 import { installAuth } from "./plugins/auth.ts";
 import { installErrorHandling } from "./plugins/error-handler.ts";
 import { biocRoutes } from "./routes/bioc-routes.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { indicatorRoutes } from "./routes/indicator-routes.ts";
+import { legacyIndicatorRoutes } from "./routes/legacy-indicator-routes.ts";
 
 export interface HttpDeps {
   keys: KeyService;
   iocs: IocService;
+  legacy: LegacyIocService;
   biocs: BiocService;
+  store: Pick<IocStore, "getExpiryDefaults">;
   clock: Clock;
   limits: Limits;
   logger: FastifyBaseLogger | boolean | { level: string };
@@ -52,6 +57,13 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   await registerOpenApi(app);
   await app.register(healthRoutes);
   await app.register(indicatorRoutes, { iocs: deps.iocs, clock: deps.clock, maxItems: deps.limits.itemsPerRequest });
+  await app.register(legacyIndicatorRoutes, {
+    legacy: deps.legacy,
+    store: deps.store,
+    clock: deps.clock,
+    maxItems: deps.limits.itemsPerRequest,
+    maxBytes: deps.limits.bodyBytes,
+  });
   await app.register(biocRoutes, { biocs: deps.biocs, maxItems: deps.limits.itemsPerRequest });
   return app;
 }

@@ -4,7 +4,7 @@
  */
 import type { BiocDraft, BiocRule } from "../domain/bioc/bioc-model.ts";
 import type { RuleFilter, RulePage } from "../domain/filters/filter-model.ts";
-import type { IocDraft, IocRule } from "../domain/ioc/ioc-model.ts";
+import type { ExpiryDefaults, IocDraft, IocRule, IocType } from "../domain/ioc/ioc-model.ts";
 import type { ApiKeyRecord, NewApiKey } from "../domain/keys/key-model.ts";
 import type { License, Tenant } from "../domain/tenants/tenant-model.ts";
 
@@ -24,6 +24,14 @@ export interface RulePageResult<R> {
   /** How many rules match the filters in all, not just this page. */
   total: number;
   rules: R[];
+}
+
+/** One entry of the IOC change feed. */
+export interface IocChange {
+  rule: IocRule;
+  /** When it was written, expired or deleted. */
+  changeTime: number;
+  deleted: boolean;
 }
 
 export interface TenantStore {
@@ -63,8 +71,24 @@ export interface IocStore {
     page: RulePage,
     now: number,
   ): Promise<RulePageResult<IocRule>>;
-  /** Deletes every matching rule in one transaction; answers their ids in ascending order. */
+  /** Deletes every matching rule in one transaction (leaving tombstones for the feed); answers their ids ascending. */
   deleteIocs(tenantId: number, filters: readonly RuleFilter[], now: number): Promise<number[]>;
+  /**
+   * In one transaction: deletes this tenant's rules whose source is `ctx.source` and whose value is
+   * not among the drafts, then upserts the drafts (which take that source).
+   */
+  replaceIocsOfSource(
+    tenantId: number,
+    drafts: readonly IocDraft[],
+    ctx: WriteContext,
+  ): Promise<{ outcomes: UpsertOutcome[]; deleted: number }>;
+  /** Enables or disables the rules holding these canonical values; answers their ids ascending. */
+  setIocsEnabled(tenantId: number, canonicals: readonly string[], enabled: boolean, now: number): Promise<number[]>;
+  /** Every rule written, expired or deleted after `since` (up to `now`), oldest change first. */
+  iocChanges(tenantId: number, since: number, now: number): Promise<IocChange[]>;
+  getExpiryDefaults(tenantId: number): Promise<ExpiryDefaults>;
+  /** Sets (days) or clears (null) a type's default expiry and re-dates the rules using it; answers how many. */
+  setExpiryDefault(tenantId: number, type: IocType, days: number | null, now: number): Promise<number>;
 }
 
 /** BIOC rules: upsert by rule id only (names are not unique). */

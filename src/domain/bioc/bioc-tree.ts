@@ -85,6 +85,7 @@ const LEAF_KEYS: ReadonlySet<string> = new Set([
   "isExtended",
   "node",
 ]);
+const HOLDER_KEYS: ReadonlySet<string> = new Set(["filter"]);
 const NODE_KEYS: ReadonlySet<string> = new Set(["AND", "OR", ...LEAF_KEYS]);
 const KNOWN_TYPES: ReadonlySet<string> = new Set(SEARCH_TYPES);
 const INVESTIGATION_TYPE = /^[A-Z][A-Z0-9_]*$/;
@@ -103,7 +104,8 @@ const MAX_NAMED_KEYS = 5;
  */
 export function checkFilterTree(indicator: unknown, limits: TreeLimits): string | undefined {
   if (!isPlainObject(indicator)) {
-    return `indicator: must be a filter tree object (or set is_xql for an XQL query), got ${describe(indicator)}`;
+    const got = describe(indicator);
+    return `indicator: must be a filter tree object (or set is_xql for an XQL query), got ${got}`;
   }
   const problem = unknownKeys("indicator", indicator, TOP_KEYS) ?? checkRunOnCgo(indicator);
   if (problem !== undefined) return problem;
@@ -164,7 +166,7 @@ function checkInvestigationType(type: unknown, limits: TreeLimits): string | und
   const where = "indicator.investigationType";
   if (type === undefined) return `${where}: missing; expected an upper-case event type such as FILE_EVENT`;
   if (typeof type !== "string") return `${where}: must be a string such as FILE_EVENT, got ${describe(type)}`;
-  if (type.length > limits.maxStringLength) return tooLong(where, limits);
+  if (type.length > limits.maxStringLength) return `${where}: ${tooLong(limits)}`;
   if (INVESTIGATION_TYPE.test(type)) return undefined;
   return `${where}: ${quote(type)} is not an upper-case event type such as FILE_EVENT`;
 }
@@ -181,9 +183,9 @@ function investigationHolder(investigation: unknown, type: string): JsonObject |
     return `${where}: must hold exactly the key ${quote(type)} named by investigationType, got ${got}`;
   }
   const holder = own(investigation, type);
-  const at = `${where}.${type}`;
+  const at = `${where}.${clip(type, MAX_ECHO)}`;
   if (!isPlainObject(holder)) return `${at}: must be an object holding 'filter', got ${describe(holder)}`;
-  const problem = unknownKeys(at, holder, new Set(["filter"]));
+  const problem = unknownKeys(at, holder, HOLDER_KEYS);
   if (problem !== undefined) return problem;
   return Object.hasOwn(holder, "filter") ? holder : `${at}: missing 'filter'`;
 }
@@ -199,7 +201,7 @@ interface Pending {
 function checkNodes(root: unknown, limits: TreeLimits): string | undefined {
   const stack: Pending[] = [{ value: root, depth: 1, parent: undefined, step: "filter" }];
   let count = 1;
-  if (count > limits.maxNodes) return `filter: the tree has more than ${limits.maxNodes} nodes`;
+  if (limits.maxNodes < 1) return `filter: the tree has more than ${limits.maxNodes} nodes`;
   while (stack.length > 0) {
     const pending = stack.pop() as Pending;
     const node = pending.value;
@@ -222,7 +224,8 @@ function checkNodes(root: unknown, limits: TreeLimits): string | undefined {
     if (count > limits.maxNodes) return `${pathOf(pending)}: the tree has more than ${limits.maxNodes} nodes`;
     // Pushed in reverse so problems are found in document order.
     for (let i = children.length - 1; i >= 0; i--) {
-      stack.push({ value: children[i], depth: pending.depth + 1, parent: pending, step: `.${operator}[${i}]` });
+      const step = `.${operator}[${i}]`;
+      stack.push({ value: children[i], depth: pending.depth + 1, parent: pending, step });
     }
   }
   return undefined;
@@ -231,9 +234,9 @@ function checkNodes(root: unknown, limits: TreeLimits): string | undefined {
 /** The operator and children of an AND/OR node, undefined for a leaf, or why the node is malformed. */
 function branchOf(node: JsonObject, pending: Pending): ["AND" | "OR", unknown[]] | string | undefined {
   const keys = Object.keys(node);
-  const unknown = unknownKeys(pathOf(pending), node, NODE_KEYS, keys);
+  const unknown = unknownKeys(() => pathOf(pending), node, NODE_KEYS, keys);
   if (unknown !== undefined) return `${unknown} (a node holds AND, OR or the leaf keys)`;
-  if (keys.length === 0) return `${pathOf(pending)}: empty node; expected AND, OR or a leaf with SEARCH_FIELD`;
+  if (keys.length === 0) return `${pathOf(pending)}: empty node; expected AND, OR or a leaf`;
   const operator = keys.find((key): key is "AND" | "OR" => key === "AND" || key === "OR");
   if (operator === undefined) return undefined;
   if (keys.length > 1) {
@@ -262,7 +265,7 @@ function checkLeaf(leaf: JsonObject, limits: TreeLimits): string | undefined {
 function checkFieldName(name: string, field: unknown, limits: TreeLimits): string | undefined {
   if (field === undefined) return `${name} is missing`;
   if (typeof field !== "string") return `${name} must be a field name string, got ${describe(field)}`;
-  if (field.length > limits.maxStringLength) return `${name} is longer than ${limits.maxStringLength} characters`;
+  if (field.length > limits.maxStringLength) return `${name} is ${tooLong(limits)}`;
   if (FIELD_NAME.test(field)) return undefined;
   return `${name} ${quote(field)} is not a field name such as action_file_name`;
 }
@@ -283,7 +286,7 @@ function checkLeafExtras(leaf: JsonObject, limits: TreeLimits): string | undefin
   const node = own(leaf, "node");
   if (node === undefined) return undefined;
   if (typeof node !== "string") return `node must be a string such as xdr_actor, got ${describe(node)}`;
-  return node.length > limits.maxStringLength ? `node is longer than ${limits.maxStringLength} characters` : undefined;
+  return node.length > limits.maxStringLength ? `node is ${tooLong(limits)}` : undefined;
 }
 
 function checkValue(type: SearchType, value: unknown, limits: TreeLimits): string | undefined {
@@ -292,9 +295,7 @@ function checkValue(type: SearchType, value: unknown, limits: TreeLimits): strin
   if (typeof value !== "string") {
     return `SEARCH_VALUE must be a string (numbers are sent as strings too), got ${describe(value)}`;
   }
-  if (value.length > limits.maxStringLength) {
-    return `SEARCH_VALUE is longer than ${limits.maxStringLength} characters`;
-  }
+  if (value.length > limits.maxStringLength) return `SEARCH_VALUE is ${tooLong(limits)}`;
   return checkTypedValue(type, value);
 }
 
@@ -306,7 +307,7 @@ function checkTypedValue(type: SearchType, value: string): string | undefined {
       return `${type} needs a decimal number such as 10 or -2.5, got ${quote(value)}`;
     case "RANGE":
       if (parseRange(value) !== undefined) return undefined;
-      return `RANGE needs two numbers low <= high as "low-high", "low,high" or "[low, high]", got ${quote(value)}`;
+      return `RANGE needs two numbers as "low-high", "low,high" or "[low,high]", got ${quote(value)}`;
     case "REGEX":
       return regexProblem(value);
     case "COMPLEX_EQ":
@@ -323,7 +324,7 @@ function regexProblem(pattern: string): string | undefined {
     return undefined;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return `REGEX does not compile under RE2 syntax: ${clip(oneLine(reason), 2 * MAX_ECHO)}`;
+    return `REGEX does not compile under RE2 syntax: ${oneLine(clip(reason, 2 * MAX_ECHO))}`;
   }
 }
 
@@ -344,7 +345,8 @@ function unknownKeys(
 ): string | undefined {
   const unknown = keys.filter((key) => !allowed.has(key));
   if (unknown.length === 0) return undefined;
-  return `${where}: unknown ${unknown.length === 1 ? "key" : "keys"} ${namedKeys(unknown)}`;
+  const at = typeof where === "string" ? where : where();
+  return `${at}: unknown ${unknown.length === 1 ? "key" : "keys"} ${namedKeys(unknown)}`;
 }
 
 function namedKeys(keys: string[]): string {
@@ -352,14 +354,14 @@ function namedKeys(keys: string[]): string {
   return keys.length > MAX_NAMED_KEYS ? `${named} and ${keys.length - MAX_NAMED_KEYS} more` : named;
 }
 
+function tooLong(limits: TreeLimits): string {
+  return `longer than ${limits.maxStringLength} characters`;
+}
+
 function pathOf(pending: Pending): string {
   const steps: string[] = [];
   for (let at: Pending | undefined = pending; at !== undefined; at = at.parent) steps.push(at.step);
   return steps.reverse().join("");
-}
-
-function tooLong(where: string, limits: TreeLimits): string {
-  return `${where}: longer than ${limits.maxStringLength} characters`;
 }
 
 /** JSON.parse output is plain; anything else (arrays, null, class instances) is not a tree object. */
@@ -380,11 +382,12 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return "an array";
   if (typeof value === "object") return "an object";
   if (typeof value === "string") return `the string ${quote(value)}`;
-  return `${typeof value === "number" ? "the number" : "the boolean"} ${String(value)}`;
+  if (typeof value === "number" || typeof value === "boolean") return `the ${typeof value} ${String(value)}`;
+  return `a ${typeof value}`;
 }
 
 function quote(text: string): string {
-  return `'${clip(oneLine(text), MAX_ECHO)}'`;
+  return `'${oneLine(clip(text, MAX_ECHO))}'`;
 }
 
 /** Escapes control characters (newlines above all) so a reason stays on one line. */

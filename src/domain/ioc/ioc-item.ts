@@ -56,11 +56,13 @@ export function parseIocItem(raw: unknown, maxStringLength: number): Result<IocD
     comment,
     reputation,
     reliability,
+    vendors: null,
+    klass: null,
   });
 }
 
 /** `""` and null both mean "no reliability". */
-function readReliability(read: ItemReader): Reliability | null {
+export function readReliability(read: ItemReader): Reliability | null {
   if (!read.has("reliability") || read.raw("reliability") === "") return null;
   return read.enumValue("reliability", RELIABILITIES);
 }
@@ -69,7 +71,7 @@ function readReliability(read: ItemReader): Reliability | null {
  * Epoch milliseconds; -1, 0 (what an SDK sends for "unset") and "Never" mean never; ISO-8601
  * strings are converted. A past date is kept: the rule is then expired at once.
  */
-function readExpiration(read: ItemReader): number {
+export function readExpiration(read: ItemReader): number {
   const value = read.raw("expiration_date");
   if (value === undefined || value === null) return NEVER_EXPIRES;
   const ms = expirationMs(value);

@@ -21,8 +21,20 @@ export type Reliability = (typeof RELIABILITIES)[number];
 export const IOC_STATUSES = ["ENABLED", "DISABLED", "EXPIRED"] as const;
 export type IocStatus = (typeof IOC_STATUSES)[number];
 
+export const DAY_MS = 86_400_000;
+
+/** Per-type default expiry in days; a type that is absent never expires by default. */
+export type ExpiryDefaults = Partial<Record<IocType, number>>;
+
 /** `-1` in `expiration_date` means the rule never expires. */
 export const NEVER_EXPIRES = -1;
+
+/** A vendor's opinion of an IOC, as the legacy XDR endpoints carry it. */
+export interface Vendor {
+  vendor_name: string;
+  reputation: Reputation;
+  reliability: Reliability | null;
+}
 
 /** A checked insert item, ready for the store. */
 export interface IocDraft {
@@ -38,10 +50,15 @@ export interface IocDraft {
   comment: string;
   reputation: Reputation;
   reliability: Reliability | null;
+  /** Legacy endpoints only: vendor opinions and threat class; null when not given. */
+  vendors: Vendor[] | null;
+  klass: string | null;
+  /** Legacy `status`: undefined leaves a stored rule's state alone (new rules start enabled). */
+  enabled?: boolean | undefined;
 }
 
 /** A stored IOC rule. */
-export interface IocRule extends Omit<IocDraft, "ruleId"> {
+export interface IocRule extends Omit<IocDraft, "ruleId" | "enabled"> {
   ruleId: number;
   enabled: boolean;
   creationTime: number;

@@ -6,9 +6,10 @@ import type { RuleQuery, WireFilter } from "../filters/filter-model.ts";
 import { parseDeleteFilters, parseQuery } from "../filters/filter-parse.ts";
 import { buildReport, type InsertReport, splitItems } from "../items/insert-report.ts";
 import { type Principal, sourceOf } from "../keys/principal.ts";
+import { withEffectiveExpiry } from "./ioc-expiry.ts";
 import { IOC_FILTER_FIELDS } from "./ioc-filters.ts";
 import { parseIocItem } from "./ioc-item.ts";
-import { type IocDraft, type IocRule, NEVER_EXPIRES } from "./ioc-model.ts";
+import type { IocRule } from "./ioc-model.ts";
 
 /** Insert, get and delete of IOC rules (spec/API.md 4.1 and 4.3). */
 export class IocService {
@@ -21,7 +22,7 @@ export class IocService {
   async insert(principal: Principal, items: readonly unknown[]): Promise<InsertReport> {
     const { drafts, rejected } = splitItems(items, (item) => parseIocItem(item, this.limits.stringLength));
     const ctx = { now: this.clock.now(), source: sourceOf(principal) };
-    const effective = drafts.map(withEffectiveExpiry);
+    const effective = await withEffectiveExpiry(this.store, principal.tenant.id, drafts, ctx.now);
     const outcomes = drafts.length > 0 ? await this.store.upsertIocs(principal.tenant.id, effective, ctx) : [];
     const field = (index: number, name: string) => (items[index] as Record<string, unknown>)[name];
     return buildReport(items.length, rejected, outcomes, {
@@ -48,12 +49,4 @@ export class IocService {
     if (!filters.ok) return filters;
     return ok(await this.store.deleteIocs(principal.tenant.id, filters.value, this.clock.now()));
   }
-}
-
-/**
- * With `default_expiration_enabled` the tenant's default expiry for the type applies. Tenants
- * start with "never" for every type (spec/API.md section 7).
- */
-function withEffectiveExpiry(draft: IocDraft): IocDraft {
-  return draft.defaultExpirationEnabled ? { ...draft, expirationDate: NEVER_EXPIRES } : draft;
 }

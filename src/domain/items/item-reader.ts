@@ -36,9 +36,11 @@ export function notAnObjectReason(value: unknown): string {
 export class ItemReader {
   /** The first problem found, if any. */
   error: string | undefined;
+  /** Whether `item` is our own copy yet: the caller's object is never changed. */
+  private copied = false;
 
   constructor(
-    private readonly item: JsonObject,
+    private item: JsonObject,
     private readonly maxStringLength: number,
   ) {}
 
@@ -112,6 +114,13 @@ export class ItemReader {
     const tooLong = value.find((entry: string) => entry.length > this.maxStringLength);
     if (tooLong !== undefined) this.fail(`an entry of ${field} is longer than ${this.maxStringLength} characters`);
     return value;
+  }
+
+  /** Reads `field` as `value` from now on (for spellings normalised before the checks). */
+  override(field: string, value: unknown): void {
+    if (!this.copied) this.item = { ...this.item };
+    this.copied = true;
+    this.item[field] = value;
   }
 
   /** Records a problem found by a check outside the reader. */

@@ -1,26 +1,11 @@
-import type { IocDraft, IocRule, IocType, Reliability, Reputation, Severity } from "../../domain/ioc/ioc-model.ts";
+import type { IocDraft } from "../../domain/ioc/ioc-model.ts";
 import type { IocStore, UpsertOutcome, WriteContext } from "../ports.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
 import { type ColumnSpec, whereClause } from "./sqlite-filters.ts";
+import { sqliteIocChanges } from "./sqlite-ioc-changes.ts";
+import { sqliteIocExpiry } from "./sqlite-ioc-expiry.ts";
+import { type IocRow, toRule, VALUE_COLUMNS, valuesOf } from "./sqlite-ioc-rows.ts";
 import { statementCache } from "./sqlite-statement-cache.ts";
-
-interface IocRow {
-  rule_id: number;
-  indicator: string;
-  canonical: string;
-  type: IocType;
-  severity: Severity;
-  expiration_date: number;
-  default_expiration_enabled: number;
-  comment: string;
-  reputation: Reputation;
-  reliability: Reliability | null;
-  enabled: number;
-  creation_time: number;
-  modification_time: number;
-  source: string;
-  number_of_issues: number;
-}
 
 const STATUS_SQL = `(CASE WHEN enabled = 0 THEN 'DISABLED'
   WHEN expiration_date >= 0 AND expiration_date <= @now THEN 'EXPIRED' ELSE 'ENABLED' END)`;
@@ -41,91 +26,71 @@ const FILTER_COLUMNS: Record<string, ColumnSpec> = {
   number_of_issues: { sql: "number_of_issues" },
 };
 
-const VALUE_COLUMNS =
-  "indicator, canonical, type, severity, expiration_date, default_expiration_enabled, comment, reputation, reliability";
+const SET_VALUES = `indicator = excluded.indicator, canonical = excluded.canonical, type = excluded.type,
+  severity = excluded.severity, expiration_date = excluded.expiration_date,
+  default_expiration_enabled = excluded.default_expiration_enabled, comment = excluded.comment,
+  reputation = excluded.reputation, reliability = excluded.reliability, vendors = excluded.vendors,
+  klass = excluded.klass, modification_time = excluded.modification_time, source = excluded.source,
+  expiry_base = excluded.expiry_base`;
 
-function toRule(row: IocRow): IocRule {
-  return {
-    ruleId: row.rule_id,
-    indicator: row.indicator,
-    canonical: row.canonical,
-    type: row.type,
-    severity: row.severity,
-    expirationDate: row.expiration_date,
-    defaultExpirationEnabled: row.default_expiration_enabled === 1,
-    comment: row.comment,
-    reputation: row.reputation,
-    reliability: row.reliability,
-    enabled: row.enabled === 1,
-    creationTime: row.creation_time,
-    modificationTime: row.modification_time,
-    source: row.source,
-    numberOfIssues: row.number_of_issues,
-  };
-}
-
-/** The bound values of one rule, in VALUE_COLUMNS order, followed by `rest`. */
-function valuesOf(d: IocDraft, ...rest: unknown[]): unknown[] {
-  return [
-    d.indicator,
-    d.canonical,
-    d.type,
-    d.severity,
-    d.expirationDate,
-    Number(d.defaultExpirationEnabled),
-    d.comment,
-    d.reputation,
-    d.reliability,
-    ...rest,
-  ];
-}
-
+/** The IOC rule statements and transactions; the change feed and expiry defaults live beside it. */
 export function sqliteIocStore(db: SqliteDb): IocStore {
   const prepare = statementCache(db);
+  const changes = sqliteIocChanges(db);
   const nextId = db.prepare("SELECT next_ioc_rule_id FROM tenants WHERE id = ?").pluck();
   const saveNextId = db.prepare("UPDATE tenants SET next_ioc_rule_id = ? WHERE id = ?");
   const idOfValue = db.prepare("SELECT rule_id FROM ioc_rules WHERE tenant_id = ? AND canonical = ?").pluck();
   const exists = db.prepare("SELECT 1 FROM ioc_rules WHERE tenant_id = ? AND rule_id = ?").pluck();
+  const columns = `tenant_id, rule_id, ${VALUE_COLUMNS}, creation_time, modification_time, source, expiry_base`;
   // One statement per new-or-known value: the returned id tells which happened (ours means created).
   const upsertByValue = db
     .prepare(
-      `INSERT INTO ioc_rules (tenant_id, rule_id, ${VALUE_COLUMNS}, creation_time, modification_time, source)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (tenant_id, canonical) DO UPDATE SET
-         indicator = excluded.indicator, type = excluded.type, severity = excluded.severity,
-         expiration_date = excluded.expiration_date,
-         default_expiration_enabled = excluded.default_expiration_enabled, comment = excluded.comment,
-         reputation = excluded.reputation, reliability = excluded.reliability,
-         modification_time = excluded.modification_time, source = excluded.source
-       RETURNING rule_id`,
+      `INSERT INTO ioc_rules (${columns}) VALUES (${columns
+        .split(",")
+        .map(() => "?")
+        .join(", ")})
+       ON CONFLICT (tenant_id, canonical) DO UPDATE SET ${SET_VALUES} RETURNING rule_id`,
     )
     .pluck();
   const overwrite = db.prepare(
-    `UPDATE ioc_rules SET indicator = ?, canonical = ?, type = ?, severity = ?, expiration_date = ?,
-       default_expiration_enabled = ?, comment = ?, reputation = ?, reliability = ?,
-       modification_time = ?, source = ?
-     WHERE tenant_id = ? AND rule_id = ?`,
+    `INSERT INTO ioc_rules (${columns}) VALUES (${columns
+      .split(",")
+      .map(() => "?")
+      .join(", ")})
+     ON CONFLICT (tenant_id, rule_id) DO UPDATE SET ${SET_VALUES}`,
   );
+  const setEnabled = db.prepare("UPDATE ioc_rules SET enabled = ? WHERE tenant_id = ? AND rule_id = ?");
 
-  const upsert = db.transaction((tenantId: number, drafts: readonly IocDraft[], ctx: WriteContext) => {
+  function upsertOne(tenantId: number, draft: IocDraft, ctx: WriteContext, next: number): UpsertOutcome {
+    const stamps = [ctx.now, ctx.now, ctx.source, ctx.now];
+    if (draft.ruleId === undefined) {
+      const ruleId = upsertByValue.get([tenantId, next, ...valuesOf(draft, ...stamps)]) as number;
+      return ruleId === next ? { kind: "created", ruleId } : { kind: "updated", ruleId };
+    }
+    const { ruleId } = draft;
+    if (exists.get(tenantId, ruleId) === undefined) return { kind: "failed", reason: "rule_not_found" };
+    const holder = idOfValue.get(tenantId, draft.canonical) as number | undefined;
+    if (holder !== undefined && holder !== ruleId) return { kind: "failed", reason: "indicator_exists" };
+    overwrite.run([tenantId, ruleId, ...valuesOf(draft, ...stamps)]);
+    return { kind: "updated", ruleId };
+  }
+
+  /** Applies drafts in order inside the caller's transaction. */
+  function upsertAll(tenantId: number, drafts: readonly IocDraft[], ctx: WriteContext): UpsertOutcome[] {
     let next = nextId.get(tenantId) as number;
-    const outcomes = drafts.map((draft): UpsertOutcome => {
-      if (draft.ruleId === undefined) {
-        const ruleId = upsertByValue.get(tenantId, next, valuesOf(draft, ctx.now, ctx.now, ctx.source)) as number;
-        if (ruleId !== next) return { kind: "updated", ruleId };
-        next += 1;
-        return { kind: "created", ruleId };
+    const outcomes = drafts.map((draft) => {
+      const outcome = upsertOne(tenantId, draft, ctx, next);
+      if (outcome.kind === "created") next += 1;
+      if (outcome.kind !== "failed" && draft.enabled !== undefined) {
+        setEnabled.run(Number(draft.enabled), tenantId, outcome.ruleId);
       }
-      const { ruleId } = draft;
-      if (exists.get(tenantId, ruleId) === undefined) return { kind: "failed", reason: "rule_not_found" };
-      const holder = idOfValue.get(tenantId, draft.canonical) as number | undefined;
-      if (holder !== undefined && holder !== ruleId) return { kind: "failed", reason: "indicator_exists" };
-      overwrite.run(valuesOf(draft, ctx.now, ctx.source, tenantId, ruleId));
-      return { kind: "updated", ruleId };
+      return outcome;
     });
     saveNextId.run(next, tenantId);
     return outcomes;
-  });
+  }
+
+  const upsert = db.transaction(upsertAll);
 
   const find = db.transaction((tenantId: number, where: { sql: string; params: unknown[] }, page, now: number) => {
     const count = prepare(`SELECT count(*) FROM ioc_rules WHERE tenant_id = ? AND ${where.sql}`).pluck();
@@ -137,16 +102,41 @@ export function sqliteIocStore(db: SqliteDb): IocStore {
     return { total, rules: rows.map(toRule) };
   });
 
+  const remove = db.transaction((tenantId: number, where: { sql: string; params: unknown[] }, now: number) => {
+    const sql = `DELETE FROM ioc_rules WHERE tenant_id = ? AND ${where.sql} RETURNING *`;
+    const rows = prepare(sql).all(tenantId, ...where.params, { now }) as IocRow[];
+    changes.bury(tenantId, rows, now);
+    return rows.map((row) => row.rule_id).sort((a, b) => a - b);
+  });
+
+  const replaceSource = db.transaction((tenantId: number, drafts: readonly IocDraft[], ctx: WriteContext) => {
+    const kept = new Set(drafts.map((d) => d.canonical));
+    const ofSource = prepare("SELECT * FROM ioc_rules WHERE tenant_id = ? AND source = ?").all(
+      tenantId,
+      ctx.source,
+    ) as IocRow[];
+    const gone = ofSource.filter((row) => !kept.has(row.canonical));
+    const drop = prepare("DELETE FROM ioc_rules WHERE tenant_id = ? AND rule_id = ?");
+    for (const row of gone) drop.run(tenantId, row.rule_id);
+    changes.bury(tenantId, gone, ctx.now);
+    return { outcomes: upsertAll(tenantId, drafts, ctx), deleted: gone.length };
+  });
+
+  const enable = db.transaction((tenantId: number, canonicals: readonly string[], enabled: boolean, now: number) => {
+    const update = prepare(
+      "UPDATE ioc_rules SET enabled = ?, modification_time = ? WHERE tenant_id = ? AND canonical = ? RETURNING rule_id",
+    ).pluck();
+    const ids = canonicals.flatMap((canonical) => update.all(Number(enabled), now, tenantId, canonical) as number[]);
+    return [...new Set(ids)].sort((a, b) => a - b);
+  });
+
   return {
     upsertIocs: async (tenantId, drafts, ctx) => upsert.immediate(tenantId, drafts, ctx),
     findIocs: async (tenantId, filters, page, now) => find(tenantId, whereClause(filters, FILTER_COLUMNS), page, now),
-    deleteIocs: async (tenantId, filters, now) => {
-      const where = whereClause(filters, FILTER_COLUMNS);
-      const sql = `DELETE FROM ioc_rules WHERE tenant_id = ? AND ${where.sql} RETURNING rule_id`;
-      const ids = prepare(sql)
-        .pluck()
-        .all(tenantId, ...where.params, { now }) as number[];
-      return ids.sort((a, b) => a - b);
-    },
+    deleteIocs: async (tenantId, filters, now) => remove.immediate(tenantId, whereClause(filters, FILTER_COLUMNS), now),
+    replaceIocsOfSource: async (tenantId, drafts, ctx) => replaceSource.immediate(tenantId, drafts, ctx),
+    setIocsEnabled: async (tenantId, canonicals, enabled, now) => enable.immediate(tenantId, canonicals, enabled, now),
+    iocChanges: async (tenantId, since, now) => changes.since(tenantId, since, now),
+    ...sqliteIocExpiry(db),
   };
 }

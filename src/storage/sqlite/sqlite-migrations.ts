@@ -84,4 +84,34 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: "legacy IOC fields, per-tenant default expiry, deletion tombstones for the change feed",
+    sql: `
+      ALTER TABLE ioc_rules ADD COLUMN vendors TEXT;
+      ALTER TABLE ioc_rules ADD COLUMN klass TEXT;
+      -- when a client last wrote the rule: a default expiry counts from here
+      ALTER TABLE ioc_rules ADD COLUMN expiry_base INTEGER NOT NULL DEFAULT 0;
+      UPDATE ioc_rules SET expiry_base = modification_time;
+      CREATE INDEX ioc_rules_source ON ioc_rules (tenant_id, source);
+      CREATE INDEX ioc_rules_changes ON ioc_rules (tenant_id, modification_time);
+      CREATE INDEX ioc_rules_expiry ON ioc_rules (tenant_id, expiration_date);
+
+      CREATE TABLE tenant_ioc_expiry (
+        tenant_id INTEGER NOT NULL REFERENCES tenants (id),
+        ioc_type TEXT NOT NULL,
+        days INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, ioc_type)
+      ) WITHOUT ROWID;
+
+      -- what a deleted rule was, so get_changes can report the deletion
+      CREATE TABLE ioc_tombstones (
+        tenant_id INTEGER NOT NULL,
+        rule_id INTEGER NOT NULL,
+        deleted_at INTEGER NOT NULL,
+        rule TEXT NOT NULL
+      );
+      CREATE INDEX ioc_tombstones_time ON ioc_tombstones (tenant_id, deleted_at);
+    `,
+  },
 ];

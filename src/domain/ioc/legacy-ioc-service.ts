@@ -1,0 +1,128 @@
+import type { Limits } from "../../config.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { fail, ok, type Result } from "../../lib/result.ts";
+import type { IocChange, IocStore } from "../../storage/ports.ts";
+import { isJsonObject } from "../items/item-reader.ts";
+import type { Principal } from "../keys/principal.ts";
+import { withEffectiveExpiry } from "./ioc-expiry.ts";
+import type { IocDraft } from "./ioc-model.ts";
+import { canonicalCandidates } from "./ioc-values.ts";
+import { csvRows } from "./legacy-csv.ts";
+import { parseLegacyItem } from "./legacy-item.ts";
+
+/** A rejected item as the legacy endpoints report it. */
+export interface ValidationError {
+  indicator: string;
+  error: string;
+}
+
+export interface LegacyWriteReport {
+  stored: number;
+  validationErrors: ValidationError[];
+}
+
+export interface SyncReport extends LegacyWriteReport {
+  deleted: number;
+}
+
+function indicatorOf(item: unknown): string {
+  return isJsonObject(item) && typeof item.indicator === "string" ? item.indicator : (JSON.stringify(item) ?? "");
+}
+
+/**
+ * The legacy XDR IOC endpoints used by the XSOAR IOC sync (spec/API.md section 6). They share the
+ * IOC store and its rules with `indicators/insert`: a rule written by one is read by the other.
+ */
+export class LegacyIocService {
+  constructor(
+    private readonly store: IocStore,
+    private readonly clock: Clock,
+    private readonly limits: Limits,
+  ) {}
+
+  /** Parses items, reporting the bad ones; `label` names an item in its error (e.g. its CSV row). */
+  private parse(items: readonly unknown[], label: (index: number) => string = () => "") {
+    const drafts: IocDraft[] = [];
+    const validationErrors: ValidationError[] = [];
+    for (const [index, item] of items.entries()) {
+      const parsed = parseLegacyItem(item, this.limits.stringLength);
+      if (parsed.ok) drafts.push(parsed.value);
+      else validationErrors.push({ indicator: indicatorOf(item), error: `${label(index)}${parsed.error}` });
+    }
+    return { drafts, validationErrors };
+  }
+
+  private async context(principal: Principal, source: string, drafts: IocDraft[]) {
+    const now = this.clock.now();
+    const effective = await withEffectiveExpiry(this.store, principal.tenant.id, drafts, now);
+    return { effective, ctx: { now, source } };
+  }
+
+  /** insert_jsons and tim_insert_jsons: the good items are stored, the bad ones reported. */
+  async insertJsons(principal: Principal, source: string, items: readonly unknown[]): Promise<LegacyWriteReport> {
+    const { drafts, validationErrors } = this.parse(items);
+    const { effective, ctx } = await this.context(principal, source, drafts);
+    if (effective.length > 0) await this.store.upsertIocs(principal.tenant.id, effective, ctx);
+    return { stored: effective.length, validationErrors };
+  }
+
+  /** insert_csv: malformed CSV fails the request; a bad row fails only itself. */
+  async insertCsv(principal: Principal, source: string, csv: string): Promise<Result<LegacyWriteReport>> {
+    const rows = csvRows(csv);
+    if (!rows.ok) return rows;
+    const good = rows.value.flatMap((row) => ("item" in row ? [row] : []));
+    const rowErrors = rows.value.flatMap((row) =>
+      "error" in row ? [{ indicator: row.indicator, error: row.error }] : [],
+    );
+    const { drafts, validationErrors } = this.parse(
+      good.map((row) => row.item),
+      (index) => `row ${good[index]?.row}: `,
+    );
+    const { effective, ctx } = await this.context(principal, source, drafts);
+    if (effective.length > 0) await this.store.upsertIocs(principal.tenant.id, effective, ctx);
+    return ok({ stored: effective.length, validationErrors: [...rowErrors, ...validationErrors] });
+  }
+
+  /**
+   * sync_tim_iocs: the file (one JSON object a line) replaces every rule of this source, in one
+   * transaction. A line that is not JSON fails the whole request and changes nothing.
+   */
+  async sync(principal: Principal, source: string, ndjson: string): Promise<Result<SyncReport>> {
+    const items = parseNdjson(ndjson);
+    if (!items.ok) return items;
+    const { drafts, validationErrors } = this.parse(items.value.items, (i) => `line ${items.value.lines[i]}: `);
+    const { effective, ctx } = await this.context(principal, source, drafts);
+    const { deleted } = await this.store.replaceIocsOfSource(principal.tenant.id, effective, ctx);
+    return ok({ stored: effective.length, deleted, validationErrors });
+  }
+
+  /** enable_iocs / disable_iocs by value, whatever type each value was stored as. */
+  async setEnabled(principal: Principal, values: readonly string[], enabled: boolean): Promise<number[]> {
+    const canonicals = [...new Set(values.flatMap(canonicalCandidates))];
+    return this.store.setIocsEnabled(principal.tenant.id, canonicals, enabled, this.clock.now());
+  }
+
+  /** get_changes: everything written, expired or deleted after `since`. */
+  changes(principal: Principal, since: number): Promise<IocChange[]> {
+    return this.store.iocChanges(principal.tenant.id, since, this.clock.now());
+  }
+}
+
+/** Splits NDJSON into items, remembering each one's line; blank lines are skipped. */
+export function parseNdjson(text: string): Result<{ items: unknown[]; lines: number[] }> {
+  const items: unknown[] = [];
+  const lines: number[] = [];
+  let line = 0;
+  for (const raw of text.split("\n")) {
+    line += 1;
+    const trimmed = raw.trim();
+    if (trimmed === "") continue;
+    try {
+      items.push(JSON.parse(trimmed));
+      lines.push(line);
+    } catch (error) {
+      return fail(`line ${line} is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  return ok({ items, lines });
+}

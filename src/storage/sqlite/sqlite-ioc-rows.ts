@@ -1,0 +1,67 @@
+import type { IocDraft, IocRule, IocType, Reliability, Reputation, Severity } from "../../domain/ioc/ioc-model.ts";
+
+/** An `ioc_rules` row as SQLite returns it. */
+export interface IocRow {
+  rule_id: number;
+  indicator: string;
+  canonical: string;
+  type: IocType;
+  severity: Severity;
+  expiration_date: number;
+  default_expiration_enabled: number;
+  comment: string;
+  reputation: Reputation;
+  reliability: Reliability | null;
+  vendors: string | null;
+  klass: string | null;
+  enabled: number;
+  creation_time: number;
+  modification_time: number;
+  source: string;
+  number_of_issues: number;
+}
+
+export function toRule(row: IocRow): IocRule {
+  return {
+    ruleId: row.rule_id,
+    indicator: row.indicator,
+    canonical: row.canonical,
+    type: row.type,
+    severity: row.severity,
+    expirationDate: row.expiration_date,
+    defaultExpirationEnabled: row.default_expiration_enabled === 1,
+    comment: row.comment,
+    reputation: row.reputation,
+    reliability: row.reliability,
+    vendors: row.vendors === null ? null : JSON.parse(row.vendors),
+    klass: row.klass,
+    enabled: row.enabled === 1,
+    creationTime: row.creation_time,
+    modificationTime: row.modification_time,
+    source: row.source,
+    numberOfIssues: row.number_of_issues,
+  };
+}
+
+/** The columns a client's write sets, in the order `valuesOf` binds them. */
+export const VALUE_COLUMNS =
+  "indicator, canonical, type, severity, expiration_date, default_expiration_enabled, comment, reputation, " +
+  "reliability, vendors, klass";
+
+/** The bound values of one rule, in VALUE_COLUMNS order, followed by `rest`. */
+export function valuesOf(d: IocDraft, ...rest: unknown[]): unknown[] {
+  return [
+    d.indicator,
+    d.canonical,
+    d.type,
+    d.severity,
+    d.expirationDate,
+    Number(d.defaultExpirationEnabled),
+    d.comment,
+    d.reputation,
+    d.reliability,
+    d.vendors === null ? null : JSON.stringify(d.vendors),
+    d.klass,
+    ...rest,
+  ];
+}

@@ -1,0 +1,307 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { startTestApp, type TestApp, type TestKey } from "./harness.ts";
+import { xsoarPost, xsoarUpload } from "./xsoar-client.ts";
+
+const SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+type Rule = {
+  rule_id: number;
+  indicator: string;
+  severity: string;
+  status: string;
+  source: string;
+  comment: string;
+  reputation: string;
+};
+
+describe("legacy XDR IOC endpoints, as the XSOAR integration calls them", () => {
+  let t: TestApp;
+  let n = 0;
+  const fresh = async () => t.key(`legacy-${++n}`, "instance_admin", "advanced");
+  const rules = async (key: TestKey): Promise<Rule[]> => {
+    const res = await t.post(
+      "/public_api/v1/indicators/get",
+      { request_data: { search_to: 1000 } },
+      { ...key, security: "advanced" },
+    );
+    assert.equal(res.statusCode, 200, res.body);
+    return res.json().objects;
+  };
+
+  before(async () => {
+    t = await startTestApp();
+  });
+  after(async () => t.close());
+
+  it("tim_insert_jsons/ stores XSOAR's items and answers {reply: true}", async () => {
+    const key = await fresh();
+    const res = await xsoarPost(t, key, "tim_insert_jsons/", [
+      {
+        indicator: SHA256,
+        severity: "HIGH",
+        type: "HASH",
+        reputation: "BAD",
+        expiration_date: -1,
+        comment: "from feed",
+        reliability: "A",
+        vendors: [{ vendor_name: "VirusTotal", reputation: "BAD", reliability: "B" }],
+        class: "Malware",
+      },
+      {
+        indicator: "evil.example.com",
+        severity: "LOW",
+        type: "DOMAIN_NAME",
+        reputation: "SUSPICIOUS",
+        expiration_date: -1,
+        status: "DISABLED",
+      },
+    ]);
+    assert.equal(res.statusCode, 200, res.body);
+    assert.deepEqual(res.json(), { reply: true });
+    const stored = await rules(key);
+    assert.deepEqual(
+      stored.map((r) => [r.indicator, r.severity, r.status, r.source]),
+      [
+        [SHA256, "SEV_040_HIGH", "ENABLED", "xsoar"],
+        ["evil.example.com", "SEV_020_LOW", "DISABLED", "xsoar"],
+      ],
+    );
+  });
+
+  it("maps the plain severities one to one, and reports refused items with validate", async () => {
+    const key = await fresh();
+    const plain = ["INFO", "low", "Medium", "HIGH", "CRITICAL", "unknown"];
+    const res = await xsoarPost(
+      t,
+      key,
+      "insert_jsons",
+      plain.map((severity, i) => ({ indicator: `s${i}.exe`, type: "FILENAME", severity })),
+    );
+    assert.deepEqual(res.json(), { reply: true });
+    assert.deepEqual(
+      (await rules(key)).map((r) => r.severity),
+      ["SEV_010_INFO", "SEV_020_LOW", "SEV_030_MEDIUM", "SEV_040_HIGH", "SEV_050_CRITICAL", "SEV_010_INFO"],
+    );
+    const checked = await t.app.inject({
+      method: "POST",
+      url: "/public_api/v1/indicators/insert_jsons",
+      headers: (await import("./xsoar-client.ts")).xsoarHeaders(key, t.clock.now()),
+      payload: JSON.stringify({
+        request_data: [
+          { indicator: "good.exe", type: "FILENAME", severity: "HIGH" },
+          { indicator: "not-an-ip", type: "IP", severity: "HIGH" },
+          { indicator: "x.exe", type: "FILENAME", severity: "SEVERE" },
+          { indicator: "y.exe", type: "EMAIL", severity: "LOW" },
+          { indicator: "z.exe", type: "FILENAME", severity: "LOW", colour: "red" },
+        ],
+        validate: true,
+      }),
+    });
+    assert.equal(checked.statusCode, 200, checked.body);
+    const { reply } = checked.json();
+    assert.equal(reply.success, true);
+    assert.deepEqual(
+      reply.validation_errors.map((e: { indicator: string }) => e.indicator),
+      ["not-an-ip", "x.exe", "y.exe", "z.exe"],
+    );
+    assert.match(reply.validation_errors[0].error, /Got type: IP, Indicator: not-an-ip mismatch/);
+    assert.match(reply.validation_errors[1].error, /severity must be one of INFO, LOW/);
+    assert.match(reply.validation_errors[3].error, /Got also the fields: \['colour'\]/);
+    assert.ok((await rules(key)).some((r) => r.indicator === "good.exe"));
+  });
+
+  it("tolerates a single object instead of an array", async () => {
+    const key = await fresh();
+    const res = await xsoarPost(t, key, "insert_jsons", { indicator: "1.2.3.4", type: "IP", severity: "MEDIUM" });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal((await rules(key)).length, 1);
+  });
+
+  it("shares one store with indicators/insert, get and delete", async () => {
+    const key = await fresh();
+    await xsoarPost(t, key, "tim_insert_jsons", [{ indicator: "shared.exe", type: "FILENAME", severity: "LOW" }]);
+    const signed = { ...key, security: "advanced" as const };
+    const update = await t.post(
+      "/public_api/v1/indicators/insert",
+      { request_data: [{ indicator: "SHARED.EXE", type: "FILENAME", severity: "SEV_050_CRITICAL" }] },
+      signed,
+    );
+    assert.equal(update.json().updated_objects[0].id, 1);
+    await t.post(
+      "/public_api/v1/indicators/insert",
+      { request_data: [{ indicator: "10.9.8.7", type: "IP", severity: "SEV_010_INFO" }] },
+      signed,
+    );
+    const disabled = await xsoarPost(t, key, "disable_iocs", ["10.9.8.7"]);
+    assert.deepEqual(disabled.json(), { reply: true });
+    assert.deepEqual(
+      (await rules(key)).map((r) => [r.indicator, r.severity, r.status]),
+      [
+        ["SHARED.EXE", "SEV_050_CRITICAL", "ENABLED"],
+        ["10.9.8.7", "SEV_010_INFO", "DISABLED"],
+      ],
+    );
+    const del = await t.post(
+      "/public_api/v1/indicators/delete",
+      { request_data: { filters: [{ field: "indicator", operator: "EQ", value: "shared.exe" }] } },
+      signed,
+    );
+    assert.deepEqual(del.json(), { objects_count: 1, objects: [1] });
+  });
+
+  it("enables and disables by value in both request shapes, and keeps disabled rules", async () => {
+    const key = await fresh();
+    await xsoarPost(t, key, "insert_jsons", [
+      { indicator: "a.example.com", type: "DOMAIN_NAME", severity: "LOW" },
+      { indicator: "2001:db8::1", type: "IP", severity: "LOW" },
+    ]);
+    await xsoarPost(t, key, "disable_iocs", { indicators: ["A.EXAMPLE.COM", "2001:DB8:0:0:0:0:0:1"] });
+    assert.deepEqual(
+      (await rules(key)).map((r) => r.status),
+      ["DISABLED", "DISABLED"],
+    );
+    await xsoarPost(t, key, "enable_iocs", ["a.example.com"]);
+    assert.deepEqual(
+      (await rules(key)).map((r) => r.status),
+      ["ENABLED", "DISABLED"],
+    );
+    const bad = await xsoarPost(t, key, "enable_iocs", "a.example.com");
+    assert.equal(bad.statusCode, 400);
+  });
+
+  describe("insert_csv", () => {
+    const header =
+      "indicator,type,severity,expiration_date,comment,reputation,reliability,class,vendor.name,vendor.reputation,vendor.reliability";
+
+    it("reads quoted fields, commas and quotes in comments, and blank lines", async () => {
+      const key = await fresh();
+      const csv = [
+        header,
+        'evil.exe,FILENAME,HIGH,,"dropper, seen twice",BAD,A,Malware,VT,BAD,B',
+        "",
+        '10.0.0.9,IP,LOW,-1,"he said ""hi""",SUSPICIOUS,,,,,',
+        "\r",
+        'bad.example.com,DOMAIN_NAME,MEDIUM,,"multi',
+        'line comment",BAD,C,,,,',
+      ].join("\n");
+      const res = await xsoarPost(t, key, "insert_csv", csv);
+      assert.equal(res.statusCode, 200, res.body);
+      const stored = await rules(key);
+      assert.deepEqual(
+        stored.map((r) => r.comment),
+        ["dropper, seen twice", 'he said "hi"', "multi\nline comment"],
+      );
+      assert.deepEqual(
+        stored.map((r) => r.reputation),
+        ["BAD", "SUSPICIOUS", "BAD"],
+      );
+    });
+
+    it("reports short rows and bad values by row, storing the rest", async () => {
+      const key = await fresh();
+      const csv = `${header}\ngood.exe,FILENAME,LOW,,,,,,,,\nshort.exe,FILENAME\nnot-a-hash,HASH,LOW,,,,,,,,\n`;
+      const res = await t.app.inject({
+        method: "POST",
+        url: "/public_api/v1/indicators/insert_csv",
+        headers: (await import("./xsoar-client.ts")).xsoarHeaders(key, t.clock.now()),
+        payload: JSON.stringify({ request_data: csv, validate: true }),
+      });
+      const errors = res.json().reply.validation_errors;
+      assert.deepEqual(errors, [
+        { indicator: "short.exe", error: "row 3: expected 11 fields, got 2" },
+        { indicator: "not-a-hash", error: "row 4: Got type: HASH, Indicator: not-a-hash mismatch" },
+      ]);
+      assert.deepEqual(
+        (await rules(key)).map((r) => r.indicator),
+        ["good.exe"],
+      );
+    });
+
+    it("refuses malformed CSV naming the row and column, storing nothing", async () => {
+      const key = await fresh();
+      const cases: [string, RegExp][] = [
+        [
+          `${header}\nok.exe,FILENAME,LOW,,,,,,,,\nx.exe,FILENAME,LOW,,"never closed,,,,,`,
+          /row 3, column 21: a quoted field is never closed/,
+        ],
+        [`${header}\nx.exe,FILENAME,LOW,,ab"c,,,,,,`, /row 2, column 23: a quote inside an unquoted field/],
+        ["indicator,type\nx.exe,FILENAME", /lacks the columns severity/],
+        ["indicator,type,severity,colour\nx,FILENAME,LOW,red", /unknown CSV columns colour/],
+        ["", /empty/],
+      ];
+      for (const [csv, pattern] of cases) {
+        const res = await xsoarPost(t, key, "insert_csv", csv);
+        assert.equal(res.statusCode, 400, res.body);
+        assert.match(res.json().err_extra, pattern);
+      }
+      assert.equal((await rules(key)).length, 0);
+    });
+  });
+
+  describe("sync_tim_iocs", () => {
+    const line = (indicator: string, type = "FILENAME") =>
+      JSON.stringify({ indicator, type, severity: "HIGH", reputation: "BAD" });
+
+    it("replaces this source's rules with the file, leaving other sources alone", async () => {
+      const key = await fresh();
+      const signed = { ...key, security: "advanced" as const };
+      await t.post(
+        "/public_api/v1/indicators/insert",
+        { request_data: [{ indicator: "manual.exe", type: "FILENAME", severity: "SEV_010_INFO" }] },
+        signed,
+      );
+      const first = await xsoarUpload(
+        t,
+        key,
+        "sync_tim_iocs",
+        [line("a.exe"), line("b.exe"), line("c.exe")].join("\n"),
+      );
+      assert.equal(first.statusCode, 200, first.body);
+      assert.deepEqual(first.json(), { reply: true });
+      const second = await xsoarUpload(
+        t,
+        key,
+        "sync_tim_iocs",
+        `${line("b.exe")}\n\n${line("d.exe")}\n${line("1.1.1.1", "NOPE")}\n`,
+        { validate: "true" },
+      );
+      assert.equal(second.statusCode, 200, second.body);
+      assert.deepEqual(
+        second.json().reply.validation_errors.map((e: { error: string }) => e.error.split(":")[0]),
+        ["line 4"],
+      );
+      assert.deepEqual(
+        (await rules(key)).map((r) => [r.indicator, r.source]),
+        [
+          ["manual.exe", `Public API user (key #${key.id})`],
+          ["b.exe", "xsoar"],
+          ["d.exe", "xsoar"],
+        ],
+      );
+    });
+
+    it("changes nothing when the file fails halfway", async () => {
+      const key = await fresh();
+      await xsoarUpload(t, key, "sync_tim_iocs", [line("keep1.exe"), line("keep2.exe")].join("\n"));
+      const lines = Array.from({ length: 1000 }, (_, i) => line(`new${i}.exe`));
+      lines[600] = '{"indicator": "broken.exe", "type":';
+      const res = await xsoarUpload(t, key, "sync_tim_iocs", lines.join("\n"));
+      assert.equal(res.statusCode, 400);
+      assert.match(res.json().err_extra, /line 601 is not valid JSON/);
+      assert.deepEqual(
+        (await rules(key)).map((r) => r.indicator),
+        ["keep1.exe", "keep2.exe"],
+      );
+    });
+
+    it("needs a multipart body with a file", async () => {
+      const key = await fresh();
+      const res = await xsoarPost(t, key, "sync_tim_iocs", []);
+      assert.equal(res.statusCode, 400);
+      assert.match(res.json().err_extra, /multipart/);
+      const noFile = await xsoarUpload(t, key, "sync_tim_iocs", "", {});
+      assert.equal(noFile.statusCode, 200, "an empty file empties the source");
+    });
+  });
+});
