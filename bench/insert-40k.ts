@@ -13,8 +13,7 @@ import { buildApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
 import type { IocType } from "../src/domain/ioc/ioc-model.ts";
 import { canonicalIndicator } from "../src/domain/ioc/ioc-values.ts";
-import { openSqlite } from "../src/storage/sqlite/sqlite-database.ts";
-import { type BenchIoc, makeIocs, median } from "./lib.ts";
+import { makeIocs, median, rawInsertMs } from "./lib.ts";
 
 const { values } = parseArgs({
   options: { items: { type: "string", default: "40000" }, runs: { type: "string", default: "5" } },
@@ -22,38 +21,6 @@ const { values } = parseArgs({
 const ITEMS = Number(values.items);
 const RUNS = Number(values.runs);
 const dir = mkdtempSync(join(tmpdir(), "warden-bench-"));
-
-/** The floor: the same rows straight into the same table, one prepared statement, one transaction. */
-function rawInsertMs(items: BenchIoc[], run: number): number {
-  const db = openSqlite(join(dir, `raw-${run}.db`));
-  const tenant = db.prepare("INSERT INTO tenants (name, license, created_at) VALUES (?, 'xsiam', 0)").run(`raw${run}`);
-  const insert = db.prepare(
-    `INSERT INTO ioc_rules (tenant_id, rule_id, indicator, canonical, type, severity, expiration_date,
-       default_expiration_enabled, comment, reputation, reliability, creation_time, modification_time, source)
-     VALUES (?, ?, ?, ?, ?, ?, -1, 0, ?, ?, NULL, ?, ?, 'bench')`,
-  );
-  const started = performance.now();
-  db.transaction(() => {
-    items.forEach((item, i) => {
-      const now = Date.now();
-      insert.run(
-        tenant.lastInsertRowid,
-        i + 1,
-        item.indicator,
-        item.indicator.toLowerCase(),
-        item.type,
-        item.severity,
-        item.comment,
-        item.reputation,
-        now,
-        now,
-      );
-    });
-  })();
-  const ms = performance.now() - started;
-  db.close();
-  return ms;
-}
 
 async function main(): Promise<void> {
   const config = loadConfig({ database: join(dir, "warden.db"), dataDir: dir }, { WARDEN_MASTER_KEY: "11".repeat(32) });
@@ -78,7 +45,12 @@ async function main(): Promise<void> {
       const started = performance.now();
       const res = await fetch(url, {
         method: "POST",
-        headers: { "x-xdr-auth-id": String(key.id), authorization: key.secret, "content-type": "application/json" },
+        headers: {
+          "x-xdr-auth-id": String(key.id),
+          authorization: key.secret,
+          "content-type": "application/json",
+          ...(process.env.IDENTITY ? { "accept-encoding": "identity" } : {}),
+        },
         body,
       });
       const answer = (await res.json()) as { added_objects: unknown[]; updated_objects: unknown[]; errors: unknown[] };
@@ -92,7 +64,7 @@ async function main(): Promise<void> {
     const second = await send();
     if (second.answer.updated_objects.length !== ITEMS) throw new Error("not every item was updated");
     updated.push(second.ms);
-    raw.push(rawInsertMs(items, run));
+    raw.push(rawInsertMs(join(dir, `raw-${run}.db`), items));
   }
   await app.close();
   rmSync(dir, { recursive: true, force: true });

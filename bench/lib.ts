@@ -3,6 +3,7 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { openSqlite } from "../src/storage/sqlite/sqlite-database.ts";
 
 export const BIN = join(import.meta.dirname, "..", "bin", "warden.js");
 
@@ -76,4 +77,36 @@ export async function startServerProcess(env: NodeJS.ProcessEnv, port: number): 
   }
   child.kill();
   throw new Error("the server did not start within 30 s");
+}
+
+/** The floor: the same rows straight into the same table, one prepared statement, one transaction. */
+export function rawInsertMs(path: string, items: BenchIoc[]): number {
+  const db = openSqlite(path);
+  const tenant = db.prepare("INSERT INTO tenants (name, license, created_at) VALUES ('raw', 'xsiam', 0)").run();
+  const insert = db.prepare(
+    `INSERT INTO ioc_rules (tenant_id, rule_id, indicator, canonical, type, severity, expiration_date,
+       default_expiration_enabled, comment, reputation, reliability, creation_time, modification_time, source)
+     VALUES (?, ?, ?, ?, ?, ?, -1, 0, ?, ?, NULL, ?, ?, 'bench')`,
+  );
+  const started = performance.now();
+  db.transaction(() => {
+    items.forEach((item, i) => {
+      const now = Date.now();
+      insert.run(
+        tenant.lastInsertRowid,
+        i + 1,
+        item.indicator,
+        item.indicator.toLowerCase(),
+        item.type,
+        item.severity,
+        item.comment,
+        item.reputation,
+        now,
+        now,
+      );
+    });
+  })();
+  const ms = performance.now() - started;
+  db.close();
+  return ms;
 }

@@ -144,6 +144,19 @@ describe("the warden CLI", () => {
     assert.equal((await call()).status, 401, "a revoked key fails at once on the running server");
   });
 
+  it("sets a tenant's default expiry per IOC type", async () => {
+    const { stdout } = await warden("tenant", "set-expiry", "acme", "--type", "HASH", "--days", "30");
+    assert.match(
+      stdout,
+      /HASH rules of 'acme' using the default now expire 30 days after they are written; 0 rules re-dated/,
+    );
+    assert.match((await warden("tenant", "set-expiry", "acme", "--type", "IP", "--never")).stdout, /never expire/);
+    const both = await wardenFails("tenant", "set-expiry", "acme", "--type", "IP", "--never", "--days", "3");
+    assert.match(both.stderr, /exactly one of --days N or --never/);
+    const badType = await wardenFails("tenant", "set-expiry", "acme", "--type", "EMAIL", "--days", "3");
+    assert.match(badType.stderr, /Allowed choices are HASH/);
+  });
+
   it("explains mistakes on stderr with a non-zero exit", async () => {
     const unknownTenant = await wardenFails("key", "create", "--tenant", "nobody");
     assert.equal(unknownTenant.code, 1);

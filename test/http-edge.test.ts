@@ -68,6 +68,8 @@ describe("the HTTP edge", () => {
       "content-type": "application/x-www-form-urlencoded",
     });
     assert.equal(res.statusCode, 200, res.body);
+    const text = await raw(JSON.stringify({ request_data: [ITEM] }), { "content-type": "text/plain;charset=UTF-8" });
+    assert.equal(text.statusCode, 200, text.body);
     const none = await t.app.inject({
       method: "POST",
       url: GET,

@@ -93,9 +93,8 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       -- when a client last wrote the rule: a default expiry counts from here
       ALTER TABLE ioc_rules ADD COLUMN expiry_base INTEGER NOT NULL DEFAULT 0;
       UPDATE ioc_rules SET expiry_base = modification_time;
-      CREATE INDEX ioc_rules_source ON ioc_rules (tenant_id, source);
-      CREATE INDEX ioc_rules_changes ON ioc_rules (tenant_id, modification_time);
-      CREATE INDEX ioc_rules_expiry ON ioc_rules (tenant_id, expiration_date);
+      -- No index on source, modification or expiry time: each costs a quarter of bulk-insert speed,
+      -- while the sync and the change feed read a tenant's rules in one pass of the primary key.
 
       CREATE TABLE tenant_ioc_expiry (
         tenant_id INTEGER NOT NULL REFERENCES tenants (id),
