@@ -1,11 +1,13 @@
 import type { FastifyInstance } from "fastify";
 import type { Config } from "./config.ts";
+import { AlertService } from "./domain/alerts/alert-service.ts";
 import { BiocService } from "./domain/bioc/bioc-service.ts";
 import { IocService } from "./domain/ioc/ioc-service.ts";
 import { LegacyIocService } from "./domain/ioc/legacy-ioc-service.ts";
 import { KeyService } from "./domain/keys/key-service.ts";
 import { loadMasterKey } from "./domain/keys/master-key.ts";
 import { TenantService } from "./domain/tenants/tenant-service.ts";
+import { EngineRegistry } from "./engine/engine-registry.ts";
 import { createHttpServer } from "./http/server.ts";
 import { type Clock, systemClock } from "./lib/clock.ts";
 import { openStore } from "./storage/open-store.ts";
@@ -26,12 +28,15 @@ export interface Services {
   iocs: IocService;
   legacy: LegacyIocService;
   biocs: BiocService;
+  engine: EngineRegistry;
+  alerts: AlertService;
 }
 
 /** Opens the store and builds the domain services on it (used by the server and the CLI alike). */
 export async function buildServices(config: Config, clock: Clock = systemClock): Promise<Services> {
   const masterKey = loadMasterKey(config.masterKey, config.dataDir);
   const store = await openStore(config.database);
+  const engine = new EngineRegistry(store);
   return {
     store,
     clock,
@@ -40,6 +45,8 @@ export async function buildServices(config: Config, clock: Clock = systemClock):
     iocs: new IocService(store, clock, config.limits),
     legacy: new LegacyIocService(store, clock, config.limits),
     biocs: new BiocService(store, clock, config.limits),
+    engine,
+    alerts: new AlertService(engine, store, clock, config.limits),
   };
 }
 

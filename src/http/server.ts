@@ -3,6 +3,7 @@ import compress from "@fastify/compress";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Limits } from "../config.ts";
+import type { AlertService } from "../domain/alerts/alert-service.ts";
 import type { BiocService } from "../domain/bioc/bioc-service.ts";
 import type { IocService } from "../domain/ioc/ioc-service.ts";
 import type { LegacyIocService } from "../domain/ioc/legacy-ioc-service.ts";
@@ -13,6 +14,7 @@ import { registerOpenApi } from "./openapi.ts";
 import { installAuth } from "./plugins/auth.ts";
 import { installErrorHandling } from "./plugins/error-handler.ts";
 import { biocRoutes } from "./routes/bioc-routes.ts";
+import { eventRoutes } from "./routes/event-routes.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { indicatorRoutes } from "./routes/indicator-routes.ts";
 import { legacyIndicatorRoutes } from "./routes/legacy-indicator-routes.ts";
@@ -22,6 +24,7 @@ export interface HttpDeps {
   iocs: IocService;
   legacy: LegacyIocService;
   biocs: BiocService;
+  alerts: AlertService;
   store: Pick<IocStore, "getExpiryDefaults">;
   clock: Clock;
   limits: Limits;
@@ -69,6 +72,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
     maxBytes: deps.limits.bodyBytes,
   });
   await app.register(biocRoutes, { biocs: deps.biocs, maxItems: deps.limits.itemsPerRequest });
+  await app.register(eventRoutes, { alerts: deps.alerts, maxEvents: deps.limits.itemsPerRequest });
   return app;
 }
 

@@ -2,9 +2,10 @@
  * What the domain needs from a store. Every rule method takes the tenant id first: a tenant never
  * sees, counts or touches another tenant's rules. Each backend passes test/store-contract.ts.
  */
+import type { Alert, NewAlert } from "../domain/alerts/alert-model.ts";
 import type { BiocDraft, BiocRule } from "../domain/bioc/bioc-model.ts";
 import type { RuleFilter, RulePage } from "../domain/filters/filter-model.ts";
-import type { ExpiryDefaults, IocDraft, IocRule, IocType } from "../domain/ioc/ioc-model.ts";
+import type { ExpiryDefaults, IocDraft, IocRule, IocType, Severity } from "../domain/ioc/ioc-model.ts";
 import type { ApiKeyRecord, NewApiKey } from "../domain/keys/key-model.ts";
 import type { License, Tenant } from "../domain/tenants/tenant-model.ts";
 
@@ -98,7 +99,40 @@ export interface BiocStore {
   deleteBiocs(tenantId: number, filters: readonly RuleFilter[]): Promise<number[]>;
 }
 
-export interface Store extends TenantStore, KeyStore, IocStore, BiocStore {
+/** What the engine needs of a stored IOC rule. */
+export interface MatchableIoc {
+  ruleId: number;
+  canonical: string;
+  indicator: string;
+  type: IocType;
+  severity: Severity;
+  expirationDate: number;
+}
+
+/** What the engine needs of a stored BIOC rule. */
+export interface MatchableBioc {
+  ruleId: number;
+  name: string;
+  severity: Severity;
+  isXql: boolean;
+  indicator: unknown;
+}
+
+/** The engine's view: a tenant's enabled rules, and a version that changes whenever they may have. */
+export interface RuleSetStore {
+  ruleSetVersion(tenantId: number): Promise<number>;
+  /** Every enabled IOC rule, expired ones included (the engine checks expiry per event). */
+  forEachMatchableIoc(tenantId: number, visit: (rule: MatchableIoc) => void): Promise<void>;
+  listMatchableBiocs(tenantId: number): Promise<MatchableBioc[]>;
+}
+
+export interface AlertStore {
+  /** Stores the alerts and raises each hit rule's number_of_issues, in one transaction; answers the new alert ids. */
+  recordAlerts(tenantId: number, alerts: readonly NewAlert[]): Promise<number[]>;
+  findAlerts(tenantId: number, filters: readonly RuleFilter[], page: RulePage): Promise<RulePageResult<Alert>>;
+}
+
+export interface Store extends TenantStore, KeyStore, IocStore, BiocStore, RuleSetStore, AlertStore {
   /** Cheap liveness probe. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -6,11 +6,11 @@ export type Role = (typeof ROLES)[number];
 export const SECURITY_LEVELS = ["standard", "advanced"] as const;
 export type SecurityLevel = (typeof SECURITY_LEVELS)[number];
 
-export type Permission = "rules:read" | "rules:write" | "events:evaluate";
+export type Permission = "rules:read" | "rules:write" | "events:evaluate" | "events:ingest";
 
 const PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
-  instance_admin: new Set(["rules:read", "rules:write", "events:evaluate"]),
-  analyst: new Set(["rules:read", "events:evaluate"]),
+  instance_admin: new Set(["rules:read", "rules:write", "events:evaluate", "events:ingest"]),
+  analyst: new Set(["rules:read", "events:evaluate", "events:ingest"]),
   viewer: new Set(["rules:read"]),
 };
 

@@ -3,6 +3,7 @@ import type { Severity } from "../../domain/ioc/ioc-model.ts";
 import type { BiocStore, UpsertOutcome, WriteContext } from "../ports.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
 import { type ColumnSpec, whereClause } from "./sqlite-filters.ts";
+import { sqliteRuleVersion } from "./sqlite-rule-version.ts";
 import { statementCache } from "./sqlite-statement-cache.ts";
 
 interface BiocRow {
@@ -77,6 +78,7 @@ const VALUE_COLUMNS =
 
 export function sqliteBiocStore(db: SqliteDb): BiocStore {
   const prepare = statementCache(db);
+  const version = sqliteRuleVersion(db);
   const nextId = db.prepare("SELECT next_bioc_rule_id FROM tenants WHERE id = ?").pluck();
   const saveNextId = db.prepare("UPDATE tenants SET next_bioc_rule_id = ? WHERE id = ?");
   const insert = db.prepare(
@@ -101,6 +103,7 @@ export function sqliteBiocStore(db: SqliteDb): BiocStore {
       return changed === 1 ? { kind: "updated", ruleId: draft.ruleId } : { kind: "failed", reason: "rule_not_found" };
     });
     saveNextId.run(next, tenantId);
+    version.bump(tenantId);
     return outcomes;
   });
 
@@ -112,6 +115,15 @@ export function sqliteBiocStore(db: SqliteDb): BiocStore {
     const total = count.get(tenantId, ...where.params) as number;
     const rows = select.all(tenantId, ...where.params, page.to - page.from, page.from) as BiocRow[];
     return { total, rules: rows.map(toRule) };
+  });
+
+  const remove = db.transaction((tenantId: number, where: { sql: string; params: unknown[] }) => {
+    const sql = `DELETE FROM bioc_rules WHERE tenant_id = ? AND ${where.sql} RETURNING rule_id`;
+    const ids = prepare(sql)
+      .pluck()
+      .all(tenantId, ...where.params) as number[];
+    if (ids.length > 0) version.bump(tenantId);
+    return ids.sort((a, b) => a - b);
   });
 
   return {

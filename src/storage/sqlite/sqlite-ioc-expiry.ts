@@ -1,9 +1,11 @@
 import { DAY_MS, type ExpiryDefaults, type IocType } from "../../domain/ioc/ioc-model.ts";
 import type { IocStore } from "../ports.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
+import { sqliteRuleVersion } from "./sqlite-rule-version.ts";
 
 /** Per-tenant default expiry per IOC type, and re-dating the rules that follow it. */
 export function sqliteIocExpiry(db: SqliteDb): Pick<IocStore, "getExpiryDefaults" | "setExpiryDefault"> {
+  const version = sqliteRuleVersion(db);
   const all = db.prepare("SELECT ioc_type, days FROM tenant_ioc_expiry WHERE tenant_id = ?");
   const save = db.prepare(
     `INSERT INTO tenant_ioc_expiry (tenant_id, ioc_type, days) VALUES (?, ?, ?)
@@ -19,6 +21,7 @@ export function sqliteIocExpiry(db: SqliteDb): Pick<IocStore, "getExpiryDefaults
   const set = db.transaction((tenantId: number, type: IocType, days: number | null, now: number) => {
     if (days === null) clear.run(tenantId, type);
     else save.run(tenantId, type, days);
+    version.bump(tenantId);
     return redate.run({ tenantId, type, days, now }).changes;
   });
   return {

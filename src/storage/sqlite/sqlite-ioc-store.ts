@@ -5,6 +5,7 @@ import { type ColumnSpec, whereClause } from "./sqlite-filters.ts";
 import { sqliteIocChanges } from "./sqlite-ioc-changes.ts";
 import { sqliteIocExpiry } from "./sqlite-ioc-expiry.ts";
 import { type IocRow, toRule, VALUE_COLUMNS, valuesOf } from "./sqlite-ioc-rows.ts";
+import { sqliteRuleVersion } from "./sqlite-rule-version.ts";
 import { statementCache } from "./sqlite-statement-cache.ts";
 
 const STATUS_SQL = `(CASE WHEN enabled = 0 THEN 'DISABLED'
@@ -37,6 +38,7 @@ const SET_VALUES = `indicator = excluded.indicator, canonical = excluded.canonic
 export function sqliteIocStore(db: SqliteDb): IocStore {
   const prepare = statementCache(db);
   const changes = sqliteIocChanges(db);
+  const version = sqliteRuleVersion(db);
   const nextId = db.prepare("SELECT next_ioc_rule_id FROM tenants WHERE id = ?").pluck();
   const saveNextId = db.prepare("UPDATE tenants SET next_ioc_rule_id = ? WHERE id = ?");
   const idOfValue = db.prepare("SELECT rule_id FROM ioc_rules WHERE tenant_id = ? AND canonical = ?").pluck();
@@ -87,6 +89,7 @@ export function sqliteIocStore(db: SqliteDb): IocStore {
       return outcome;
     });
     saveNextId.run(next, tenantId);
+    version.bump(tenantId);
     return outcomes;
   }
 
@@ -106,6 +109,7 @@ export function sqliteIocStore(db: SqliteDb): IocStore {
     const sql = `DELETE FROM ioc_rules WHERE tenant_id = ? AND ${where.sql} RETURNING *`;
     const rows = prepare(sql).all(tenantId, ...where.params, { now }) as IocRow[];
     changes.bury(tenantId, rows, now);
+    if (rows.length > 0) version.bump(tenantId);
     return rows.map((row) => row.rule_id).sort((a, b) => a - b);
   });
 
@@ -127,6 +131,7 @@ export function sqliteIocStore(db: SqliteDb): IocStore {
       "UPDATE ioc_rules SET enabled = ?, modification_time = ? WHERE tenant_id = ? AND canonical = ? RETURNING rule_id",
     ).pluck();
     const ids = canonicals.flatMap((canonical) => update.all(Number(enabled), now, tenantId, canonical) as number[]);
+    if (ids.length > 0) version.bump(tenantId);
     return [...new Set(ids)].sort((a, b) => a - b);
   });
 

@@ -113,4 +113,27 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX ioc_tombstones_time ON ioc_tombstones (tenant_id, deleted_at);
     `,
   },
+  {
+    version: 3,
+    name: "rule-set versions for the engine, alerts",
+    sql: `
+      -- bumped by every write that can change what matches, so each process knows when to rebuild
+      ALTER TABLE tenants ADD COLUMN rules_version INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE tenants ADD COLUMN next_alert_id INTEGER NOT NULL DEFAULT 1;
+
+      CREATE TABLE alerts (
+        tenant_id INTEGER NOT NULL REFERENCES tenants (id),
+        alert_id INTEGER NOT NULL,
+        detection_timestamp INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        rule_id INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        field TEXT NOT NULL,
+        value TEXT NOT NULL,
+        event TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, alert_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

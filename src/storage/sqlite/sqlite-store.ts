@@ -1,8 +1,10 @@
 import type { Store } from "../ports.ts";
+import { sqliteAlertStore } from "./sqlite-alert-store.ts";
 import { sqliteBiocStore } from "./sqlite-bioc-store.ts";
 import { openSqlite } from "./sqlite-database.ts";
 import { sqliteIocStore } from "./sqlite-ioc-store.ts";
 import { sqliteKeyStore } from "./sqlite-key-store.ts";
+import { sqliteRuleSetStore } from "./sqlite-rule-set-store.ts";
 import { sqliteTenantStore } from "./sqlite-tenant-store.ts";
 
 /** The embedded store: one SQLite file in WAL mode. */
@@ -14,6 +16,8 @@ export function openSqliteStore(path: string): Store {
     ...sqliteKeyStore(db),
     ...sqliteIocStore(db),
     ...sqliteBiocStore(db),
+    ...sqliteRuleSetStore(db),
+    ...sqliteAlertStore(db),
     ping: async () => {
       ping.get();
     },

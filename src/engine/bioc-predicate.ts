@@ -1,0 +1,169 @@
+/**
+ * Compiles a BIOC filter tree into a function over one event. Leaves compare text without regard
+ * to case; numbers compare as numbers for GTE/LTE/RANGE; EXTRA_FIELDS are alternatives; a missing
+ * field matches only IS_EMPTY. Regexes run on RE2 (linear time).
+ */
+import { RE2JS } from "re2js";
+import { type FilterLeaf, type FilterNode, parseDecimal, parseRange } from "../domain/bioc/bioc-tree.ts";
+import { type EndpointEvent, fieldValue } from "./event-model.ts";
+import { valueText } from "./rule-hit.ts";
+import { wildcardMatch } from "./wildcard.ts";
+
+/** Where a tree matched: the first matching leaf's field and the event's value there. */
+export interface LeafMatch {
+  field: string;
+  value: unknown;
+}
+
+export type Predicate = (event: EndpointEvent) => LeafMatch | undefined;
+type ValueTest = (value: unknown) => boolean;
+
+function isEmpty(value: unknown): boolean {
+  return value === undefined || value === null || value === "" || (Array.isArray(value) && value.length === 0);
+}
+
+function asNumber(value: unknown): number | undefined {
+  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+  if (typeof value !== "string" || value.trim() === "") return undefined;
+  const number = Number(value);
+  return Number.isFinite(number) ? number : undefined;
+}
+
+/** Arrays in events (e.g. lists of addresses) match when any element does. */
+function anyElement(test: ValueTest): ValueTest {
+  return (value) => (Array.isArray(value) ? value.some(test) : test(value));
+}
+
+function textTest(compare: (text: string) => boolean): ValueTest {
+  return anyElement((value) => !isEmpty(value) && compare(valueText(value).toLowerCase()));
+}
+
+function numberTest(compare: (n: number) => boolean): ValueTest {
+  return anyElement((value) => {
+    const number = asNumber(value);
+    return number !== undefined && compare(number);
+  });
+}
+
+function complexEqTest(json: string): ValueTest {
+  const expected: unknown = JSON.parse(json);
+  if (typeof expected === "string") return textTest((text) => text === expected.toLowerCase());
+  const canonical = JSON.stringify(expected);
+  return (value) => !isEmpty(value) && JSON.stringify(value) === canonical;
+}
+
+function regexTest(pattern: string): ValueTest {
+  const regex = RE2JS.compile(pattern, RE2JS.CASE_INSENSITIVE);
+  return anyElement((value) => !isEmpty(value) && regex.matcher(valueText(value)).find());
+}
+
+/** The test one leaf applies to one field's value. */
+export function leafTest(leaf: FilterLeaf): ValueTest {
+  if (leaf.SEARCH_TYPE === "IS_EMPTY") return isEmpty;
+  if (leaf.SEARCH_TYPE === "NIS_EMPTY") return (value) => !isEmpty(value);
+  const raw = leaf.SEARCH_VALUE ?? "";
+  const wanted = raw.toLowerCase();
+  switch (leaf.SEARCH_TYPE) {
+    case "EQ":
+      return textTest((text) => text === wanted);
+    case "NEQ":
+      return textTest((text) => text !== wanted);
+    case "CONTAINS":
+      return textTest((text) => text.includes(wanted));
+    case "NCONTAINS":
+      return textTest((text) => !text.includes(wanted));
+    case "WILDCARD":
+      return textTest((text) => wildcardMatch(text, wanted));
+    case "REGEX":
+      return regexTest(raw);
+    case "GTE": {
+      const bound = parseDecimal(raw) ?? Number.NaN;
+      return numberTest((n) => n >= bound);
+    }
+    case "LTE": {
+      const bound = parseDecimal(raw) ?? Number.NaN;
+      return numberTest((n) => n <= bound);
+    }
+    case "RANGE": {
+      const [low, high] = parseRange(raw) ?? [Number.NaN, Number.NaN];
+      return numberTest((n) => n >= low && n <= high);
+    }
+    case "COMPLEX_EQ":
+      return complexEqTest(raw);
+  }
+}
+
+function compileLeaf(leaf: FilterLeaf): Predicate {
+  const fields = [leaf.SEARCH_FIELD, ...(leaf.EXTRA_FIELDS ?? [])];
+  const test = leafTest(leaf);
+  return (event) => {
+    for (const field of fields) {
+      const value = fieldValue(event, field);
+      if (test(value)) return { field, value };
+    }
+    return undefined;
+  };
+}
+
+/** AND reports its first child's match, OR its first matching child's. */
+export function compileNode(node: FilterNode): Predicate {
+  if ("AND" in node) {
+    const children = node.AND.map(compileNode);
+    return (event) => {
+      let first: LeafMatch | undefined;
+      for (const child of children) {
+        const match = child(event);
+        if (!match) return undefined;
+        first ??= match;
+      }
+      return first;
+    };
+  }
+  if ("OR" in node) {
+    const children = node.OR.map(compileNode);
+    return (event) => {
+      for (const child of children) {
+        const match = child(event);
+        if (match) return match;
+      }
+      return undefined;
+    };
+  }
+  return compileLeaf(node);
+}
+
+/** An EQ every match must satisfy: the field and the lower-cased values it may hold. */
+export interface RequiredEq {
+  field: string;
+  values: string[];
+}
+
+function eqLeaf(node: FilterNode): RequiredEq | undefined {
+  if ("AND" in node || "OR" in node) return undefined;
+  if (node.SEARCH_TYPE !== "EQ" || (node.EXTRA_FIELDS?.length ?? 0) > 0) return undefined;
+  return { field: node.SEARCH_FIELD, values: [node.SEARCH_VALUE.toLowerCase()] };
+}
+
+/**
+ * Finds an EQ condition the tree cannot match without, so the matcher can look rules up by an
+ * event's value instead of trying each one: a top EQ leaf, an OR of EQ leaves on one field, or
+ * either of those under the top AND.
+ */
+export function requiredEq(node: FilterNode): RequiredEq | undefined {
+  const leaf = eqLeaf(node);
+  if (leaf) return leaf;
+  if ("OR" in node) {
+    const leaves = node.OR.map(eqLeaf);
+    const [first] = leaves;
+    if (!first || leaves.some((l) => !l || l.field !== first.field)) return undefined;
+    return { field: first.field, values: leaves.flatMap((l) => l?.values ?? []) };
+  }
+  if ("AND" in node) {
+    for (const child of node.AND) {
+      if ("AND" in child) continue;
+      const found = requiredEq(child);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,52 @@
+import type { FilterTree } from "../domain/bioc/bioc-tree.ts";
+import type { RuleSetStore } from "../storage/ports.ts";
+import type { BiocEntry } from "./bioc-index.ts";
+import { CompiledMatcher } from "./compiled-matcher.ts";
+import { IocIndex } from "./ioc-index.ts";
+import type { Matcher } from "./rule-hit.ts";
+
+interface Built {
+  version: number;
+  matcher: Matcher;
+}
+
+/**
+ * One compiled matcher per tenant, rebuilt whole when the tenant's rule-set version moves (every
+ * rule write bumps it, in whichever process made the write) and swapped in at once. Concurrent
+ * requests share one build.
+ */
+export class EngineRegistry {
+  private readonly built = new Map<number, Built>();
+  private readonly building = new Map<number, Promise<Built>>();
+
+  constructor(private readonly store: RuleSetStore) {}
+
+  async matcherFor(tenantId: number): Promise<Matcher> {
+    const version = await this.store.ruleSetVersion(tenantId);
+    const current = this.built.get(tenantId);
+    if (current && current.version === version) return current.matcher;
+    let pending = this.building.get(tenantId);
+    if (!pending) {
+      pending = this.build(tenantId, version).finally(() => this.building.delete(tenantId));
+      this.building.set(tenantId, pending);
+    }
+    const fresh = await pending;
+    // A build that started before a later write is still used once; the next call sees the new version.
+    this.built.set(tenantId, fresh);
+    return fresh.matcher;
+  }
+
+  private async build(tenantId: number, version: number): Promise<Built> {
+    const iocs = IocIndex.builder();
+    await this.store.forEachMatchableIoc(tenantId, (rule) => iocs.add(rule));
+    const biocs: BiocEntry[] = (await this.store.listMatchableBiocs(tenantId))
+      .filter((rule) => !rule.isXql) // XQL rules are matched once the XQL evaluator lands
+      .map((rule) => ({
+        ruleId: rule.ruleId,
+        name: rule.name,
+        severity: rule.severity,
+        tree: rule.indicator as FilterTree,
+      }));
+    return { version, matcher: CompiledMatcher.of(iocs.finish(), biocs) };
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * The IOC half of a compiled matcher: one hash map per IOC type from canonical value to a rule
+ * slot, with the rules' ids, severities and expiries in typed arrays (a few bytes a rule).
+ * Domain rules also match sub-domains, by looking up each suffix of an event's host name.
+ */
+import { type IocType, SEVERITIES, type Severity } from "../domain/ioc/ioc-model.ts";
+import { canonicalIndicator } from "../domain/ioc/ioc-values.ts";
+import type { MatchableIoc } from "../storage/ports.ts";
+import { type EndpointEvent, IOC_EVENT_FIELDS, MIXED_EVENT_FIELDS } from "./event-model.ts";
+import { type RuleHit, valueText } from "./rule-hit.ts";
+
+/** What the index needs of a stored, enabled IOC rule. */
+export type IocEntry = MatchableIoc;
+
+/** The canonical key an event value would have under a rule of this type (see ioc-values.ts). */
+export function eventKey(type: IocType, value: string): string | undefined {
+  switch (type) {
+    case "HASH":
+    case "PATH":
+    case "FILENAME":
+      return value.trim().toLowerCase();
+    case "IP":
+      return value.includes(":") ? canonicalIndicator("IP", value) : value.trim();
+    case "DOMAIN_NAME": {
+      const host = value.trim().toLowerCase();
+      return host.endsWith(".") ? host.slice(0, -1) : host;
+    }
+    case "URL":
+      return canonicalIndicator("URL", value);
+    case "MIXED":
+      return value.trim();
+  }
+}
+
+/** The fields a rule of this type is checked against. */
+export function fieldsOf(type: IocType): readonly string[] {
+  return type === "MIXED" ? MIXED_EVENT_FIELDS : IOC_EVENT_FIELDS[type];
+}
+
+/** Each suffix of a host name at a dot: a.b.c, b.c, c. */
+export function* domainSuffixes(host: string): Generator<string> {
+  for (let at = 0; at !== -1; at = host.indexOf(".", at) + 1 || -1) yield host.slice(at);
+}
+
+const TYPES_IN_ORDER: readonly IocType[] = ["HASH", "IP", "DOMAIN_NAME", "URL", "PATH", "FILENAME", "MIXED"];
+
+export class IocIndex {
+  private constructor(
+    private readonly keys: ReadonlyMap<IocType, Map<string, number>>,
+    private readonly ruleIds: Int32Array,
+    private readonly severities: Uint8Array,
+    private readonly expirations: Float64Array,
+    /** The stored spelling, kept only where it differs from the canonical key. */
+    private readonly names: ReadonlyMap<number, string>,
+  ) {}
+
+  get size(): number {
+    return this.ruleIds.length;
+  }
+
+  static build(entries: Iterable<IocEntry>): IocIndex {
+    const builder = IocIndex.builder();
+    for (const entry of entries) builder.add(entry);
+    return builder.finish();
+  }
+
+  /** Takes rules one at a time, so a store can stream a million of them without a copy. */
+  static builder(): { add(entry: IocEntry): void; finish(): IocIndex } {
+    const keys = new Map(TYPES_IN_ORDER.map((type) => [type, new Map<string, number>()]));
+    const ids: number[] = [];
+    const severities: number[] = [];
+    const expirations: number[] = [];
+    const names = new Map<number, string>();
+    return {
+      add(entry) {
+        const slot = ids.length;
+        keys.get(entry.type)?.set(entry.canonical, slot);
+        ids.push(entry.ruleId);
+        severities.push(SEVERITIES.indexOf(entry.severity));
+        expirations.push(entry.expirationDate);
+        if (entry.indicator !== entry.canonical) names.set(slot, entry.indicator);
+      },
+      finish: () =>
+        new IocIndex(keys, Int32Array.from(ids), Uint8Array.from(severities), Float64Array.from(expirations), names),
+    };
+  }
+
+  /** Appends this event's IOC hits to `hits`, one per rule, the first matching field reported. */
+  match(event: EndpointEvent, now: number, hits: RuleHit[]): void {
+    const start = hits.length;
+    for (const type of TYPES_IN_ORDER) {
+      const keys = this.keys.get(type);
+      if (!keys || keys.size === 0) continue;
+      for (const field of fieldsOf(type)) {
+        const value = event[field];
+        if (typeof value !== "string" || value === "") continue;
+        const key = eventKey(type, value);
+        if (key === undefined) continue;
+        if (type === "DOMAIN_NAME") {
+          for (const suffix of domainSuffixes(key)) this.hit(keys.get(suffix), suffix, field, value, now, hits, start);
+        } else this.hit(keys.get(key), key, field, value, now, hits, start);
+      }
+    }
+  }
+
+  private hit(
+    slot: number | undefined,
+    key: string,
+    field: string,
+    value: unknown,
+    now: number,
+    hits: RuleHit[],
+    start: number,
+  ) {
+    if (slot === undefined) return;
+    const expiry = this.expirations[slot] as number;
+    if (expiry >= 0 && expiry <= now) return;
+    const ruleId = this.ruleIds[slot] as number;
+    for (let i = start; i < hits.length; i++) if (hits[i]?.ruleId === ruleId) return;
+    hits.push({
+      source: "IOC",
+      ruleId,
+      name: this.names.get(slot) ?? key,
+      severity: SEVERITIES[this.severities[slot] as number] as Severity,
+      field,
+      value: valueText(value),
+    });
+  }
+}

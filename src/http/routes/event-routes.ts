@@ -1,0 +1,152 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import Type from "typebox";
+import type { Alert } from "../../domain/alerts/alert-model.ts";
+import type { AlertService, EvaluatedHit } from "../../domain/alerts/alert-service.ts";
+import { parseEvents } from "../../engine/event-input.ts";
+import type { EndpointEvent } from "../../engine/event-model.ts";
+import { sendError } from "../errors.ts";
+import { ErrorResponse, Filter } from "../schemas.ts";
+
+export interface EventRouteDeps {
+  alerts: AlertService;
+  maxEvents: number;
+}
+
+const errors = { 400: ErrorResponse, 401: ErrorResponse, 402: ErrorResponse, 403: ErrorResponse };
+const HitFields = {
+  source: Type.String(),
+  rule_id: Type.Integer(),
+  name: Type.String(),
+  severity: Type.String(),
+  field: Type.String(),
+  value: Type.String(),
+};
+const HitsReply = Type.Object({
+  reply: Type.Object({ hits: Type.Array(Type.Object({ event_index: Type.Integer(), ...HitFields })) }),
+});
+const AlertsReply = Type.Object({
+  reply: Type.Object({
+    total_count: Type.Integer(),
+    result_count: Type.Integer(),
+    alerts: Type.Array(
+      Type.Object({
+        alert_id: Type.Integer(),
+        detection_timestamp: Type.Integer(),
+        ...HitFields,
+        event: Type.Unknown(),
+      }),
+    ),
+  }),
+});
+
+/** At most this many malformed lines are listed one by one; the count covers them all. */
+const MALFORMED_LISTED = 100;
+
+function hitToWire(hit: EvaluatedHit) {
+  const { eventIndex, source, ruleId, name, severity, field, value } = hit;
+  return { event_index: eventIndex, source, rule_id: ruleId, name, severity, field, value };
+}
+
+function alertToWire(alert: Alert) {
+  return {
+    alert_id: alert.alertId,
+    detection_timestamp: alert.detectionTimestamp,
+    source: alert.source,
+    rule_id: alert.ruleId,
+    name: alert.name,
+    severity: alert.severity,
+    field: alert.field,
+    value: alert.value,
+    event: JSON.parse(alert.event) as unknown,
+  };
+}
+
+/** The XSIAM HTTP collector path: NDJSON or a JSON array of events, read as text whatever the content type. */
+const ingestRoute: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app, { alerts }) => {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => done(null, body));
+  app.post(
+    "/logs/v1/event",
+    {
+      schema: { tags: ["Events"], summary: "Ingest events (NDJSON or JSON array); every hit is stored as an alert" },
+      config: { permission: "events:ingest" },
+    },
+    async (request, reply) => {
+      if (typeof request.body !== "string") return sendError(reply, 400, "send the events as the request body");
+      const { events, malformed } = parseEvents(request.body);
+      const report = await alerts.ingest(request.principal, events, malformed);
+      return {
+        reply: {
+          events: report.events,
+          matched_events: report.matchedEvents,
+          alerts: report.alerts,
+          malformed_count: report.malformed.length,
+          malformed: report.malformed.slice(0, MALFORMED_LISTED),
+        },
+      };
+    },
+  );
+};
+
+/** rules/evaluate, alerts/get_alerts and the collector path (spec for Warden's own: docs/engine.md). */
+export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app, deps) => {
+  const { alerts, maxEvents } = deps;
+  await app.register(ingestRoute, deps);
+
+  app.post(
+    "/public_api/v1/rules/evaluate",
+    {
+      schema: {
+        tags: ["Events"],
+        summary: "Which rules would these events hit (nothing is stored)",
+        body: Type.Object(
+          {
+            request_data: Type.Object(
+              { events: Type.Array(Type.Record(Type.String(), Type.Unknown()), { maxItems: maxEvents }) },
+              { additionalProperties: false },
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: HitsReply, ...errors },
+      },
+      config: { permission: "events:evaluate" },
+    },
+    async (request) => {
+      const hits = await alerts.evaluate(request.principal, request.body.request_data.events as EndpointEvent[]);
+      return { reply: { hits: hits.map(hitToWire) } };
+    },
+  );
+
+  app.post(
+    "/public_api/v1/alerts/get_alerts",
+    {
+      schema: {
+        tags: ["Events"],
+        summary: "Stored alerts, filtered and paged",
+        body: Type.Object(
+          {
+            request_data: Type.Object(
+              {
+                filters: Type.Optional(Type.Array(Filter, { maxItems: 100 })),
+                search_from: Type.Optional(Type.Integer({ minimum: 0 })),
+                search_to: Type.Optional(Type.Integer({ minimum: 0 })),
+              },
+              { additionalProperties: false },
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: AlertsReply, ...errors },
+      },
+      config: { permission: "rules:read" },
+    },
+    async (request, reply) => {
+      const { filters = [], search_from, search_to } = request.body.request_data;
+      const found = await alerts.alerts(request.principal, { filters, searchFrom: search_from, searchTo: search_to });
+      if (!found.ok) return sendError(reply, 400, found.error);
+      const list = found.value.rules.map(alertToWire);
+      return { reply: { total_count: found.value.total, result_count: list.length, alerts: list } };
+    },
+  );
+};

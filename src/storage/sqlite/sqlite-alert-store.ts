@@ -1,0 +1,103 @@
+import type { Alert, NewAlert } from "../../domain/alerts/alert-model.ts";
+import type { AlertStore } from "../ports.ts";
+import type { SqliteDb } from "./sqlite-database.ts";
+import { type ColumnSpec, whereClause } from "./sqlite-filters.ts";
+import { statementCache } from "./sqlite-statement-cache.ts";
+
+const FILTER_COLUMNS: Record<string, ColumnSpec> = {
+  alert_id: { sql: "alert_id" },
+  rule_id: { sql: "rule_id" },
+  source: { sql: "source" },
+  severity: { sql: "severity" },
+  detection_timestamp: { sql: "detection_timestamp" },
+  name: { sql: "name" },
+  field: { sql: "field" },
+};
+
+interface AlertRow {
+  alert_id: number;
+  detection_timestamp: number;
+  source: Alert["source"];
+  rule_id: number;
+  name: string;
+  severity: Alert["severity"];
+  field: string;
+  value: string;
+  event: string;
+}
+
+function toAlert(row: AlertRow): Alert {
+  return {
+    alertId: row.alert_id,
+    detectionTimestamp: row.detection_timestamp,
+    source: row.source,
+    ruleId: row.rule_id,
+    name: row.name,
+    severity: row.severity,
+    field: row.field,
+    value: row.value,
+    event: row.event,
+  };
+}
+
+export function sqliteAlertStore(db: SqliteDb): AlertStore {
+  const prepare = statementCache(db);
+  const nextId = db.prepare("SELECT next_alert_id FROM tenants WHERE id = ?").pluck();
+  const saveNextId = db.prepare("UPDATE tenants SET next_alert_id = ? WHERE id = ?");
+  const insert = db.prepare(
+    `INSERT INTO alerts (tenant_id, alert_id, detection_timestamp, source, rule_id, name, severity, field, value, event)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const iocIssues = db.prepare(
+    "UPDATE ioc_rules SET number_of_issues = number_of_issues + ? WHERE tenant_id = ? AND rule_id = ?",
+  );
+  const biocIssues = db.prepare(
+    "UPDATE bioc_rules SET number_of_issues = number_of_issues + ? WHERE tenant_id = ? AND rule_id = ?",
+  );
+
+  const record = db.transaction((tenantId: number, alerts: readonly NewAlert[]) => {
+    let next = nextId.get(tenantId) as number;
+    const ids: number[] = [];
+    const counts = new Map<string, number>();
+    for (const a of alerts) {
+      insert.run(
+        tenantId,
+        next,
+        a.detectionTimestamp,
+        a.source,
+        a.ruleId,
+        a.name,
+        a.severity,
+        a.field,
+        a.value,
+        a.event,
+      );
+      ids.push(next++);
+      const key = `${a.source}:${a.ruleId}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    for (const [key, count] of counts) {
+      const [source, ruleId] = key.split(":");
+      (source === "IOC" ? iocIssues : biocIssues).run(count, tenantId, Number(ruleId));
+    }
+    saveNextId.run(next, tenantId);
+    return ids;
+  });
+
+  const find = db.transaction(
+    (tenantId: number, where: { sql: string; params: unknown[] }, page: { from: number; to: number }) => {
+      const total = prepare(`SELECT count(*) FROM alerts WHERE tenant_id = ? AND ${where.sql}`)
+        .pluck()
+        .get(tenantId, ...where.params) as number;
+      const rows = prepare(
+        `SELECT * FROM alerts WHERE tenant_id = ? AND ${where.sql} ORDER BY alert_id LIMIT ? OFFSET ?`,
+      ).all(tenantId, ...where.params, page.to - page.from, page.from) as AlertRow[];
+      return { total, rules: rows.map(toAlert) };
+    },
+  );
+
+  return {
+    recordAlerts: async (tenantId, alerts) => (alerts.length === 0 ? [] : record.immediate(tenantId, alerts)),
+    findAlerts: async (tenantId, filters, page) => find(tenantId, whereClause(filters, FILTER_COLUMNS), page),
+  };
+}
