@@ -6,6 +6,7 @@
 
 import type { FilterTree } from "../domain/bioc/bioc-tree.ts";
 import type { Severity } from "../domain/ioc/ioc-model.ts";
+import { getOrCreate } from "../lib/maps.ts";
 import { compileNode, type Predicate, type RequiredEq, requiredEq } from "./bioc-predicate.ts";
 import { type EndpointEvent, eventTypeOf, eventTypeOfInvestigation, fieldValue } from "./event-model.ts";
 import { type RuleHit, valueText } from "./rule-hit.ts";
@@ -71,15 +72,13 @@ export class BiocIndex {
   static build(rules: readonly CompiledBioc[]): BiocIndex {
     const groups = new Map<string, TypeGroup>();
     for (const rule of rules) {
-      let group = groups.get(rule.eventType);
-      if (!group) groups.set(rule.eventType, (group = { byValue: new Map(), always: [] }));
+      const group = getOrCreate(groups, rule.eventType, (): TypeGroup => ({ byValue: new Map(), always: [] }));
       if (!rule.required) {
         group.always.push(rule);
         continue;
       }
-      let byValue = group.byValue.get(rule.required.field);
-      if (!byValue) group.byValue.set(rule.required.field, (byValue = new Map()));
-      for (const value of new Set(rule.required.values)) byValue.set(value, [...(byValue.get(value) ?? []), rule]);
+      const byValue = getOrCreate(group.byValue, rule.required.field, () => new Map<string, CompiledBioc[]>());
+      for (const value of new Set(rule.required.values)) getOrCreate(byValue, value, () => []).push(rule);
     }
     return new BiocIndex(groups, rules.length);
   }

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import type { FilterNode } from "../domain/bioc/bioc-tree.ts";
-import type { IocType, Severity } from "../domain/ioc/ioc-model.ts";
+import type { IocType } from "../domain/ioc/ioc-model.ts";
 import { canonicalIndicator } from "../domain/ioc/ioc-values.ts";
 import type { BiocEntry } from "./bioc-index.ts";
 import { CompiledMatcher } from "./compiled-matcher.ts";

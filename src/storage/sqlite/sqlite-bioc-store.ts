@@ -129,13 +129,6 @@ export function sqliteBiocStore(db: SqliteDb): BiocStore {
   return {
     upsertBiocs: async (tenantId, drafts, ctx) => upsert.immediate(tenantId, drafts, ctx),
     findBiocs: async (tenantId, filters, page) => find(tenantId, whereClause(filters, FILTER_COLUMNS), page),
-    deleteBiocs: async (tenantId, filters) => {
-      const where = whereClause(filters, FILTER_COLUMNS);
-      const sql = `DELETE FROM bioc_rules WHERE tenant_id = ? AND ${where.sql} RETURNING rule_id`;
-      const ids = prepare(sql)
-        .pluck()
-        .all(tenantId, ...where.params) as number[];
-      return ids.sort((a, b) => a - b);
-    },
+    deleteBiocs: async (tenantId, filters) => remove.immediate(tenantId, whereClause(filters, FILTER_COLUMNS)),
   };
 }
