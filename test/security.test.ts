@@ -11,24 +11,29 @@ import { authHeaders, startTestApp, type TestApp, type TestKey } from "./harness
 interface RouteCase {
   path: string;
   body: unknown;
-  write: boolean;
+  /** Which of analyst and viewer may call it (instance_admin always may). */
+  allowed: ("analyst" | "viewer")[];
 }
 
+const READERS: RouteCase["allowed"] = ["analyst", "viewer"];
+const filterBody = { request_data: { filters: [{ field: "rule_id", operator: "EQ", value: 1 }] } };
+
 const ROUTES: RouteCase[] = [
-  { path: "/public_api/v1/indicators/insert", body: { request_data: [] }, write: true },
-  { path: "/public_api/v1/indicators/get", body: { request_data: {} }, write: false },
-  {
-    path: "/public_api/v1/indicators/delete",
-    body: { request_data: { filters: [{ field: "rule_id", operator: "EQ", value: 1 }] } },
-    write: true,
-  },
-  { path: "/public_api/v1/bioc/insert", body: { request_data: [] }, write: true },
-  { path: "/public_api/v1/bioc/get", body: { request_data: {} }, write: false },
-  {
-    path: "/public_api/v1/bioc/delete",
-    body: { request_data: { filters: [{ field: "rule_id", operator: "EQ", value: 1 }] } },
-    write: true,
-  },
+  { path: "/public_api/v1/indicators/insert", body: { request_data: [] }, allowed: [] },
+  { path: "/public_api/v1/indicators/get", body: { request_data: {} }, allowed: READERS },
+  { path: "/public_api/v1/indicators/delete", body: filterBody, allowed: [] },
+  { path: "/public_api/v1/bioc/insert", body: { request_data: [] }, allowed: [] },
+  { path: "/public_api/v1/bioc/get", body: { request_data: {} }, allowed: READERS },
+  { path: "/public_api/v1/bioc/delete", body: filterBody, allowed: [] },
+  { path: "/public_api/v1/indicators/insert_jsons", body: { request_data: [] }, allowed: [] },
+  { path: "/public_api/v1/indicators/tim_insert_jsons", body: { request_data: [] }, allowed: [] },
+  { path: "/public_api/v1/indicators/insert_csv", body: { request_data: "indicator,type,severity\n" }, allowed: [] },
+  { path: "/public_api/v1/indicators/get_changes", body: { request_data: { last_update_ts: 0 } }, allowed: READERS },
+  { path: "/public_api/v1/indicators/enable_iocs", body: { request_data: ["x"] }, allowed: [] },
+  { path: "/public_api/v1/indicators/disable_iocs", body: { request_data: ["x"] }, allowed: [] },
+  { path: "/public_api/v1/rules/evaluate", body: { request_data: { events: [] } }, allowed: ["analyst"] },
+  { path: "/public_api/v1/alerts/get_alerts", body: { request_data: {} }, allowed: READERS },
+  { path: "/logs/v1/event", body: { event_type: "FILE" }, allowed: ["analyst"] },
 ];
 
 const UNAUTHORIZED = {
@@ -64,9 +69,19 @@ describe("security on every rule route", () => {
   });
   after(async () => t.close());
 
-  it("the route list covers every authenticated route the server has", () => {
-    const printed = t.app.printRoutes({ commonPrefix: false });
-    for (const route of ROUTES) assert.ok(printed.includes(route.path.split("/").pop() as string));
+  it("the route list covers every authenticated route the server has", async () => {
+    // Every POST route but the public ones must be in ROUTES (sync_tim_iocs is multipart: legacy-iocs.test.ts).
+    const known = new Set([...ROUTES.map((r) => r.path), "/public_api/v1/indicators/sync_tim_iocs"]);
+    const doc = (await t.app.inject({ method: "GET", url: "/public_api/v1/openapi.json" })).json();
+    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
+      .filter(([, methods]) => "post" in methods)
+      .map(([path]) => path);
+    assert.deepEqual(
+      documented.filter((path) => !known.has(path)),
+      [],
+    );
+    const unauthenticated = await t.app.inject({ method: "POST", url: "/public_api/v1/indicators/sync_tim_iocs" });
+    assert.equal(unauthenticated.statusCode, 401);
   });
 
   for (const route of ROUTES) {
@@ -148,12 +163,13 @@ describe("security on every rule route", () => {
         assert.equal((await send(route, authHeaders(pro, t.clock.now()))).statusCode, 200);
       });
 
-      it(route.write ? "answers 403 to analysts and viewers" : "lets analysts and viewers read", async () => {
+      it(`lets ${route.allowed.join(" and ") || "no role but instance_admin"} in, and answers 403 to the others`, async () => {
         for (const role of ["analyst", "viewer"] as const) {
           const key = await t.key("sec", role);
           const res = await send(route, authHeaders(key, t.clock.now()));
-          assert.equal(res.statusCode, route.write ? 403 : 200, `${role}: ${res.body}`);
-          if (route.write) assert.equal(res.json().reply.err_code, 403);
+          const allowed = route.allowed.includes(role);
+          assert.equal(res.statusCode, allowed ? 200 : 403, `${role}: ${res.body}`);
+          if (!allowed) assert.equal(res.json().reply.err_code, 403);
         }
       });
 
