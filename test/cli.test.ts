@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -142,6 +142,41 @@ describe("the warden CLI", () => {
 
     assert.match((await warden("key", "revoke", String(key.id))).stdout, /revoked key/);
     assert.equal((await call()).status, 401, "a revoked key fails at once on the running server");
+  });
+
+  it("scans an NDJSON file offline against a tenant's rules", async () => {
+    const events = join(dir, "events.ndjson");
+    const out = join(dir, "hits.ndjson");
+    const huge = JSON.stringify({ action_file_name: "x".repeat(2 * 1024 * 1024) });
+    writeFileSync(
+      events,
+      [
+        JSON.stringify({ action_file_name: "CLI.EXE" }),
+        "{oops",
+        huge,
+        JSON.stringify({ action_file_name: "other.exe" }),
+      ].join("\n"),
+    );
+    const { stderr } = await warden("scan", events, "--tenant", "acme", "--out", out);
+    assert.match(stderr, /scanned 2 events against tenant 'acme' \(1 IOC and 0 BIOC rules\)/);
+    assert.match(stderr, /1 events matched, 1 hits; 2 malformed lines/);
+    assert.match(stderr, /line 2: not valid JSON/);
+    assert.match(stderr, /line 3: line is \d+ characters long/);
+    const hits = readFileSync(out, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(hits, [
+      {
+        line: 1,
+        source: "IOC",
+        rule_id: 1,
+        name: "cli.exe",
+        severity: "SEV_010_INFO",
+        field: "action_file_name",
+        value: "CLI.EXE",
+      },
+    ]);
   });
 
   it("sets a tenant's default expiry per IOC type", async () => {

@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { keyCommand } from "./key-command.ts";
+import { scanCommand } from "./scan-command.ts";
 import { serveCommand } from "./serve-command.ts";
 import { tenantCommand } from "./tenant-command.ts";
 
@@ -11,5 +12,6 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .addCommand(serveCommand())
     .addCommand(tenantCommand())
-    .addCommand(keyCommand());
+    .addCommand(keyCommand())
+    .addCommand(scanCommand());
 }
