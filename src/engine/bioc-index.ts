@@ -57,6 +57,8 @@ interface TypeGroup {
   always: CompiledBioc[];
 }
 
+const byRuleId = (a: CompiledBioc, b: CompiledBioc) => a.ruleId - b.ruleId;
+
 function keysOf(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(keysOf);
   if (value === undefined || value === null || value === "") return [];
@@ -80,6 +82,7 @@ export class BiocIndex {
       const byValue = getOrCreate(group.byValue, rule.required.field, () => new Map<string, CompiledBioc[]>());
       for (const value of new Set(rule.required.values)) getOrCreate(byValue, value, () => []).push(rule);
     }
+    for (const group of groups.values()) group.always.sort(byRuleId);
     return new BiocIndex(groups, rules.length);
   }
 

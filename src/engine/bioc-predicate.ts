@@ -7,7 +7,7 @@ import { RE2JS } from "re2js";
 import { type FilterLeaf, type FilterNode, parseDecimal, parseRange } from "../domain/bioc/bioc-tree.ts";
 import { type EndpointEvent, fieldValue } from "./event-model.ts";
 import { valueText } from "./rule-hit.ts";
-import { wildcardMatch } from "./wildcard.ts";
+import { compileWildcard } from "./wildcard.ts";
 
 /** Where a tree matched: the first matching leaf's field and the event's value there. */
 export interface LeafMatch {
@@ -34,8 +34,26 @@ function anyElement(test: ValueTest): ValueTest {
   return (value) => (Array.isArray(value) ? value.some(test) : test(value));
 }
 
+/**
+ * Many leaves read the same few fields of one event, so lower-casing is memoised. The memo is a
+ * pure function of the text (safe to share) and is emptied when it grows, to stay small.
+ */
+const lowered = new Map<string, string>();
+const LOWERED_MAX = 4096;
+
+function lowerText(value: unknown): string {
+  if (typeof value !== "string") return valueText(value).toLowerCase();
+  let text = lowered.get(value);
+  if (text === undefined) {
+    if (lowered.size >= LOWERED_MAX) lowered.clear();
+    text = value.toLowerCase();
+    lowered.set(value, text);
+  }
+  return text;
+}
+
 function textTest(compare: (text: string) => boolean): ValueTest {
-  return anyElement((value) => !isEmpty(value) && compare(valueText(value).toLowerCase()));
+  return anyElement((value) => !isEmpty(value) && compare(lowerText(value)));
 }
 
 function numberTest(compare: (n: number) => boolean): ValueTest {
@@ -72,8 +90,10 @@ export function leafTest(leaf: FilterLeaf): ValueTest {
       return textTest((text) => text.includes(wanted));
     case "NCONTAINS":
       return textTest((text) => !text.includes(wanted));
-    case "WILDCARD":
-      return textTest((text) => wildcardMatch(text, wanted));
+    case "WILDCARD": {
+      const matches = compileWildcard(wanted);
+      return textTest(matches);
+    }
     case "REGEX":
       return regexTest(raw);
     case "GTE": {

@@ -7,6 +7,7 @@ import { type IocType, SEVERITIES, type Severity } from "../domain/ioc/ioc-model
 import { canonicalIndicator } from "../domain/ioc/ioc-values.ts";
 import type { MatchableIoc } from "../storage/ports.ts";
 import { type EndpointEvent, IOC_EVENT_FIELDS, MIXED_EVENT_FIELDS } from "./event-model.ts";
+import { KeyFilter } from "./key-filter.ts";
 import { type RuleHit, valueText } from "./rule-hit.ts";
 
 /** What the index needs of a stored, enabled IOC rule. */
@@ -38,21 +39,41 @@ export function fieldsOf(type: IocType): readonly string[] {
 }
 
 /** Each suffix of a host name at a dot: a.b.c, b.c, c. */
-export function* domainSuffixes(host: string): Generator<string> {
-  for (let at = 0; at !== -1; at = host.indexOf(".", at) + 1 || -1) yield host.slice(at);
+export function domainSuffixes(host: string): string[] {
+  const suffixes = [host];
+  for (let at = host.indexOf("."); at !== -1; at = host.indexOf(".", at + 1)) suffixes.push(host.slice(at + 1));
+  return suffixes;
+}
+
+/** One event field to look up, resolved at build time so matching does no per-type dispatch. */
+interface Probe {
+  field: string;
+  type: IocType;
+  keys: Map<string, number>;
+  filter: KeyFilter;
 }
 
 const TYPES_IN_ORDER: readonly IocType[] = ["HASH", "IP", "DOMAIN_NAME", "URL", "PATH", "FILENAME", "MIXED"];
 
 export class IocIndex {
+  /** (type, field) pairs whose type has rules, in reporting order. */
+  private readonly probes: Probe[];
+
   private constructor(
-    private readonly keys: ReadonlyMap<IocType, Map<string, number>>,
+    keys: ReadonlyMap<IocType, Map<string, number>>,
     private readonly ruleIds: Int32Array,
     private readonly severities: Uint8Array,
     private readonly expirations: Float64Array,
     /** The stored spelling, kept only where it differs from the canonical key. */
     private readonly names: ReadonlyMap<number, string>,
-  ) {}
+  ) {
+    this.probes = TYPES_IN_ORDER.flatMap((type) => {
+      const map = keys.get(type);
+      if (!map || map.size === 0) return [];
+      const filter = new KeyFilter(map.keys(), map.size);
+      return fieldsOf(type).map((field) => ({ field, type, keys: map, filter }));
+    });
+  }
 
   get size(): number {
     return this.ruleIds.length;
@@ -88,18 +109,16 @@ export class IocIndex {
   /** Appends this event's IOC hits to `hits`, one per rule, the first matching field reported. */
   match(event: EndpointEvent, now: number, hits: RuleHit[]): void {
     const start = hits.length;
-    for (const type of TYPES_IN_ORDER) {
-      const keys = this.keys.get(type);
-      if (!keys || keys.size === 0) continue;
-      for (const field of fieldsOf(type)) {
-        const value = event[field];
-        if (typeof value !== "string" || value === "") continue;
-        const key = eventKey(type, value);
-        if (key === undefined) continue;
-        if (type === "DOMAIN_NAME") {
-          for (const suffix of domainSuffixes(key)) this.hit(keys.get(suffix), suffix, field, value, now, hits, start);
-        } else this.hit(keys.get(key), key, field, value, now, hits, start);
-      }
+    for (const { field, type, keys, filter } of this.probes) {
+      const value = event[field];
+      if (typeof value !== "string" || value === "") continue;
+      const key = eventKey(type, value);
+      if (key === undefined) continue;
+      if (type === "DOMAIN_NAME") {
+        for (const suffix of domainSuffixes(key)) {
+          if (filter.mightHave(suffix)) this.hit(keys.get(suffix), suffix, field, value, now, hits, start);
+        }
+      } else if (filter.mightHave(key)) this.hit(keys.get(key), key, field, value, now, hits, start);
     }
   }
 

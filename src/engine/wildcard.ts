@@ -23,3 +23,14 @@ export function wildcardMatch(value: string, pattern: string): boolean {
   while (pattern[p] === "*") p++;
   return p === pattern.length;
 }
+
+/** A matcher for one pattern; the common shapes (`x*`, `*x`, `*x*`, no star) skip the general loop. */
+export function compileWildcard(pattern: string): (value: string) => boolean {
+  const stars = pattern.split("*").length - 1;
+  const inner = pattern.slice(1, -1);
+  if (stars === 0) return (value) => value === pattern;
+  if (stars === 1 && pattern.endsWith("*")) return (value) => value.startsWith(pattern.slice(0, -1));
+  if (stars === 1 && pattern.startsWith("*")) return (value) => value.endsWith(pattern.slice(1));
+  if (stars === 2 && pattern.startsWith("*") && pattern.endsWith("*")) return (value) => value.includes(inner);
+  return (value) => wildcardMatch(value, pattern);
+}
