@@ -1,14 +1,8 @@
-import type { Severity } from "../ioc/ioc-model.ts";
+import type { RuleHit } from "../../engine/rule-hit.ts";
 
 /** A hit the engine stored: one rule matching one ingested event. */
-export interface NewAlert {
+export interface NewAlert extends RuleHit {
   detectionTimestamp: number;
-  source: "IOC" | "BIOC";
-  ruleId: number;
-  name: string;
-  severity: Severity;
-  field: string;
-  value: string;
   /** The event as received, as JSON text. */
   event: string;
 }

@@ -8,6 +8,7 @@ import {
   REPUTATIONS,
   type Reliability,
   SEVERITIES,
+  type Severity,
 } from "./ioc-model.ts";
 import { canonicalIndicator } from "./ioc-values.ts";
 
@@ -33,32 +34,35 @@ export function parseIocItem(raw: unknown, maxStringLength: number): Result<IocD
   if (unknown) return fail(unknown);
   const read = new ItemReader(raw, maxStringLength);
   const ruleId = read.ruleId();
-  const indicator = read.string("indicator").trim();
-  const type = read.enumValue("type", IOC_TYPES);
-  const severity = read.enumValue("severity", SEVERITIES);
-  const expirationDate = readExpiration(read);
-  const defaultExpirationEnabled = read.boolean("default_expiration_enabled", false);
-  const comment = read.string("comment", "");
-  const reputation = read.enumValue("reputation", REPUTATIONS, "UNKNOWN");
-  const reliability = readReliability(read);
+  const fields = readIocFields(read, (r) => r.enumValue("severity", SEVERITIES));
+  return checkedDraft(read, fields, { ruleId, vendors: null, klass: null });
+}
+
+/** The fields both insert dialects share, in the order their problems are reported. */
+export function readIocFields(read: ItemReader, readSeverity: (read: ItemReader) => Severity) {
+  return {
+    indicator: read.string("indicator").trim(),
+    type: read.enumValue("type", IOC_TYPES),
+    severity: readSeverity(read),
+    expirationDate: readExpiration(read),
+    defaultExpirationEnabled: read.boolean("default_expiration_enabled", false),
+    comment: read.string("comment", ""),
+    reputation: read.enumValue("reputation", REPUTATIONS, "UNKNOWN"),
+    reliability: readReliability(read),
+  };
+}
+
+/** The draft, once the reader found no problem and the value fits its type. */
+export function checkedDraft(
+  read: ItemReader,
+  fields: ReturnType<typeof readIocFields>,
+  rest: Pick<IocDraft, "ruleId" | "vendors" | "klass"> & { enabled?: boolean | undefined },
+): Result<IocDraft> {
   if (read.error) return fail(read.error);
-  if (indicator === "") return fail("indicator must not be empty");
-  const canonical = canonicalIndicator(type, indicator);
-  if (canonical === undefined) return fail(`Got type: ${type}, Indicator: ${indicator} mismatch`);
-  return ok({
-    ruleId,
-    indicator,
-    canonical,
-    type,
-    severity,
-    expirationDate,
-    defaultExpirationEnabled,
-    comment,
-    reputation,
-    reliability,
-    vendors: null,
-    klass: null,
-  });
+  if (fields.indicator === "") return fail("indicator must not be empty");
+  const canonical = canonicalIndicator(fields.type, fields.indicator);
+  if (canonical === undefined) return fail(`Got type: ${fields.type}, Indicator: ${fields.indicator} mismatch`);
+  return ok({ ...fields, canonical, ...rest });
 }
 
 /** `""` and null both mean "no reliability". */

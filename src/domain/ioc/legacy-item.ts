@@ -1,16 +1,7 @@
-import { fail, ok, type Result } from "../../lib/result.ts";
+import { fail, type Result } from "../../lib/result.ts";
 import { ItemReader, isJsonObject, notAnObjectReason, unknownFieldsReason } from "../items/item-reader.ts";
-import { readExpiration, readReliability } from "./ioc-item.ts";
-import {
-  IOC_TYPES,
-  type IocDraft,
-  RELIABILITIES,
-  REPUTATIONS,
-  SEVERITIES,
-  type Severity,
-  type Vendor,
-} from "./ioc-model.ts";
-import { canonicalIndicator } from "./ioc-values.ts";
+import { checkedDraft, readIocFields } from "./ioc-item.ts";
+import { type IocDraft, RELIABILITIES, REPUTATIONS, SEVERITIES, type Severity, type Vendor } from "./ioc-model.ts";
 
 /** The fields of the legacy XDR IOC endpoints (spec/API.md section 6) and of their CSV and sync files. */
 export const LEGACY_ITEM_FIELDS: ReadonlySet<string> = new Set([
@@ -112,34 +103,9 @@ export function parseLegacyItem(raw: unknown, maxStringLength: number): Result<I
   if (unknown) return fail(unknown);
   const read = new ItemReader(raw, maxStringLength);
   for (const field of ["type", "reputation", "reliability"]) upperCased(read, field);
-  const indicator = read.string("indicator").trim();
-  const type = read.enumValue("type", IOC_TYPES);
-  const severity = readSeverity(read);
-  const expirationDate = readExpiration(read);
-  const defaultExpirationEnabled = read.boolean("default_expiration_enabled", false);
-  const comment = read.string("comment", "");
-  const reputation = read.enumValue("reputation", REPUTATIONS, "UNKNOWN");
-  const reliability = readReliability(read);
+  const fields = readIocFields(read, readSeverity);
   const vendors = readVendors(read);
   const klass = read.has("class") ? read.string("class") : null;
   const enabled = readStatus(read);
-  if (read.error) return fail(read.error);
-  if (indicator === "") return fail("indicator must not be empty");
-  const canonical = canonicalIndicator(type, indicator);
-  if (canonical === undefined) return fail(`Got type: ${type}, Indicator: ${indicator} mismatch`);
-  return ok({
-    ruleId: undefined,
-    indicator,
-    canonical,
-    type,
-    severity,
-    expirationDate,
-    defaultExpirationEnabled,
-    comment,
-    reputation,
-    reliability,
-    vendors,
-    klass,
-    enabled,
-  });
+  return checkedDraft(read, fields, { ruleId: undefined, vendors, klass, enabled });
 }
