@@ -1,0 +1,141 @@
+/**
+ * XQL tokens with their positions (1-based line, 0-based column, as ANTLR reports them).
+ * Whitespace and `//` / `/* *\/` comments are skipped; strings come in double, single or triple
+ * double quotes; `1h`-style words (digits then letters) are single tokens.
+ */
+
+export type TokenKind = "ident" | "string" | "number" | "word" | "symbol" | "eof";
+
+export interface Token {
+  kind: TokenKind;
+  /** The source text of the token. */
+  text: string;
+  /** For strings, the unescaped content; for numbers, the number. */
+  value?: string | number;
+  offset: number;
+  line: number;
+  column: number;
+}
+
+export interface SyntaxError {
+  line: number;
+  column: number;
+  message: string;
+}
+
+export class XqlSyntaxError extends Error {
+  constructor(readonly detail: SyntaxError) {
+    super(detail.message);
+  }
+}
+
+const SYMBOLS = ["!=", "<=", ">=", "~=", "->", "=", "<", ">", "|", "(", ")", "[", "]", ",", ".", "+", "-", "*", "/", "%", ":"];
+const IDENT_START = /[A-Za-z_$@]/;
+const IDENT_PART = /[A-Za-z0-9_$@]/;
+const DIGIT = /[0-9]/;
+const ESCAPES: Record<string, string> = { n: "\n", t: "\t", r: "\r", '"': '"', "'": "'", "\\": "\\" };
+
+class Cursor {
+  offset = 0;
+  line = 1;
+  lineStart = 0;
+  constructor(readonly text: string) {}
+  get column(): number {
+    return this.offset - this.lineStart;
+  }
+  peek(ahead = 0): string {
+    return this.text[this.offset + ahead] ?? "";
+  }
+  advance(count = 1): void {
+    for (let i = 0; i < count; i++) {
+      if (this.text[this.offset] === "\n") {
+        this.line += 1;
+        this.lineStart = this.offset + 1;
+      }
+      this.offset += 1;
+    }
+  }
+}
+
+function recognitionError(line: number, column: number, what: string): XqlSyntaxError {
+  return new XqlSyntaxError({ line, column, message: `token recognition error at: '${what}'` });
+}
+
+function skipTrivia(c: Cursor): void {
+  for (;;) {
+    const ch = c.peek();
+    if (ch === " " || ch === "\t" || ch === "\n" || ch === "\r") c.advance();
+    else if (ch === "/" && c.peek(1) === "/") while (c.peek() !== "" && c.peek() !== "\n") c.advance();
+    else if (ch === "/" && c.peek(1) === "*") {
+      const end = c.text.indexOf("*/", c.offset + 2);
+      if (end < 0) throw recognitionError(c.line, c.column, "/*");
+      c.advance(end + 2 - c.offset);
+    } else return;
+  }
+}
+
+function readString(c: Cursor): Pick<Token, "text" | "value"> {
+  const [start, line, column] = [c.offset, c.line, c.column];
+  const quote = c.peek();
+  if (quote === '"' && c.peek(1) === '"' && c.peek(2) === '"') {
+    const end = c.text.indexOf('"""', start + 3);
+    if (end < 0) throw recognitionError(line, column, c.text.slice(start, start + 20));
+    c.advance(end + 3 - start);
+    return { text: c.text.slice(start, c.offset), value: c.text.slice(start + 3, end) };
+  }
+  c.advance();
+  let value = "";
+  for (;;) {
+    const ch = c.peek();
+    if (ch === "" || ch === "\n") throw recognitionError(line, column, c.text.slice(start, c.offset));
+    c.advance();
+    if (ch === quote) break;
+    if (ch === "\\") {
+      const next = c.peek();
+      value += ESCAPES[next] ?? `\\${next}`;
+      c.advance();
+    } else value += ch;
+  }
+  return { text: c.text.slice(start, c.offset), value };
+}
+
+function readNumberOrWord(c: Cursor): Pick<Token, "kind" | "text" | "value"> {
+  const start = c.offset;
+  while (DIGIT.test(c.peek())) c.advance();
+  if (c.peek() === "." && DIGIT.test(c.peek(1))) {
+    c.advance();
+    while (DIGIT.test(c.peek())) c.advance();
+  }
+  if (IDENT_START.test(c.peek())) {
+    while (IDENT_PART.test(c.peek())) c.advance();
+    return { kind: "word", text: c.text.slice(start, c.offset) };
+  }
+  const text = c.text.slice(start, c.offset);
+  return { kind: "number", text, value: Number(text) };
+}
+
+/** Splits a query into tokens, ending with one `eof` token; throws XqlSyntaxError on a character XQL has no use for. */
+export function tokenize(query: string): Token[] {
+  const c = new Cursor(query);
+  const tokens: Token[] = [];
+  for (;;) {
+    skipTrivia(c);
+    const position = { offset: c.offset, line: c.line, column: c.column };
+    const ch = c.peek();
+    if (ch === "") {
+      tokens.push({ kind: "eof", text: "<EOF>", ...position });
+      return tokens;
+    }
+    if (ch === '"' || ch === "'") tokens.push({ kind: "string", ...readString(c), ...position });
+    else if (DIGIT.test(ch)) tokens.push({ ...readNumberOrWord(c), ...position });
+    else if (IDENT_START.test(ch)) {
+      while (IDENT_PART.test(c.peek())) c.advance();
+      tokens.push({ kind: "ident", text: query.slice(position.offset, c.offset), ...position });
+    } else {
+      const symbol = SYMBOLS.find((s) => query.startsWith(s, c.offset));
+      if (!symbol) throw recognitionError(c.line, c.column, ch);
+      c.advance(symbol.length);
+      tokens.push({ kind: "symbol", text: symbol, ...position });
+    }
+  }
+}
