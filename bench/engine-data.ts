@@ -1,6 +1,6 @@
 /** Seeded synthetic rules and events for the engine benchmark. */
 import { createHash } from "node:crypto";
-import type { FilterNode } from "../src/domain/bioc/bioc-tree.ts";
+import type { FilterNode, FilterTree } from "../src/domain/bioc/bioc-tree.ts";
 import type { IocType, Severity } from "../src/domain/ioc/ioc-model.ts";
 import type { BiocEntry } from "../src/engine/bioc-index.ts";
 import type { IocEntry } from "../src/engine/ioc-index.ts";
@@ -40,7 +40,7 @@ const leaf = (field: string, type: string, value: string): FilterNode =>
   ({ SEARCH_FIELD: field, SEARCH_TYPE: type, SEARCH_VALUE: value }) as FilterNode;
 
 /** 90% of the rules need an exact process name (so the index narrows them); 10% must be tried on every event. */
-export function biocEntries(count: number): BiocEntry[] {
+export function biocEntries(count: number): (BiocEntry & { tree: FilterTree })[] {
   return Array.from({ length: count }, (_, i) => {
     const investigationType = TYPES[i % TYPES.length] as string;
     const filter: FilterNode =

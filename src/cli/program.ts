@@ -3,6 +3,7 @@ import { keyCommand } from "./key-command.ts";
 import { scanCommand } from "./scan-command.ts";
 import { serveCommand } from "./serve-command.ts";
 import { tenantCommand } from "./tenant-command.ts";
+import { xqlCommand } from "./xql-command.ts";
 
 export function buildProgram(): Command {
   return new Command("warden")
@@ -13,5 +14,6 @@ export function buildProgram(): Command {
     .addCommand(serveCommand())
     .addCommand(tenantCommand())
     .addCommand(keyCommand())
-    .addCommand(scanCommand());
+    .addCommand(scanCommand())
+    .addCommand(xqlCommand());
 }

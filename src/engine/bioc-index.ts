@@ -6,18 +6,21 @@
 
 import type { FilterTree } from "../domain/bioc/bioc-tree.ts";
 import type { Severity } from "../domain/ioc/ioc-model.ts";
+import type { BiocQueryPlan } from "../domain/xql/xql-bioc.ts";
+import { compileQuery } from "../domain/xql/xql-eval.ts";
 import { getOrCreate } from "../lib/maps.ts";
 import { compileNode, type Predicate, type RequiredEq, requiredEq } from "./bioc-predicate.ts";
 import { type EndpointEvent, eventTypeOf, eventTypeOfInvestigation, fieldValue } from "./event-model.ts";
 import { type RuleHit, valueText } from "./rule-hit.ts";
 
-/** What the index needs of a stored, enabled, tree-form BIOC rule. */
-export interface BiocEntry {
-  ruleId: number;
-  name: string;
-  severity: Severity;
-  tree: FilterTree;
-}
+/** What the index needs of a stored, enabled BIOC rule: its filter tree, or its checked XQL query. */
+export type BiocEntry = { ruleId: number; name: string; severity: Severity } & (
+  | { tree: FilterTree }
+  | { xql: BiocQueryPlan }
+);
+
+/** XQL rules whose query names no event type are tried on events of every type. */
+export const ANY_EVENT_TYPE = "*";
 
 export interface CompiledBioc {
   ruleId: number;
@@ -28,7 +31,20 @@ export interface CompiledBioc {
   required: RequiredEq | undefined;
 }
 
+function compileXqlBioc(entry: BiocEntry & { xql: BiocQueryPlan }): CompiledBioc {
+  const { ruleId, name, severity, xql } = entry;
+  return {
+    ruleId,
+    name,
+    severity,
+    eventType: xql.eventType ?? ANY_EVENT_TYPE,
+    predicate: compileQuery(xql.query),
+    required: xql.required,
+  };
+}
+
 export function compileBioc(entry: BiocEntry): CompiledBioc {
+  if ("xql" in entry) return compileXqlBioc(entry);
   const { investigationType, investigation } = entry.tree;
   const filter = investigation[investigationType]?.filter;
   if (!filter) throw new Error(`BIOC rule ${entry.ruleId} has no filter for ${investigationType}`);
@@ -58,6 +74,7 @@ interface TypeGroup {
 }
 
 const byRuleId = (a: CompiledBioc, b: CompiledBioc) => a.ruleId - b.ruleId;
+const byHitRule = (a: RuleHit, b: RuleHit) => a.ruleId - b.ruleId;
 
 function keysOf(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(keysOf);
@@ -89,8 +106,17 @@ export class BiocIndex {
   /** Appends this event's BIOC hits to `hits`, by rule id. */
   match(event: EndpointEvent, hits: RuleHit[]): void {
     const type = eventTypeOf(event);
-    const group = type === undefined ? undefined : this.groups.get(type);
-    if (!group) return;
+    const typed = type === undefined ? undefined : this.groups.get(type);
+    const any = this.groups.get(ANY_EVENT_TYPE);
+    if (typed && any) {
+      const found: RuleHit[] = [];
+      this.matchGroup(typed, event, found);
+      this.matchGroup(any, event, found);
+      hits.push(...found.sort(byHitRule));
+    } else if (typed ?? any) this.matchGroup((typed ?? any) as TypeGroup, event, hits);
+  }
+
+  private matchGroup(group: TypeGroup, event: EndpointEvent, hits: RuleHit[]): void {
     const candidates = new Set(group.always);
     for (const [field, byValue] of group.byValue) {
       for (const key of keysOf(fieldValue(event, field)))

@@ -1,9 +1,21 @@
 import type { FilterTree } from "../domain/bioc/bioc-tree.ts";
-import type { RuleSetStore } from "../storage/ports.ts";
+import { checkBiocQuery, xqlText } from "../domain/xql/xql-bioc.ts";
+import type { MatchableBioc, RuleSetStore } from "../storage/ports.ts";
 import type { BiocEntry } from "./bioc-index.ts";
 import { CompiledMatcher } from "./compiled-matcher.ts";
 import { IocIndex } from "./ioc-index.ts";
 import type { Matcher } from "./rule-hit.ts";
+
+/**
+ * A stored rule as the engine takes it. An XQL rule whose query no longer passes the checks
+ * (stored before they existed) is left out rather than failing the tenant's whole matcher.
+ */
+function toEntry(rule: MatchableBioc): BiocEntry[] {
+  const { ruleId, name, severity } = rule;
+  if (!rule.isXql) return [{ ruleId, name, severity, tree: rule.indicator as FilterTree }];
+  const plan = checkBiocQuery(xqlText(rule.indicator) ?? "");
+  return plan.ok ? [{ ruleId, name, severity, xql: plan.value }] : [];
+}
 
 interface Built {
   version: number;

@@ -2,7 +2,7 @@
  * The oracle: every rule tried on every event, with no index. Slow and obviously right; the
  * compiled matcher must give exactly its hits (see linear-matcher.test.ts).
  */
-import { type BiocEntry, biocHit, type CompiledBioc, compileBioc } from "./bioc-index.ts";
+import { ANY_EVENT_TYPE, type BiocEntry, biocHit, type CompiledBioc, compileBioc } from "./bioc-index.ts";
 import { type EndpointEvent, eventTypeOf } from "./event-model.ts";
 import { eventKey, fieldsOf, type IocEntry } from "./ioc-index.ts";
 import { compareHits, type Matcher, type RuleHit, valueText } from "./rule-hit.ts";
@@ -52,7 +52,7 @@ export class LinearMatcher implements Matcher {
     }
     const type = eventTypeOf(event);
     for (const rule of this.biocs) {
-      if (rule.eventType !== type) continue;
+      if (rule.eventType !== type && rule.eventType !== ANY_EVENT_TYPE) continue;
       const hit = biocHit(rule, event);
       if (hit) hits.push(hit);
     }

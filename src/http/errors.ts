@@ -21,11 +21,23 @@ export interface ErrorFields {
 }
 
 /** The fields stand both at the top level (as the seed documents) and in `reply` (as the SDK reads). */
-export function errorBody(status: number, extra: unknown = null): ErrorFields & { reply: ErrorFields } {
-  const fields = { err_code: status, err_msg: ERROR_MESSAGES[status] ?? ERROR_MESSAGES[500] ?? "", err_extra: extra };
+export function errorBody(
+  status: number,
+  extra: unknown = null,
+  message?: string,
+): ErrorFields & { reply: ErrorFields } {
+  const fields = {
+    err_code: status,
+    err_msg: message ?? ERROR_MESSAGES[status] ?? ERROR_MESSAGES[500] ?? "",
+    err_extra: extra,
+  };
   return { ...fields, reply: { ...fields } };
 }
 
-export function sendError(reply: FastifyReply, status: number, extra: unknown = null): FastifyReply {
-  return reply.code(status).type("application/json; charset=utf-8").send(errorBody(status, extra));
+/** `message` replaces the status's standard text where the contract puts details there (XQL errors). */
+export function sendError(reply: FastifyReply, status: number, extra: unknown = null, message?: string): FastifyReply {
+  return reply
+    .code(status)
+    .type("application/json; charset=utf-8")
+    .send(errorBody(status, extra, message));
 }

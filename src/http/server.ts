@@ -18,6 +18,7 @@ import { eventRoutes } from "./routes/event-routes.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { indicatorRoutes } from "./routes/indicator-routes.ts";
 import { legacyIndicatorRoutes } from "./routes/legacy-indicator-routes.ts";
+import { xqlRoutes } from "./routes/xql-routes.ts";
 
 export interface HttpDeps {
   keys: KeyService;
@@ -72,6 +73,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
     maxBytes: deps.limits.bodyBytes,
   });
   await app.register(biocRoutes, { biocs: deps.biocs, maxItems: deps.limits.itemsPerRequest });
+  await app.register(xqlRoutes, { maxLength: deps.limits.stringLength });
   await app.register(eventRoutes, { alerts: deps.alerts, maxEvents: deps.limits.itemsPerRequest });
   return app;
 }

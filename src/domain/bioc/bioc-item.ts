@@ -2,6 +2,7 @@ import type { Limits } from "../../config.ts";
 import { fail, ok, type Result } from "../../lib/result.ts";
 import { SEVERITIES } from "../ioc/ioc-model.ts";
 import { ItemReader, isJsonObject, notAnObjectReason, unknownFieldsReason } from "../items/item-reader.ts";
+import { checkBiocQuery, problemText, xqlText } from "../xql/xql-bioc.ts";
 import { BIOC_TYPES, type BiocDraft } from "./bioc-model.ts";
 import { checkFilterTree } from "./bioc-tree.ts";
 
@@ -51,14 +52,19 @@ function treeLimits(limits: Limits) {
   return { maxDepth: limits.treeDepth, maxNodes: limits.treeNodes, maxStringLength: limits.stringLength };
 }
 
-/** The query arrives as a string, or wrapped as `{"query": "..."}` by some clients; it is kept as sent. */
+/**
+ * The query arrives as a string, or wrapped as `{"query": "..."}` by some clients; it is kept as
+ * sent. It must parse (a syntax error fails the item in the seed's JSON form) and follow the BIOC rules.
+ */
 function checkXqlIndicator(indicator: unknown, limits: Limits): string | undefined {
-  const query = isJsonObject(indicator) && Object.keys(indicator).length === 1 ? indicator.query : indicator;
   if (indicator === undefined || indicator === null) return "missing required field 'indicator'";
+  const wrapped = isJsonObject(indicator) && Object.keys(indicator).length === 1;
+  const query = wrapped ? xqlText(indicator) : indicator;
   if (typeof query !== "string") return 'an XQL indicator must be the query string (or {"query": "..."})';
   if (query.trim() === "") return "the XQL query must not be empty";
   if (query.length > limits.stringLength) {
     return `the XQL query is ${query.length} characters long; at most ${limits.stringLength} are allowed`;
   }
-  return undefined;
+  const plan = checkBiocQuery(query);
+  return plan.ok ? undefined : problemText(plan.error);
 }

@@ -253,7 +253,8 @@ class Parser {
 
   private multiplicative(): Expr {
     let left = this.unary();
-    while (this.at("*") || this.at("/") || this.at("%")) left = this.binary(this.next().text as BinaryOp, left, this.unary());
+    while (this.at("*") || this.at("/") || this.at("%"))
+      left = this.binary(this.next().text as BinaryOp, left, this.unary());
     return left;
   }
 
@@ -285,7 +286,8 @@ class Parser {
       if (this.at("[")) {
         this.next();
         const key = this.next();
-        if (key.kind !== "string" && key.kind !== "number") this.fail(key, `mismatched input '${key.text}' expecting a key or index`);
+        if (key.kind !== "string" && key.kind !== "number")
+          this.fail(key, `mismatched input '${key.text}' expecting a key or index`);
         path.push(key.value as string | number);
         this.expect("]");
       } else path.push(this.ident("a JSON key").text);
@@ -324,7 +326,8 @@ class Parser {
       this.next();
       name += `.${this.next().text}`;
     }
-    if (name.toUpperCase().startsWith("ENUM.")) return { kind: "enum", name: name.slice(5).toUpperCase(), pos: pos(token) };
+    if (name.toUpperCase().startsWith("ENUM."))
+      return { kind: "enum", name: name.slice(5).toUpperCase(), pos: pos(token) };
     return { kind: "field", name, pos: pos(token) };
   }
 
@@ -336,7 +339,8 @@ class Parser {
         if (!this.at(",")) this.fail(this.peek(), `missing ')' at '${this.peek().text}'`);
         this.next();
       }
-      if (this.at("*") && this.at(")", 1)) this.next(); // count(*)
+      if (this.at("*") && this.at(")", 1))
+        this.next(); // count(*)
       else args.push(this.expression());
     }
     this.next();

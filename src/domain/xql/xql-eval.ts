@@ -1,0 +1,288 @@
+/**
+ * Compiles the `filter` and `alter` stages of an XQL query into a function over one event, with
+ * XQL's semantics: text compared without regard to case, `*` wildcards in `=` / `in` literals,
+ * `contains`, `~=` on RE2 (linear time), `incidr` / `incidr6`, and nulls that match nothing but
+ * `= null`. A function the evaluator does not know is a compile error with its position.
+ */
+import { RE2JS } from "re2js";
+import { type EndpointEvent, eventTypeOf, fieldValue } from "../../engine/event-model.ts";
+import { compileWildcard } from "../../engine/wildcard.ts";
+import type { BinaryOp, Expr, Query, Stage } from "./xql-ast.ts";
+import { AGGREGATE_FUNCTIONS, FUNCTIONS, jsonPathGet } from "./xql-functions.ts";
+import { XqlSyntaxError } from "./xql-lexer.ts";
+import { compare, inCidr, isNull, number, text, truthy, type XqlValue } from "./xql-values.ts";
+
+interface Scope {
+  event: EndpointEvent;
+  vars: Map<string, XqlValue> | undefined;
+}
+type Compiled = (scope: Scope) => XqlValue;
+type Matcher = (value: XqlValue) => boolean;
+
+function compileError(expr: { pos: { line: number; column: number } }, message: string): XqlSyntaxError {
+  return new XqlSyntaxError({ line: expr.pos.line, column: expr.pos.column, message });
+}
+
+function readField(name: string): Compiled {
+  if (name === "event_type")
+    return ({ vars, event }) => (vars?.has(name) ? vars.get(name) : (eventTypeOf(event) ?? null));
+  return ({ vars, event }) => (vars?.has(name) ? vars.get(name) : (fieldValue(event, name) ?? null));
+}
+
+/** Equality with a known right side: the common case, prepared once. */
+function equalsLiteral(literal: Expr & { kind: "literal" | "enum" | "word" }): Matcher {
+  const value = literal.kind === "literal" ? literal.value : literal.kind === "enum" ? literal.name : literal.text;
+  if (value === null) return isNull;
+  if (typeof value === "string" && value.includes("*")) {
+    const matches = compileWildcard(value.toLowerCase());
+    return (a) =>
+      !isNull(a) &&
+      (Array.isArray(a) ? a.some((x) => matches(text(x)?.toLowerCase() ?? "")) : matches(text(a)?.toLowerCase() ?? ""));
+  }
+  return (a) => equals(a, value);
+}
+
+function equals(a: XqlValue, b: XqlValue): boolean {
+  if (isNull(a) || isNull(b)) return false;
+  if (Array.isArray(a)) return a.some((x) => equals(x, b));
+  return compare(a, b) === 0;
+}
+
+function isKnown(expr: Expr): expr is Expr & { kind: "literal" | "enum" | "word" } {
+  return expr.kind === "literal" || expr.kind === "enum" || expr.kind === "word";
+}
+
+function listMatchers(list: Expr, compileExpr: (e: Expr) => Compiled): (scope: Scope) => Matcher[] {
+  const items = list.kind === "list" ? list.items : [list];
+  if (items.every(isKnown)) {
+    const fixed = items.map((item) => equalsLiteral(item as Expr & { kind: "literal" | "enum" | "word" }));
+    return () => fixed;
+  }
+  const compiled = items.map(compileExpr);
+  return (scope) =>
+    compiled.map((c) => {
+      const b = c(scope);
+      return (a: XqlValue) => equals(a, b);
+    });
+}
+
+function regexMatcher(right: Expr, compileExpr: (e: Expr) => Compiled): (scope: Scope) => Matcher {
+  if (right.kind === "literal" && typeof right.value === "string") {
+    let regex: RE2JS;
+    try {
+      regex = RE2JS.compile(right.value, RE2JS.CASE_INSENSITIVE);
+    } catch (error) {
+      throw compileError(right, `invalid regular expression: ${(error as Error).message}`);
+    }
+    return () => (a) => !isNull(a) && regex.matcher(text(a) ?? "").find();
+  }
+  const pattern = compileExpr(right);
+  return (scope) => (a) => {
+    const source = text(pattern(scope));
+    return (
+      source !== undefined &&
+      !isNull(a) &&
+      RE2JS.compile(source, RE2JS.CASE_INSENSITIVE)
+        .matcher(text(a) ?? "")
+        .find()
+    );
+  };
+}
+
+const ARITHMETIC: Partial<Record<BinaryOp, (a: number, b: number) => number>> = {
+  "+": (a, b) => a + b,
+  "-": (a, b) => a - b,
+  "*": (a, b) => a * b,
+  "/": (a, b) => a / b,
+  "%": (a, b) => a % b,
+};
+
+function containsValue(a: XqlValue, b: XqlValue): boolean {
+  if (isNull(a) || isNull(b)) return false;
+  if (Array.isArray(a)) return a.some((x) => equals(x, b));
+  return (text(a) ?? "").toLowerCase().includes((text(b) ?? "").toLowerCase());
+}
+
+function compileBinary(expr: Expr & { kind: "binary" }, compileExpr: (e: Expr) => Compiled): Compiled {
+  const { op } = expr;
+  const left = compileExpr(expr.left);
+  if (op === "and") {
+    const right = compileExpr(expr.right);
+    return (s) => truthy(left(s)) && truthy(right(s));
+  }
+  if (op === "or") {
+    const right = compileExpr(expr.right);
+    return (s) => truthy(left(s)) || truthy(right(s));
+  }
+  if (op === "=" || op === "!=") {
+    const negate = op === "!=";
+    if (isKnown(expr.right)) {
+      const matches = equalsLiteral(expr.right);
+      const againstNull = expr.right.kind === "literal" && expr.right.value === null;
+      return (s) => {
+        const a = left(s);
+        if (negate) return againstNull ? !isNull(a) : !isNull(a) && !matches(a);
+        return matches(a);
+      };
+    }
+    const right = compileExpr(expr.right);
+    return (s) => {
+      const [a, b] = [left(s), right(s)];
+      return negate ? !isNull(a) && !isNull(b) && !equals(a, b) : equals(a, b);
+    };
+  }
+  if (op === "in" || op === "not in") {
+    const matchers = listMatchers(expr.right, compileExpr);
+    return (s) => {
+      const a = left(s);
+      if (isNull(a)) return false;
+      const found = matchers(s).some((m) => m(a));
+      return op === "in" ? found : !found;
+    };
+  }
+  if (op === "~=") {
+    const matcher = regexMatcher(expr.right, compileExpr);
+    return (s) => matcher(s)(left(s));
+  }
+  const right = compileExpr(expr.right);
+  if (op === "contains" || op === "not contains") {
+    return (s) => {
+      const [a, b] = [left(s), right(s)];
+      if (isNull(a) || isNull(b)) return false;
+      return containsValue(a, b) === (op === "contains");
+    };
+  }
+  if (op.endsWith("incidr") || op.endsWith("incidr6")) {
+    const family = op.endsWith("6") ? 6 : 4;
+    return (s) => {
+      const a = left(s);
+      if (isNull(a)) return false;
+      return inCidr(a, right(s), family) === !op.startsWith("not");
+    };
+  }
+  const arithmetic = ARITHMETIC[op];
+  if (arithmetic) {
+    return (s) => {
+      const [a, b] = [number(left(s)), number(right(s))];
+      return a === undefined || b === undefined ? null : arithmetic(a, b);
+    };
+  }
+  return (s) => {
+    const order = compare(left(s), right(s));
+    if (order === undefined) return false;
+    return op === "<" ? order < 0 : op === "<=" ? order <= 0 : op === ">" ? order > 0 : order >= 0;
+  };
+}
+
+function compileCall(expr: Expr & { kind: "call" }, compileExpr: (e: Expr) => Compiled): Compiled {
+  if (AGGREGATE_FUNCTIONS.has(expr.name))
+    throw compileError(expr, `aggregate function '${expr.name}' cannot be evaluated on one event`);
+  const fn = FUNCTIONS[expr.name];
+  if (!fn) throw compileError(expr, `unknown function '${expr.name}'`);
+  const args = expr.args.map(compileExpr);
+  return (s) => fn(args.map((arg) => arg(s)));
+}
+
+function asJson(value: XqlValue): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+}
+
+export function compileExpr(expr: Expr): Compiled {
+  switch (expr.kind) {
+    case "literal":
+      return () => expr.value;
+    case "enum":
+      return () => expr.name;
+    case "word":
+      return () => expr.text;
+    case "field":
+      return readField(expr.name);
+    case "list": {
+      const items = expr.items.map(compileExpr);
+      return (s) => items.map((item) => item(s));
+    }
+    case "unary": {
+      const operand = compileExpr(expr.operand);
+      if (expr.op === "not") return (s) => !truthy(operand(s));
+      return (s) => {
+        const n = number(operand(s));
+        return n === undefined ? null : -n;
+      };
+    }
+    case "json": {
+      const base = compileExpr(expr.base);
+      return (s) => {
+        const found = jsonPathGet(asJson(base(s)), expr.path);
+        return found === undefined ? null : typeof found === "object" && found !== null ? JSON.stringify(found) : found;
+      };
+    }
+    case "index": {
+      const [base, index] = [compileExpr(expr.base), compileExpr(expr.index)];
+      return (s) => FUNCTIONS.arrayindex?.([base(s), index(s)]) ?? null;
+    }
+    case "call":
+      return compileCall(expr, compileExpr);
+    case "binary":
+      return compileBinary(expr, compileExpr);
+  }
+}
+
+/** What a matching query reports: the first field its first filter reads, with the event's value there. */
+export interface XqlMatch {
+  field: string;
+  value: XqlValue;
+}
+
+function firstField(expr: Expr): string | undefined {
+  switch (expr.kind) {
+    case "field":
+      return expr.name === "event_type" ? undefined : expr.name;
+    case "binary":
+      return firstField(expr.left) ?? firstField(expr.right);
+    case "unary":
+      return firstField(expr.operand);
+    case "json":
+    case "index":
+      return firstField(expr.base);
+    case "call":
+      return expr.args.map(firstField).find((f) => f !== undefined);
+    default:
+      return undefined;
+  }
+}
+
+type StageRunner = (scope: Scope) => boolean;
+
+function compileStage(stage: Stage): StageRunner {
+  if (stage.kind === "filter") {
+    const test = compileExpr(stage.expr);
+    return (scope) => truthy(test(scope));
+  }
+  if (stage.kind === "alter") {
+    const assignments = stage.assignments.map((a) => ({ name: a.name, value: compileExpr(a.value) }));
+    return (scope) => {
+      scope.vars ??= new Map();
+      for (const { name, value } of assignments) scope.vars.set(name, value(scope));
+      return true;
+    };
+  }
+  throw compileError(stage, `stage '${stage.name}' cannot be evaluated on one event; only filter and alter can`);
+}
+
+/** The query as a function over one event: undefined when it does not match. */
+export function compileQuery(query: Query): (event: EndpointEvent) => XqlMatch | undefined {
+  const stages = query.stages.map(compileStage);
+  const firstFilter = query.stages.find((s) => s.kind === "filter");
+  const reported = (firstFilter?.kind === "filter" ? firstField(firstFilter.expr) : undefined) ?? "event_type";
+  const read = readField(reported);
+  return (event) => {
+    const scope: Scope = { event, vars: undefined };
+    for (const stage of stages) if (!stage(scope)) return undefined;
+    return { field: reported, value: read(scope) };
+  };
+}

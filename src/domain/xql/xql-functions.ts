@@ -1,0 +1,197 @@
+/** The XQL functions the evaluator runs on one event, and the aggregates it refuses to. */
+import { RE2JS } from "re2js";
+import { inCidr, isNull, number, text, truthy, type XqlValue } from "./xql-values.ts";
+
+export type XqlFunction = (args: XqlValue[]) => XqlValue;
+
+/** Functions over many rows: meaningless on one event, so not allowed in BIOC queries. */
+export const AGGREGATE_FUNCTIONS: ReadonlySet<string> = new Set([
+  "count",
+  "count_distinct",
+  "approx_count",
+  "approx_quantiles",
+  "approx_top",
+  "sum",
+  "avg",
+  "min",
+  "max",
+  "values",
+  "list",
+  "earliest",
+  "latest",
+  "first",
+  "last",
+  "median",
+  "var",
+  "stddev",
+  "stddev_population",
+  "var_population",
+  "rank",
+  "row_number",
+  "dense_rank",
+  "lag",
+  "lead",
+  "first_value",
+  "last_value",
+]);
+
+const str = (value: XqlValue): string | undefined => text(value);
+
+function asArray(value: XqlValue): XqlValue[] | undefined {
+  if (Array.isArray(value)) return value;
+  if (typeof value !== "string") return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return Array.isArray(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function asJson(value: XqlValue): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `$.a.b[0]` or `a.b` style paths. */
+export function jsonPathGet(root: unknown, path: (string | number)[]): unknown {
+  let value = root;
+  for (const key of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    if (!Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<string | number, unknown>)[key];
+  }
+  return value;
+}
+
+function parsePath(path: string): (string | number)[] {
+  return path
+    .replace(/^\$\.?/, "")
+    .split(/\.|\[(\d+)\]|\["([^"]*)"\]/)
+    .filter((part) => part !== undefined && part !== "")
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
+function extractTime(value: XqlValue, part: XqlValue): XqlValue {
+  const ms = typeof value === "number" ? value : Date.parse(str(value) ?? "");
+  if (!Number.isFinite(ms)) return null;
+  const date = new Date(ms);
+  const parts: Record<string, () => number> = {
+    YEAR: () => date.getUTCFullYear(),
+    MONTH: () => date.getUTCMonth() + 1,
+    DAY: () => date.getUTCDate(),
+    HOUR: () => date.getUTCHours(),
+    MINUTE: () => date.getUTCMinutes(),
+    SECOND: () => date.getUTCSeconds(),
+    MILLISECOND: () => date.getUTCMilliseconds(),
+    DAYOFWEEK: () => date.getUTCDay() + 1,
+    DAYOFYEAR: () => Math.floor((ms - Date.UTC(date.getUTCFullYear(), 0, 1)) / 86_400_000) + 1,
+  };
+  return parts[(str(part) ?? "").toUpperCase()]?.() ?? null;
+}
+
+function regextract(value: XqlValue, pattern: XqlValue): XqlValue {
+  const subject = str(value);
+  const source = str(pattern);
+  if (subject === undefined || source === undefined) return null;
+  const matcher = RE2JS.compile(source).matcher(subject);
+  const found: string[] = [];
+  while (matcher.find()) found.push((matcher.groupCount() > 0 ? matcher.group(1) : matcher.group()) ?? "");
+  return found;
+}
+
+function trimmer(mode: "both" | "left" | "right"): XqlFunction {
+  return ([value, chars]) => {
+    const s = str(value);
+    if (s === undefined) return null;
+    const set = str(chars) ?? " \t\r\n";
+    let [start, end] = [0, s.length];
+    if (mode !== "right") while (start < end && set.includes(s[start] as string)) start++;
+    if (mode !== "left") while (end > start && set.includes(s[end - 1] as string)) end--;
+    return s.slice(start, end);
+  };
+}
+
+const arithmetic =
+  (op: (a: number, b: number) => number): XqlFunction =>
+  ([a, b]) => {
+    const [x, y] = [number(a), number(b)];
+    return x === undefined || y === undefined ? null : op(x, y);
+  };
+
+export const FUNCTIONS: Readonly<Record<string, XqlFunction>> = {
+  lowercase: ([v]) => str(v)?.toLowerCase() ?? null,
+  uppercase: ([v]) => str(v)?.toUpperCase() ?? null,
+  concat: (args) => args.map((v) => str(v) ?? "").join(""),
+  coalesce: (args) => args.find((v) => !isNull(v)) ?? null,
+  if: ([condition, then, otherwise]) => (truthy(condition) ? (then ?? null) : (otherwise ?? null)),
+  to_string: ([v]) => str(v) ?? null,
+  to_integer: ([v]) => {
+    const n = number(v);
+    return n === undefined ? null : Math.trunc(n);
+  },
+  to_number: ([v]) => number(v) ?? null,
+  to_float: ([v]) => number(v) ?? null,
+  len: ([v]) => str(v)?.length ?? null,
+  split: ([v, delimiter]) => str(v)?.split(str(delimiter) ?? ",") ?? null,
+  arrayindex: ([array, index]) => {
+    const list = asArray(array);
+    const i = number(index);
+    if (!list || i === undefined) return null;
+    return list[i < 0 ? list.length + i : i] ?? null;
+  },
+  array_length: ([array]) => asArray(array)?.length ?? null,
+  arraystring: ([array, separator]) =>
+    asArray(array)
+      ?.map((v) => str(v) ?? "")
+      .join(str(separator) ?? ",") ?? null,
+  arraycreate: (args) => args,
+  arraydistinct: ([array]) => {
+    const list = asArray(array);
+    return list ? [...new Set(list)] : null;
+  },
+  json_extract: ([json, path]) => {
+    const found = jsonPathGet(asJson(json), parsePath(str(path) ?? ""));
+    return found === undefined ? null : JSON.stringify(found);
+  },
+  json_extract_scalar: ([json, path]) => {
+    const found = jsonPathGet(asJson(json), parsePath(str(path) ?? ""));
+    return found === null || found === undefined || typeof found === "object" ? null : String(found);
+  },
+  json_extract_array: ([json, path]) => {
+    const found = jsonPathGet(asJson(json), parsePath(str(path) ?? ""));
+    return Array.isArray(found) ? found.map((v) => (typeof v === "string" ? v : JSON.stringify(v))) : null;
+  },
+  extract_time: ([value, part]) => extractTime(value, part),
+  regextract: ([value, pattern]) => regextract(value, pattern),
+  replace: ([value, find, replacement]) => {
+    const s = str(value);
+    return s === undefined ? null : s.split(str(find) ?? "").join(str(replacement) ?? "");
+  },
+  trim: trimmer("both"),
+  ltrim: trimmer("left"),
+  rtrim: trimmer("right"),
+  incidr: ([ip, cidr]) => inCidr(ip, cidr, 4),
+  incidr6: ([ip, cidr]) => inCidr(ip, cidr, 6),
+  string_count: ([value, find]) => {
+    const [s, f] = [str(value), str(find)];
+    return s === undefined || !f ? null : s.split(f).length - 1;
+  },
+  add: arithmetic((a, b) => a + b),
+  subtract: arithmetic((a, b) => a - b),
+  multiply: arithmetic((a, b) => a * b),
+  divide: arithmetic((a, b) => (b === 0 ? Number.NaN : a / b)),
+  pow: arithmetic((a, b) => a ** b),
+  round: ([v]) => {
+    const n = number(v);
+    return n === undefined ? null : Math.round(n);
+  },
+  floor: ([v]) => {
+    const n = number(v);
+    return n === undefined ? null : Math.floor(n);
+  },
+};
