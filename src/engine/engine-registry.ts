@@ -51,14 +51,7 @@ export class EngineRegistry {
   private async build(tenantId: number, version: number): Promise<Built> {
     const iocs = IocIndex.builder();
     await this.store.forEachMatchableIoc(tenantId, (rule) => iocs.add(rule));
-    const biocs: BiocEntry[] = (await this.store.listMatchableBiocs(tenantId))
-      .filter((rule) => !rule.isXql) // XQL rules are matched once the XQL evaluator lands
-      .map((rule) => ({
-        ruleId: rule.ruleId,
-        name: rule.name,
-        severity: rule.severity,
-        tree: rule.indicator as FilterTree,
-      }));
+    const biocs = (await this.store.listMatchableBiocs(tenantId)).flatMap(toEntry);
     return { version, matcher: CompiledMatcher.of(iocs.finish(), biocs) };
   }
 }

@@ -8,7 +8,7 @@ import type { RequiredEq } from "../../engine/bioc-predicate.ts";
 import { fail, ok, type Result } from "../../lib/result.ts";
 import type { Expr, Query, Stage } from "./xql-ast.ts";
 import { compileQuery } from "./xql-eval.ts";
-import { type SyntaxError, XqlSyntaxError } from "./xql-lexer.ts";
+import { type XqlErrorDetail, XqlSyntaxError } from "./xql-lexer.ts";
 import { parseXql } from "./xql-parser.ts";
 
 const BIOC_DATASETS = new Set(["xdr_data", "cloud_audit_log", "cloud_audit_logs"]);
@@ -37,7 +37,7 @@ export function xqlText(indicator: unknown): string | undefined {
 }
 
 /** The seed's form of an XQL error: `{"line": 1, "column": 19, "message": "..."}`. */
-export function syntaxErrorText(detail: SyntaxError): string {
+export function syntaxErrorText(detail: XqlErrorDetail): string {
   return `{"line": ${detail.line}, "column": ${detail.column}, "message": ${JSON.stringify(detail.message)}}`;
 }
 
@@ -129,7 +129,7 @@ function requiredEq(filters: Expr[]): RequiredEq | undefined {
 }
 
 /** Why a query is not a valid BIOC query: a problem at a position, or a rule it breaks. */
-export type XqlProblem = { syntax: SyntaxError } | { reason: string };
+export type XqlProblem = { syntax: XqlErrorDetail } | { reason: string };
 
 /** A problem as one line: the seed's JSON form for positioned ones, plain words for the rest. */
 export function problemText(problem: XqlProblem): string {

@@ -17,14 +17,14 @@ export interface Token {
   column: number;
 }
 
-export interface SyntaxError {
+export interface XqlErrorDetail {
   line: number;
   column: number;
   message: string;
 }
 
 export class XqlSyntaxError extends Error {
-  constructor(readonly detail: SyntaxError) {
+  constructor(readonly detail: XqlErrorDetail) {
     super(detail.message);
   }
 }
