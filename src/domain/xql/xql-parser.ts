@@ -12,6 +12,8 @@ const STAGES: ReadonlySet<string> = new Set(STAGE_NAMES);
 const COMPARISONS = new Set(["=", "!=", "<", "<=", ">", ">=", "~="]);
 const WORD_COMPARISONS = new Set(["contains", "in", "incidr", "incidr6"]);
 const STAGE_KEYWORDS = new Set(["as", "by", "asc", "desc"]);
+/** Operator words, never field names. */
+const RESERVED = new Set(["and", "or", "not", "in", "contains", "incidr", "incidr6"]);
 
 const pos = (token: Token): Pos => ({ line: token.line, column: token.column });
 
@@ -135,7 +137,8 @@ class Parser {
     const name = token.kind === "ident" ? token.text.toLowerCase() : "";
     if (!STAGES.has(name)) {
       const from = pipe ?? token;
-      const text = this.source.slice(from.offset, token.offset + (token.kind === "eof" ? 0 : token.text.length));
+      const end = token.kind === "eof" ? from.offset + from.text.length : token.offset + token.text.length;
+      const text = this.source.slice(from.offset, end);
       this.fail(from, `no viable alternative at input '${text}'`);
     }
     this.next();
@@ -174,8 +177,10 @@ class Parser {
     const args: StageArg[] = [];
     while (!this.isEnd(true) && !this.at("|")) {
       const token = this.peek();
-      if (this.at(",")) this.next();
-      else if (this.startsSubquery()) {
+      if (this.at(",")) {
+        this.next();
+        if (this.isEnd(true) || this.at("|") || this.at(",")) this.mismatched("an expression");
+      } else if (this.startsSubquery()) {
         this.next();
         args.push({ kind: "subquery", query: this.query(true), pos: pos(token) });
         this.closeParen();
@@ -308,6 +313,7 @@ class Parser {
         this.next();
         return { kind: "word", text: token.text, pos: pos(token) };
       case "ident":
+        if (RESERVED.has(token.text.toLowerCase()) && !this.at("(", 1)) return this.mismatched("an expression");
         return this.identifier();
       default:
         if (this.at("(")) return this.parenthesised();
