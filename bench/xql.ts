@@ -12,7 +12,9 @@ import type { BiocEntry } from "../src/engine/bioc-index.ts";
 import { CompiledMatcher } from "../src/engine/compiled-matcher.ts";
 import { eventBatches } from "./engine-data.ts";
 
-const { values } = parseArgs({ options: { rules: { type: "string", default: "1000" }, events: { type: "string", default: "500000" } } });
+const { values } = parseArgs({
+  options: { rules: { type: "string", default: "1000" }, events: { type: "string", default: "500000" } },
+});
 const RULES = Number(values.rules);
 const EVENTS = Number(values.events);
 const TYPES = ["PROCESS", "FILE", "NETWORK", "REGISTRY"];
@@ -33,7 +35,7 @@ function main(): void {
   const queries = Array.from({ length: RULES }, (_, i) => query(i));
   let parsed = 0;
   const parseStarted = performance.now();
-  while (performance.now() - parseStarted < 2000) for (const q of queries) (parseXql(q), parsed++);
+  while (performance.now() - parseStarted < 2000) for (const q of queries) parseXql(q), parsed++;
   const parseMs = performance.now() - parseStarted;
 
   const entries: BiocEntry[] = queries.map((q, i) => {

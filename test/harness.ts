@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+import pg from "pg";
 import { buildApp, type Services } from "../src/app.ts";
 import { type Config, loadConfig } from "../src/config.ts";
 import type { Role, SecurityLevel } from "../src/domain/keys/key-model.ts";
@@ -48,12 +49,31 @@ export function authHeaders(
   };
 }
 
+/**
+ * With WARDEN_TEST_STORE=postgres (set by scripts/run-tests.js for its second pass) each app gets
+ * a fresh database on the test PostgreSQL; otherwise a fresh SQLite file.
+ */
+async function testDatabase(dir: string): Promise<{ database: string; drop: () => Promise<void> }> {
+  const base = process.env.WARDEN_TEST_POSTGRES_URL;
+  if (process.env.WARDEN_TEST_STORE !== "postgres" || !base)
+    return { database: join(dir, "warden.db"), drop: async () => {} };
+  const name = `warden_test_${randomBytes(6).toString("hex")}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: base });
+    await client.connect();
+    await client.query(sql);
+    await client.end();
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return { database: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), "warden-test-"));
-  const config = loadConfig(
-    { database: join(dir, "warden.db"), dataDir: dir },
-    { WARDEN_MASTER_KEY: randomBytes(32).toString("hex"), ...env },
-  );
+  const { database, drop } = await testDatabase(dir);
+  const config = loadConfig({ database, dataDir: dir }, { WARDEN_MASTER_KEY: randomBytes(32).toString("hex"), ...env });
   const clock = new ManualClock(START_TIME);
   const { app, services } = await buildApp(config, { clock, logger: false });
   await app.ready();
@@ -84,6 +104,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     post,
     close: async () => {
       await app.close();
+      await drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

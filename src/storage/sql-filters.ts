@@ -23,13 +23,15 @@ export interface FilterDialect {
 
 export const SQLITE_FILTERS: FilterDialect = {
   placeholder: () => "?",
-  arrayHoldsAny: (column, ph) => `EXISTS (SELECT 1 FROM json_each(${column}) WHERE json_each.value IN (${ph.join(", ")}))`,
+  arrayHoldsAny: (column, ph) =>
+    `EXISTS (SELECT 1 FROM json_each(${column}) WHERE json_each.value IN (${ph.join(", ")}))`,
   bool: (value) => Number(value),
 };
 
 export const POSTGRES_FILTERS: FilterDialect = {
   placeholder: (n) => `$${n}`,
-  arrayHoldsAny: (column, ph) => `EXISTS (SELECT 1 FROM jsonb_array_elements_text(${column}) AS e WHERE e IN (${ph.join(", ")}))`,
+  arrayHoldsAny: (column, ph) =>
+    `EXISTS (SELECT 1 FROM jsonb_array_elements_text(${column}) AS e WHERE e IN (${ph.join(", ")}))`,
   bool: (value) => value,
 };
 
@@ -52,7 +54,9 @@ export function whereClause(
   for (const filter of filters) {
     const column = columns[filter.field];
     if (!column) throw new Error(`no column for filter field '${filter.field}'`);
-    parts.push(column.jsonArray ? arrayCondition(column.sql, filter, dialect, bind) : condition(column.sql, filter, bind));
+    parts.push(
+      column.jsonArray ? arrayCondition(column.sql, filter, dialect, bind) : condition(column.sql, filter, bind),
+    );
   }
   return { sql: parts.length > 0 ? parts.join(" AND ") : "1 = 1", params };
 }
@@ -69,7 +73,15 @@ function condition(expr: string, filter: RuleFilter, bind: (value: FilterScalar)
   return filter.operator === "IN" ? sql : `NOT ${sql}`;
 }
 
-function arrayCondition(column: string, filter: RuleFilter, dialect: FilterDialect, bind: (value: FilterScalar) => string): string {
-  const sql = dialect.arrayHoldsAny(column, filter.values.map((v) => bind(v === null ? "" : String(v))));
+function arrayCondition(
+  column: string,
+  filter: RuleFilter,
+  dialect: FilterDialect,
+  bind: (value: FilterScalar) => string,
+): string {
+  const sql = dialect.arrayHoldsAny(
+    column,
+    filter.values.map((v) => bind(v === null ? "" : String(v))),
+  );
   return filter.operator === "NOT_IN" ? `NOT ${sql}` : sql;
 }

@@ -1,5 +1,8 @@
 import type { FastifyError, FastifyInstance } from "fastify";
+import { isStoreUnavailable } from "../../storage/store-errors.ts";
 import { sendError } from "../errors.ts";
+
+const RETRY_AFTER_SECONDS = 5;
 
 /** Client mistakes Fastify itself detects, mapped onto the contract's statuses. */
 function clientStatus(error: FastifyError): number | undefined {
@@ -39,6 +42,14 @@ export function installErrorHandling(app: FastifyInstance, routeMethods: Readonl
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = clientStatus(error);
     if (status !== undefined) return sendError(reply, status, describeClientError(error));
+    if (isStoreUnavailable(error)) {
+      request.log.warn({ err: error }, "the database is unavailable");
+      return sendError(
+        reply.header("retry-after", String(RETRY_AFTER_SECONDS)),
+        503,
+        "the database is unavailable; retry shortly",
+      );
+    }
     request.log.error({ err: error }, "unexpected error while serving a request");
     return sendError(reply, 500);
   });

@@ -1,7 +1,7 @@
 import type { Alert, NewAlert } from "../../domain/alerts/alert-model.ts";
 import type { AlertStore } from "../ports.ts";
-import type { SqliteDb } from "./sqlite-database.ts";
 import { type ColumnSpec, whereClause } from "../sql-filters.ts";
+import type { SqliteDb } from "./sqlite-database.ts";
 import { statementCache } from "./sqlite-statement-cache.ts";
 
 const FILTER_COLUMNS: Record<string, ColumnSpec> = {

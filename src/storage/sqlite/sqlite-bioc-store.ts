@@ -1,8 +1,8 @@
 import type { BiocDraft, BiocRule, BiocType } from "../../domain/bioc/bioc-model.ts";
 import type { Severity } from "../../domain/ioc/ioc-model.ts";
 import type { BiocStore, UpsertOutcome, WriteContext } from "../ports.ts";
-import type { SqliteDb } from "./sqlite-database.ts";
 import { type ColumnSpec, whereClause } from "../sql-filters.ts";
+import type { SqliteDb } from "./sqlite-database.ts";
 import { sqliteRuleVersion } from "./sqlite-rule-version.ts";
 import { statementCache } from "./sqlite-statement-cache.ts";
 

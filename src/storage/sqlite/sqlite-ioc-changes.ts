@@ -1,6 +1,6 @@
+import { type IocRow, toRule } from "../ioc-rows.ts";
 import type { IocChange } from "../ports.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
-import { type IocRow, toRule } from "./sqlite-ioc-rows.ts";
 
 /**
  * The IOC change feed: rules written since a time, rules whose expiry passed since then (an

@@ -1,10 +1,10 @@
 import type { IocDraft } from "../../domain/ioc/ioc-model.ts";
+import { type IocRow, toRule, VALUE_COLUMNS, valuesOf } from "../ioc-rows.ts";
 import type { IocStore, UpsertOutcome, WriteContext } from "../ports.ts";
-import type { SqliteDb } from "./sqlite-database.ts";
 import { type ColumnSpec, whereClause } from "../sql-filters.ts";
+import type { SqliteDb } from "./sqlite-database.ts";
 import { sqliteIocChanges } from "./sqlite-ioc-changes.ts";
 import { sqliteIocExpiry } from "./sqlite-ioc-expiry.ts";
-import { type IocRow, toRule, VALUE_COLUMNS, valuesOf } from "./sqlite-ioc-rows.ts";
 import { sqliteRuleVersion } from "./sqlite-rule-version.ts";
 import { statementCache } from "./sqlite-statement-cache.ts";
 

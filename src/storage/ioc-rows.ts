@@ -1,6 +1,6 @@
-import type { IocDraft, IocRule, IocType, Reliability, Reputation, Severity } from "../../domain/ioc/ioc-model.ts";
+import type { IocDraft, IocRule, IocType, Reliability, Reputation, Severity, Vendor } from "../domain/ioc/ioc-model.ts";
 
-/** An `ioc_rules` row as SQLite returns it. */
+/** An `ioc_rules` row as SQLite (0/1, JSON text) or PostgreSQL (booleans, JSONB) returns it. */
 export interface IocRow {
   rule_id: number;
   indicator: string;
@@ -8,13 +8,13 @@ export interface IocRow {
   type: IocType;
   severity: Severity;
   expiration_date: number;
-  default_expiration_enabled: number;
+  default_expiration_enabled: number | boolean;
   comment: string;
   reputation: Reputation;
   reliability: Reliability | null;
-  vendors: string | null;
+  vendors: string | Vendor[] | null;
   klass: string | null;
-  enabled: number;
+  enabled: number | boolean;
   creation_time: number;
   modification_time: number;
   source: string;
@@ -29,13 +29,13 @@ export function toRule(row: IocRow): IocRule {
     type: row.type,
     severity: row.severity,
     expirationDate: row.expiration_date,
-    defaultExpirationEnabled: row.default_expiration_enabled === 1,
+    defaultExpirationEnabled: Boolean(row.default_expiration_enabled),
     comment: row.comment,
     reputation: row.reputation,
     reliability: row.reliability,
-    vendors: row.vendors === null ? null : JSON.parse(row.vendors),
+    vendors: typeof row.vendors === "string" ? JSON.parse(row.vendors) : row.vendors,
     klass: row.klass,
-    enabled: row.enabled === 1,
+    enabled: Boolean(row.enabled),
     creationTime: row.creation_time,
     modificationTime: row.modification_time,
     source: row.source,

@@ -1,0 +1,109 @@
+import type { Migration } from "../sqlite/sqlite-migrations.ts";
+
+/**
+ * The PostgreSQL schema: the same tables as SQLite's, in PostgreSQL's types. The value
+ * uniqueness of IOC rules is checked at commit, since one request may move values between rules.
+ */
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "tenants, keys, nonces, rules, change feed, expiry, alerts",
+    sql: `
+      CREATE TABLE tenants (
+        id BIGSERIAL PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        license TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        next_ioc_rule_id BIGINT NOT NULL DEFAULT 1,
+        next_bioc_rule_id BIGINT NOT NULL DEFAULT 1,
+        next_alert_id BIGINT NOT NULL DEFAULT 1,
+        rules_version BIGINT NOT NULL DEFAULT 0
+      );
+      CREATE TABLE api_keys (
+        id BIGSERIAL PRIMARY KEY,
+        tenant_id BIGINT NOT NULL REFERENCES tenants (id),
+        role TEXT NOT NULL,
+        security TEXT NOT NULL,
+        secret_hash BYTEA,
+        sealed_secret BYTEA,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT,
+        revoked_at BIGINT
+      );
+      CREATE TABLE nonces (
+        key_id BIGINT NOT NULL,
+        nonce TEXT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        PRIMARY KEY (key_id, nonce)
+      );
+      CREATE INDEX nonces_expiry ON nonces (expires_at);
+      CREATE TABLE ioc_rules (
+        tenant_id BIGINT NOT NULL REFERENCES tenants (id),
+        rule_id BIGINT NOT NULL,
+        indicator TEXT NOT NULL,
+        canonical TEXT NOT NULL,
+        type TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        expiration_date BIGINT NOT NULL,
+        default_expiration_enabled BOOLEAN NOT NULL,
+        comment TEXT NOT NULL,
+        reputation TEXT NOT NULL,
+        reliability TEXT,
+        vendors JSONB,
+        klass TEXT,
+        enabled BOOLEAN NOT NULL DEFAULT TRUE,
+        creation_time BIGINT NOT NULL,
+        modification_time BIGINT NOT NULL,
+        source TEXT NOT NULL,
+        number_of_issues BIGINT NOT NULL DEFAULT 0,
+        expiry_base BIGINT NOT NULL,
+        PRIMARY KEY (tenant_id, rule_id),
+        CONSTRAINT ioc_rules_value UNIQUE (tenant_id, canonical) DEFERRABLE INITIALLY DEFERRED
+      );
+      CREATE TABLE tenant_ioc_expiry (
+        tenant_id BIGINT NOT NULL REFERENCES tenants (id),
+        ioc_type TEXT NOT NULL,
+        days INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, ioc_type)
+      );
+      CREATE TABLE ioc_tombstones (
+        tenant_id BIGINT NOT NULL,
+        rule_id BIGINT NOT NULL,
+        deleted_at BIGINT NOT NULL,
+        rule JSONB NOT NULL
+      );
+      CREATE INDEX ioc_tombstones_time ON ioc_tombstones (tenant_id, deleted_at);
+      CREATE TABLE bioc_rules (
+        tenant_id BIGINT NOT NULL REFERENCES tenants (id),
+        rule_id BIGINT NOT NULL,
+        name TEXT NOT NULL,
+        type TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        comment TEXT NOT NULL,
+        status TEXT NOT NULL,
+        is_xql BOOLEAN NOT NULL,
+        indicator JSONB NOT NULL,
+        mitre_tactic_id_and_name JSONB NOT NULL,
+        mitre_technique_id_and_name JSONB NOT NULL,
+        creation_time BIGINT NOT NULL,
+        modification_time BIGINT NOT NULL,
+        source TEXT NOT NULL,
+        number_of_issues BIGINT NOT NULL DEFAULT 0,
+        PRIMARY KEY (tenant_id, rule_id)
+      );
+      CREATE TABLE alerts (
+        tenant_id BIGINT NOT NULL REFERENCES tenants (id),
+        alert_id BIGINT NOT NULL,
+        detection_timestamp BIGINT NOT NULL,
+        source TEXT NOT NULL,
+        rule_id BIGINT NOT NULL,
+        name TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        field TEXT NOT NULL,
+        value TEXT NOT NULL,
+        event TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, alert_id)
+      );
+    `,
+  },
+];

@@ -1,0 +1,28 @@
+import type { Store } from "../ports.ts";
+import { postgresBiocStore } from "./postgres-bioc-store.ts";
+import { openPostgres } from "./postgres-database.ts";
+import { postgresAlertStore, postgresRuleSetStore } from "./postgres-engine-store.ts";
+import { postgresIocStore } from "./postgres-ioc-store.ts";
+import { postgresKeyStore, postgresTenantStore } from "./postgres-tenant-key-store.ts";
+
+/** The scale-out store: several Warden nodes share one PostgreSQL. */
+export async function openPostgresStore(url: string): Promise<Store> {
+  const pool = await openPostgres(url);
+  let closed = false;
+  return {
+    ...postgresTenantStore(pool),
+    ...postgresKeyStore(pool),
+    ...postgresIocStore(pool),
+    ...postgresBiocStore(pool),
+    ...postgresRuleSetStore(pool),
+    ...postgresAlertStore(pool),
+    ping: async () => {
+      await pool.query("SELECT 1");
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}

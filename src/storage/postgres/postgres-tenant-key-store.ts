@@ -1,0 +1,60 @@
+import type pg from "pg";
+import type { ApiKeyRecord } from "../../domain/keys/key-model.ts";
+import type { Tenant } from "../../domain/tenants/tenant-model.ts";
+import type { KeyStore, TenantStore } from "../ports.ts";
+import { transaction } from "./postgres-database.ts";
+
+const TENANT = 'SELECT id, name, license, created_at AS "createdAt" FROM tenants';
+const KEY = `SELECT id, tenant_id AS "tenantId", role, security, secret_hash AS "secretHash", sealed_secret AS "sealedSecret",
+  created_at AS "createdAt", expires_at AS "expiresAt", revoked_at AS "revokedAt" FROM api_keys`;
+
+export function postgresTenantStore(pool: pg.Pool): TenantStore {
+  const one = async (sql: string, params: unknown[]) => (await pool.query<Tenant>(sql, params)).rows[0];
+  return {
+    createTenant: async (name, license, now) =>
+      one(
+        `INSERT INTO tenants (name, license, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING
+         RETURNING id, name, license, created_at AS "createdAt"`,
+        [name, license, now],
+      ),
+    getTenant: async (tenantId) => one(`${TENANT} WHERE id = $1`, [tenantId]),
+    findTenantByName: async (name) => one(`${TENANT} WHERE name = $1`, [name]),
+    listTenants: async () => (await pool.query<Tenant>(`${TENANT} ORDER BY id`)).rows,
+  };
+}
+
+export function postgresKeyStore(pool: pg.Pool): KeyStore {
+  return {
+    createKey: async (key) => {
+      const { rows } = await pool.query<{ id: number }>(
+        `INSERT INTO api_keys (tenant_id, role, security, secret_hash, sealed_secret, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+        [key.tenantId, key.role, key.security, key.secretHash, key.sealedSecret, key.createdAt, key.expiresAt],
+      );
+      return { ...key, id: rows[0]?.id as number, revokedAt: null };
+    },
+    getKey: async (keyId) => (await pool.query<ApiKeyRecord>(`${KEY} WHERE id = $1`, [keyId])).rows[0],
+    listKeys: async (tenantId) =>
+      tenantId === undefined
+        ? (await pool.query<ApiKeyRecord>(`${KEY} ORDER BY id`)).rows
+        : (await pool.query<ApiKeyRecord>(`${KEY} WHERE tenant_id = $1 ORDER BY id`, [tenantId])).rows,
+    revokeKey: async (keyId, now) =>
+      ((await pool.query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", [now, keyId]))
+        .rowCount ?? 0) === 1,
+    // One statement, so two nodes that see the same nonce at once cannot both accept it.
+    rememberNonce: async (keyId, nonce, expiresAt, now) =>
+      transaction(pool, async (client) => {
+        await client.query("DELETE FROM nonces WHERE key_id = $1 AND nonce = $2 AND expires_at <= $3", [
+          keyId,
+          nonce,
+          now,
+        ]);
+        if (Math.random() < 0.01) await client.query("DELETE FROM nonces WHERE expires_at <= $1", [now]);
+        const inserted = await client.query(
+          "INSERT INTO nonces (key_id, nonce, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+          [keyId, nonce, expiresAt],
+        );
+        return inserted.rowCount === 1;
+      }),
+  };
+}

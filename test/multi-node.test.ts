@@ -1,0 +1,191 @@
+/**
+ * Several Warden nodes as real processes on one PostgreSQL: concurrent upserts of the same values
+ * make one rule each, a nonce used on one node is refused on the other, a rule written through one
+ * node is matched by the other at once, and a node survives its database restarting.
+ */
+import assert from "node:assert/strict";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import pg from "pg";
+import { advancedAuthorization } from "../src/domain/keys/key-secrets.ts";
+
+const baseUrl = process.env.WARDEN_TEST_POSTGRES_URL;
+const pgDir = process.env.WARDEN_TEST_POSTGRES_DIR;
+const BIN = join(import.meta.dirname, "..", "bin", "warden.js");
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function waitFor(url: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} never answered`);
+}
+
+function pgCtl(...args: string[]): void {
+  execFileSync(
+    "runuser",
+    ["-u", "postgres", "--", "/usr/lib/postgresql/15/bin/pg_ctl", "-D", join(pgDir as string, "data"), ...args],
+    { stdio: "ignore" },
+  );
+}
+
+describe("several nodes on one PostgreSQL", {
+  skip: baseUrl ? false : "needs WARDEN_TEST_POSTGRES_URL (npm test starts one where PostgreSQL 15 is installed)",
+}, () => {
+  const nodes: { process: ChildProcess; url: string }[] = [];
+  const dir = mkdtempSync(join(tmpdir(), "warden-nodes-"));
+  const dbName = `warden_nodes_${randomBytes(6).toString("hex")}`;
+  let key: { id: number; secret: string };
+  let env: NodeJS.ProcessEnv;
+
+  const call = (node: number, path: string, body: unknown, headers?: Record<string, string>) =>
+    fetch(`${nodes[node]?.url}${path}`, {
+      method: "POST",
+      headers: headers ?? {
+        "x-xdr-auth-id": String(key.id),
+        authorization: key.secret,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify(body),
+    });
+
+  before(async () => {
+    const admin = new pg.Client({ connectionString: baseUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${dbName}`);
+    await admin.end();
+    const url = new URL(baseUrl as string);
+    url.pathname = `/${dbName}`;
+    env = {
+      ...process.env,
+      WARDEN_DATABASE: url.toString(),
+      WARDEN_MASTER_KEY: randomBytes(32).toString("hex"),
+      WARDEN_LOG_LEVEL: "warn",
+    };
+    // both nodes start together: migrations must run once, under the advisory lock
+    const ports = [await freePort(), await freePort()];
+    for (const [i, port] of ports.entries()) {
+      const child = spawn(process.execPath, [BIN, "serve", "--port", String(port)], {
+        env: { ...env, WARDEN_DATA_DIR: join(dir, `node${i}`) },
+        stdio: "ignore",
+      });
+      nodes.push({ process: child, url: `http://127.0.0.1:${port}` });
+    }
+    await Promise.all(nodes.map((n) => waitFor(`${n.url}/public_api/v1/healthcheck`)));
+    execFileSync(process.execPath, [BIN, "tenant", "create", "shared"], { env: { ...env, WARDEN_DATA_DIR: dir } });
+    key = JSON.parse(
+      execFileSync(process.execPath, [BIN, "key", "create", "--tenant", "shared", "--security", "advanced", "--json"], {
+        env: { ...env, WARDEN_DATA_DIR: dir },
+        encoding: "utf8",
+      }),
+    );
+  });
+
+  after(async () => {
+    for (const node of nodes) node.process.kill("SIGTERM");
+    const admin = new pg.Client({ connectionString: baseUrl });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const signed = (nonce = randomBytes(16).toString("hex")) => {
+    const timestamp = String(Date.now());
+    return {
+      "x-xdr-auth-id": String(key.id),
+      "x-xdr-nonce": nonce,
+      "x-xdr-timestamp": timestamp,
+      authorization: advancedAuthorization(key.secret, nonce, timestamp),
+      "content-type": "application/json",
+    };
+  };
+
+  it("makes one rule per value when both nodes insert the same values at once", async () => {
+    const items = Array.from({ length: 200 }, (_, i) => ({
+      indicator: `same-${i}.exe`,
+      type: "FILENAME",
+      severity: "SEV_020_LOW",
+    }));
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        call(i % 2, "/public_api/v1/indicators/insert", { request_data: items }, signed()),
+      ),
+    );
+    for (const res of responses) assert.equal(res.status, 200);
+    const got = (await (
+      await call(0, "/public_api/v1/indicators/get", { request_data: { search_to: 1000 } }, signed())
+    ).json()) as {
+      objects_count: number;
+      objects: { rule_id: number }[];
+    };
+    assert.equal(got.objects_count, 200);
+    assert.deepEqual(
+      got.objects.map((o) => o.rule_id),
+      Array.from({ length: 200 }, (_, i) => i + 1),
+      "ids are dense and never collide",
+    );
+  });
+
+  it("refuses on one node a nonce already used on the other", async () => {
+    const headers = signed();
+    assert.equal((await call(0, "/public_api/v1/indicators/get", { request_data: {} }, headers)).status, 200);
+    assert.equal((await call(1, "/public_api/v1/indicators/get", { request_data: {} }, headers)).status, 401);
+  });
+
+  it("matches on one node a rule written through the other, at once", async () => {
+    const event = { event_type: "NETWORK", dns_query_name: "x.propagated.example" };
+    const evaluate = async (node: number) =>
+      (
+        (await (
+          await call(node, "/public_api/v1/rules/evaluate", { request_data: { events: [event] } }, signed())
+        ).json()) as { reply: { hits: unknown[] } }
+      ).reply.hits.length;
+    assert.equal(await evaluate(1), 0);
+    await call(
+      0,
+      "/public_api/v1/indicators/insert",
+      { request_data: [{ indicator: "propagated.example", type: "DOMAIN_NAME", severity: "SEV_040_HIGH" }] },
+      signed(),
+    );
+    assert.equal(await evaluate(1), 1);
+  });
+
+  it("answers 503 while the database is down and recovers by itself", {
+    skip: pgDir ? false : "needs WARDEN_TEST_POSTGRES_DIR to stop the server",
+  }, async () => {
+    pgCtl("-m", "fast", "-w", "stop");
+    try {
+      const res = await call(0, "/public_api/v1/indicators/get", { request_data: {} }, signed());
+      assert.equal(res.status, 503);
+      assert.equal(res.headers.get("retry-after"), "5");
+      assert.equal(((await res.json()) as { err_code: number }).err_code, 503);
+    } finally {
+      pgCtl("-w", "restart");
+    }
+    let status = 0;
+    for (let i = 0; i < 50 && status !== 200; i++) {
+      status = (await call(0, "/public_api/v1/indicators/get", { request_data: {} }, signed())).status;
+      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    assert.equal(status, 200, "the node reconnected without a restart");
+    assert.equal(nodes[0]?.process.exitCode, null, "the node never crashed");
+  });
+});
