@@ -24,31 +24,31 @@ async function known(client: pg.PoolClient, tenantId: number, drafts: readonly I
   const values = [...new Set(drafts.map((d) => d.canonical))];
   const ids = [...new Set(drafts.flatMap((d) => (d.ruleId === undefined ? [] : [d.ruleId])))];
   const byValue = new Map<string, number>();
-  const valueOf = new Map<number, string>();
+  const valueOfRule = new Map<number, string>();
   const add = (row: { rule_id: number; canonical: string }) => {
     byValue.set(row.canonical, row.rule_id);
-    valueOf.set(row.rule_id, row.canonical);
+    valueOfRule.set(row.rule_id, row.canonical);
   };
   const select = "SELECT rule_id, canonical FROM ioc_rules WHERE tenant_id = $1 AND";
   (await client.query(`${select} canonical = ANY($2::text[])`, [tenantId, values])).rows.forEach(add);
   if (ids.length > 0) (await client.query(`${select} rule_id = ANY($2::bigint[])`, [tenantId, ids])).rows.forEach(add);
-  return { byValue, valueOf };
+  return { byValue, valueOfRule };
 }
 
 /** Plays the drafts in order against what the tenant holds, as the SQLite store does statement by statement. */
 function plan(
   drafts: readonly IocDraft[],
   byValue: Map<string, number>,
-  valueOf: Map<number, string>,
+  valueOfRule: Map<number, string>,
   next: number,
 ): Plan {
   const writes = new Map<number, Write>();
   const record = (ruleId: number, draft: IocDraft, isNew: boolean) => {
     writes.set(ruleId, { draft, isNew, enabled: draft.enabled ?? writes.get(ruleId)?.enabled });
-    const old = valueOf.get(ruleId);
+    const old = valueOfRule.get(ruleId);
     if (old !== undefined && old !== draft.canonical) byValue.delete(old);
     byValue.set(draft.canonical, ruleId);
-    valueOf.set(ruleId, draft.canonical);
+    valueOfRule.set(ruleId, draft.canonical);
   };
   const outcomes = drafts.map((draft): UpsertOutcome => {
     if (draft.ruleId === undefined) {
@@ -62,7 +62,7 @@ function plan(
       return { kind: "created", ruleId };
     }
     const { ruleId } = draft;
-    if (!valueOf.has(ruleId)) return { kind: "failed", reason: "rule_not_found" };
+    if (!valueOfRule.has(ruleId)) return { kind: "failed", reason: "rule_not_found" };
     const holder = byValue.get(draft.canonical);
     if (holder !== undefined && holder !== ruleId) return { kind: "failed", reason: "indicator_exists" };
     record(ruleId, draft, writes.get(ruleId)?.isNew ?? false);
@@ -133,8 +133,8 @@ export async function upsertIocsPg(
     "SELECT next_ioc_rule_id AS next FROM tenants WHERE id = $1 FOR UPDATE",
     [tenantId],
   );
-  const { byValue, valueOf } = await known(client, tenantId, drafts);
-  const result = plan(drafts, byValue, valueOf, locked.rows[0]?.next ?? 1);
+  const { byValue, valueOfRule } = await known(client, tenantId, drafts);
+  const result = plan(drafts, byValue, valueOfRule, locked.rows[0]?.next ?? 1);
   const rows = [...result.writes.entries()];
   await insertNew(
     client,
