@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { keyCommand } from "./key-command.ts";
+import { migrateCommand } from "./migrate-command.ts";
 import { scanCommand } from "./scan-command.ts";
 import { serveCommand } from "./serve-command.ts";
 import { tenantCommand } from "./tenant-command.ts";
@@ -15,5 +16,6 @@ export function buildProgram(): Command {
     .addCommand(tenantCommand())
     .addCommand(keyCommand())
     .addCommand(scanCommand())
-    .addCommand(xqlCommand());
+    .addCommand(xqlCommand())
+    .addCommand(migrateCommand());
 }

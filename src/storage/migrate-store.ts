@@ -1,0 +1,104 @@
+/**
+ * Copies a whole SQLite store into an empty PostgreSQL one, in one transaction, and checks every
+ * table's row count before committing. Nonces are left behind: they live five minutes.
+ */
+import type pg from "pg";
+import { openPostgres, transaction } from "./postgres/postgres-database.ts";
+import { openSqlite, type SqliteDb } from "./sqlite/sqlite-database.ts";
+
+interface TableCopy {
+  table: string;
+  booleans?: string[];
+  json?: string[];
+  bytes?: string[];
+  /** The serial sequence to move past the copied ids. */
+  sequence?: string;
+}
+
+const TABLES: TableCopy[] = [
+  { table: "tenants", sequence: "tenants_id_seq" },
+  { table: "api_keys", bytes: ["secret_hash", "sealed_secret"], sequence: "api_keys_id_seq" },
+  { table: "tenant_ioc_expiry" },
+  { table: "ioc_rules", booleans: ["default_expiration_enabled", "enabled"], json: ["vendors"] },
+  { table: "ioc_tombstones", json: ["rule"] },
+  {
+    table: "bioc_rules",
+    booleans: ["is_xql"],
+    json: ["indicator", "mitre_tactic_id_and_name", "mitre_technique_id_and_name"],
+  },
+  { table: "alerts" },
+];
+
+const BATCH = 5_000;
+
+export interface TableCount {
+  table: string;
+  source: number;
+  target: number;
+}
+
+/** A SQLite row as json_populate_recordset reads it for the PostgreSQL table. */
+function convert(row: Record<string, unknown>, copy: TableCopy): Record<string, unknown> {
+  const out = { ...row };
+  for (const c of copy.booleans ?? []) out[c] = Boolean(out[c]);
+  for (const c of copy.json ?? []) out[c] = typeof out[c] === "string" ? JSON.parse(out[c] as string) : out[c];
+  for (const c of copy.bytes ?? [])
+    out[c] = Buffer.isBuffer(out[c]) ? `\\x${(out[c] as Buffer).toString("hex")}` : out[c];
+  return out;
+}
+
+async function copyTable(
+  db: SqliteDb,
+  client: pg.PoolClient,
+  copy: TableCopy,
+  onRows: (n: number) => void,
+): Promise<void> {
+  const columns = (db.prepare(`PRAGMA table_info(${copy.table})`).all() as { name: string }[]).map((c) => c.name);
+  let batch: Record<string, unknown>[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    await client.query(
+      `INSERT INTO ${copy.table} (${columns.join(", ")}) SELECT ${columns.join(", ")} FROM json_populate_recordset(NULL::${copy.table}, $1::json)`,
+      [JSON.stringify(batch)],
+    );
+    onRows(batch.length);
+    batch = [];
+  };
+  for (const row of db.prepare(`SELECT * FROM ${copy.table}`).iterate()) {
+    batch.push(convert(row as Record<string, unknown>, copy));
+    if (batch.length === BATCH) await flush();
+  }
+  await flush();
+  if (copy.sequence)
+    await client.query(`SELECT setval('${copy.sequence}', GREATEST((SELECT max(id) FROM ${copy.table}), 1))`);
+}
+
+export async function migrateStore(
+  from: string,
+  to: string,
+  onRows: (table: string, n: number) => void = () => {},
+): Promise<TableCount[]> {
+  const db = openSqlite(from);
+  const pool = await openPostgres(to);
+  try {
+    return await transaction(pool, async (client) => {
+      const existing = await client.query<{ n: number }>("SELECT count(*)::bigint AS n FROM tenants");
+      if ((existing.rows[0]?.n ?? 0) > 0)
+        throw new Error("the target database already holds tenants; migrate into an empty one");
+      const counts: TableCount[] = [];
+      for (const copy of TABLES) {
+        await copyTable(db, client, copy, (n) => onRows(copy.table, n));
+        const source = (db.prepare(`SELECT count(*) AS n FROM ${copy.table}`).get() as { n: number }).n;
+        const target =
+          (await client.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM ${copy.table}`)).rows[0]?.n ?? 0;
+        counts.push({ table: copy.table, source, target });
+        if (source !== target)
+          throw new Error(`${copy.table}: ${source} rows in SQLite but ${target} copied; nothing was committed`);
+      }
+      return counts;
+    });
+  } finally {
+    db.close();
+    await pool.end();
+  }
+}
