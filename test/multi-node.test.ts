@@ -168,6 +168,38 @@ describe("several nodes on one PostgreSQL", {
     assert.equal(await evaluate(1), 1);
   });
 
+  it("leaves nothing half-written when a node is killed in the middle of an insert", async () => {
+    const victim = spawn(process.execPath, [BIN, "serve", "--port", String(await freePort())], {
+      env: { ...env, WARDEN_DATA_DIR: join(dir, "victim") },
+      stdio: "ignore",
+    });
+    const port = Number(victim.spawnargs.at(-1));
+    await waitFor(`http://127.0.0.1:${port}/public_api/v1/healthcheck`);
+    const total = async () =>
+      (
+        (await (await call(0, "/public_api/v1/indicators/get", { request_data: {} }, signed())).json()) as {
+          objects_count: number;
+        }
+      ).objects_count;
+    const before = await total();
+    const items = Array.from({ length: 40_000 }, (_, i) => ({
+      indicator: `killed-${i}.exe`,
+      type: "FILENAME",
+      severity: "SEV_010_INFO",
+    }));
+    const pending = fetch(`http://127.0.0.1:${port}/public_api/v1/indicators/insert`, {
+      method: "POST",
+      headers: signed(),
+      body: JSON.stringify({ request_data: items }),
+    }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    victim.kill("SIGKILL");
+    const answered = await pending;
+    const added = (await total()) - before;
+    if (answered?.status === 200) assert.equal(added, 40_000, "an answered insert is whole");
+    else assert.ok(added === 0 || added === 40_000, `half-written: ${added} of 40000 rules`);
+  });
+
   it("answers 503 while the database is down and recovers by itself", {
     skip: pgDir ? false : "needs WARDEN_TEST_POSTGRES_DIR to stop the server",
   }, async () => {
