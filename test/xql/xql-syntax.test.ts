@@ -1,10 +1,10 @@
 /**
- * The XQL front end on its corpora: every query in valid-queries.xql (modelled on the vendor's
+ * The XQL front end on its corpora: every query in valid-queries*.xql (modelled on the vendor's
  * public XQL reference and BIOC examples) parses, and every query in broken-queries.json fails
  * at exactly the recorded line, column and message.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { XqlSyntaxError } from "../../src/domain/xql/xql-lexer.ts";
@@ -23,8 +23,9 @@ function errorOf(query: string) {
 }
 
 describe("XQL syntax", () => {
-  const valid = readFileSync(join(here, "valid-queries.xql"), "utf8")
-    .split(/^---$/m)
+  const valid = readdirSync(here)
+    .filter((name) => /^valid-queries.*\.xql$/.test(name))
+    .flatMap((name) => readFileSync(join(here, name), "utf8").split(/^---$/m))
     .map((q) => q.trim())
     .filter((q) => q !== "");
 
