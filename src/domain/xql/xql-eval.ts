@@ -8,7 +8,7 @@ import { RE2JS } from "re2js";
 import { type EndpointEvent, eventTypeOf, fieldValue } from "../../engine/event-model.ts";
 import { compileWildcard } from "../../engine/wildcard.ts";
 import type { BinaryOp, Expr, Query, Stage } from "./xql-ast.ts";
-import { AGGREGATE_FUNCTIONS, FUNCTIONS, jsonPathGet } from "./xql-functions.ts";
+import { AGGREGATE_FUNCTIONS, asJson, FUNCTIONS, jsonPathGet } from "./xql-functions.ts";
 import { XqlSyntaxError } from "./xql-lexer.ts";
 import { compare, inCidr, isNull, number, text, truthy, type XqlValue } from "./xql-values.ts";
 
@@ -181,15 +181,6 @@ function compileCall(expr: Expr & { kind: "call" }, compileExpr: (e: Expr) => Co
   if (!fn) throw compileError(expr, `unknown function '${expr.name}'`);
   const args = expr.args.map(compileExpr);
   return (s) => fn(args.map((arg) => arg(s)));
-}
-
-function asJson(value: XqlValue): unknown {
-  if (typeof value !== "string") return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return undefined;
-  }
 }
 
 export function compileExpr(expr: Expr): Compiled {

@@ -48,7 +48,8 @@ function asArray(value: XqlValue): XqlValue[] | undefined {
   }
 }
 
-function asJson(value: XqlValue): unknown {
+/** A JSON string read as its value; other values as they are; undefined for text that is not JSON. */
+export function asJson(value: XqlValue): unknown {
   if (typeof value !== "string") return value;
   try {
     return JSON.parse(value);

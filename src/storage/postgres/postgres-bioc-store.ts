@@ -1,24 +1,11 @@
 import type pg from "pg";
 import type { BiocDraft, BiocRule } from "../../domain/bioc/bioc-model.ts";
+import { biocFilterColumns } from "../filter-columns.ts";
 import type { BiocStore, UpsertOutcome } from "../ports.ts";
-import { type ColumnSpec, POSTGRES_FILTERS, whereClause } from "../sql-filters.ts";
+import { POSTGRES_FILTERS, whereClause } from "../sql-filters.ts";
 import { transaction } from "./postgres-database.ts";
 
-const FILTER_COLUMNS: Record<string, ColumnSpec> = {
-  rule_id: { sql: "rule_id" },
-  name: { sql: "name" },
-  type: { sql: "type" },
-  severity: { sql: "severity" },
-  comment: { sql: "comment" },
-  status: { sql: "lower(status)" },
-  is_xql: { sql: "is_xql" },
-  indicator: { sql: "indicator::text" },
-  mitre_tactic_id_and_name: { sql: "mitre_tactic_id_and_name", jsonArray: true },
-  mitre_technique_id_and_name: { sql: "mitre_technique_id_and_name", jsonArray: true },
-  creation_time: { sql: "creation_time" },
-  modification_time: { sql: "modification_time" },
-  number_of_issues: { sql: "number_of_issues" },
-};
+const FILTER_COLUMNS = biocFilterColumns("indicator::text");
 
 const SELECT = `SELECT rule_id AS "ruleId", name, type, severity, comment, status, is_xql AS "isXql", indicator,
   mitre_tactic_id_and_name AS "mitreTacticIdAndName", mitre_technique_id_and_name AS "mitreTechniqueIdAndName",

@@ -1,7 +1,8 @@
 import type pg from "pg";
 import type { Alert } from "../../domain/alerts/alert-model.ts";
+import { ALERT_FILTER_COLUMNS } from "../filter-columns.ts";
 import type { AlertStore, MatchableBioc, MatchableIoc, RuleSetStore } from "../ports.ts";
-import { type ColumnSpec, POSTGRES_FILTERS, whereClause } from "../sql-filters.ts";
+import { POSTGRES_FILTERS, whereClause } from "../sql-filters.ts";
 import { transaction } from "./postgres-database.ts";
 
 /** Rules are read in pages by rule id, so a million of them never sit in one result set. */
@@ -34,16 +35,6 @@ export function postgresRuleSetStore(pool: pg.Pool): RuleSetStore {
       ).rows,
   };
 }
-
-const ALERT_COLUMNS: Record<string, ColumnSpec> = {
-  alert_id: { sql: "alert_id" },
-  rule_id: { sql: "rule_id" },
-  source: { sql: "source" },
-  severity: { sql: "severity" },
-  detection_timestamp: { sql: "detection_timestamp" },
-  name: { sql: "name" },
-  field: { sql: "field" },
-};
 
 const ALERT_SELECT = `SELECT alert_id AS "alertId", detection_timestamp AS "detectionTimestamp", source, rule_id AS "ruleId",
   name, severity, field, value, event FROM alerts`;
@@ -94,7 +85,7 @@ export function postgresAlertStore(pool: pg.Pool): AlertStore {
     },
     findAlerts: (tenantId, filters, page) =>
       transaction(pool, async (client) => {
-        const where = whereClause(filters, ALERT_COLUMNS, POSTGRES_FILTERS, 2);
+        const where = whereClause(filters, ALERT_FILTER_COLUMNS, POSTGRES_FILTERS, 2);
         const params = [tenantId, ...where.params];
         const count = await client.query<{ n: number }>(
           `SELECT count(*)::bigint AS n FROM alerts WHERE tenant_id = $1 AND ${where.sql}`,

@@ -1,29 +1,16 @@
 import type pg from "pg";
 import { DAY_MS, type ExpiryDefaults, type IocType } from "../../domain/ioc/ioc-model.ts";
+import { iocFilterColumns } from "../filter-columns.ts";
 import { type IocRow, toRule } from "../ioc-rows.ts";
 import type { IocChange, IocStore } from "../ports.ts";
-import { type ColumnSpec, POSTGRES_FILTERS, whereClause } from "../sql-filters.ts";
+import { POSTGRES_FILTERS, whereClause } from "../sql-filters.ts";
 import { transaction } from "./postgres-database.ts";
 import { upsertIocsPg } from "./postgres-ioc-upsert.ts";
 
 /** `$1` is the tenant and `$2` the current time in every filtered statement below. */
-const FILTER_COLUMNS: Record<string, ColumnSpec> = {
-  rule_id: { sql: "rule_id" },
-  indicator: { sql: "canonical" },
-  type: { sql: "type" },
-  severity: { sql: "severity" },
-  expiration_date: { sql: "expiration_date" },
-  default_expiration_enabled: { sql: "default_expiration_enabled" },
-  comment: { sql: "comment" },
-  reputation: { sql: "reputation" },
-  reliability: { sql: "reliability" },
-  status: {
-    sql: `(CASE WHEN NOT enabled THEN 'DISABLED' WHEN expiration_date >= 0 AND expiration_date <= $2 THEN 'EXPIRED' ELSE 'ENABLED' END)`,
-  },
-  creation_time: { sql: "creation_time" },
-  modification_time: { sql: "modification_time" },
-  number_of_issues: { sql: "number_of_issues" },
-};
+const FILTER_COLUMNS = iocFilterColumns(
+  "(CASE WHEN NOT enabled THEN 'DISABLED' WHEN expiration_date >= 0 AND expiration_date <= $2 THEN 'EXPIRED' ELSE 'ENABLED' END)",
+);
 
 async function bury(client: pg.PoolClient, tenantId: number, rows: IocRow[], now: number): Promise<void> {
   if (rows.length === 0) return;

@@ -1,18 +1,11 @@
 import type { Alert, NewAlert } from "../../domain/alerts/alert-model.ts";
+import { ALERT_FILTER_COLUMNS } from "../filter-columns.ts";
 import type { AlertStore } from "../ports.ts";
-import { type ColumnSpec, whereClause } from "../sql-filters.ts";
+import { whereClause } from "../sql-filters.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
 import { statementCache } from "./sqlite-statement-cache.ts";
 
-const FILTER_COLUMNS: Record<string, ColumnSpec> = {
-  alert_id: { sql: "alert_id" },
-  rule_id: { sql: "rule_id" },
-  source: { sql: "source" },
-  severity: { sql: "severity" },
-  detection_timestamp: { sql: "detection_timestamp" },
-  name: { sql: "name" },
-  field: { sql: "field" },
-};
+const FILTER_COLUMNS = ALERT_FILTER_COLUMNS;
 
 interface AlertRow {
   alert_id: number;

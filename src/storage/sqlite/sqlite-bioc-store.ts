@@ -1,7 +1,8 @@
 import type { BiocDraft, BiocRule, BiocType } from "../../domain/bioc/bioc-model.ts";
 import type { Severity } from "../../domain/ioc/ioc-model.ts";
+import { biocFilterColumns } from "../filter-columns.ts";
 import type { BiocStore, UpsertOutcome, WriteContext } from "../ports.ts";
-import { type ColumnSpec, whereClause } from "../sql-filters.ts";
+import { whereClause } from "../sql-filters.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
 import { sqliteRuleVersion } from "./sqlite-rule-version.ts";
 import { statementCache } from "./sqlite-statement-cache.ts";
@@ -23,22 +24,7 @@ interface BiocRow {
   number_of_issues: number;
 }
 
-const FILTER_COLUMNS: Record<string, ColumnSpec> = {
-  rule_id: { sql: "rule_id" },
-  name: { sql: "name" },
-  type: { sql: "type" },
-  severity: { sql: "severity" },
-  comment: { sql: "comment" },
-  // Status is kept as written (`ENABLED`, `enabled`), and matched without regard to case.
-  status: { sql: "lower(status)" },
-  is_xql: { sql: "is_xql" },
-  indicator: { sql: "indicator" },
-  mitre_tactic_id_and_name: { sql: "mitre_tactic_id_and_name", jsonArray: true },
-  mitre_technique_id_and_name: { sql: "mitre_technique_id_and_name", jsonArray: true },
-  creation_time: { sql: "creation_time" },
-  modification_time: { sql: "modification_time" },
-  number_of_issues: { sql: "number_of_issues" },
-};
+const FILTER_COLUMNS = biocFilterColumns("indicator");
 
 function toRule(row: BiocRow): BiocRule {
   return {

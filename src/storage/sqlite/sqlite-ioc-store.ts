@@ -1,7 +1,8 @@
 import type { IocDraft } from "../../domain/ioc/ioc-model.ts";
+import { iocFilterColumns } from "../filter-columns.ts";
 import { type IocRow, toRule, VALUE_COLUMNS, valuesOf } from "../ioc-rows.ts";
 import type { IocStore, UpsertOutcome, WriteContext } from "../ports.ts";
-import { type ColumnSpec, whereClause } from "../sql-filters.ts";
+import { whereClause } from "../sql-filters.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
 import { sqliteIocChanges } from "./sqlite-ioc-changes.ts";
 import { sqliteIocExpiry } from "./sqlite-ioc-expiry.ts";
@@ -11,21 +12,7 @@ import { statementCache } from "./sqlite-statement-cache.ts";
 const STATUS_SQL = `(CASE WHEN enabled = 0 THEN 'DISABLED'
   WHEN expiration_date >= 0 AND expiration_date <= @now THEN 'EXPIRED' ELSE 'ENABLED' END)`;
 
-const FILTER_COLUMNS: Record<string, ColumnSpec> = {
-  rule_id: { sql: "rule_id" },
-  indicator: { sql: "canonical" },
-  type: { sql: "type" },
-  severity: { sql: "severity" },
-  expiration_date: { sql: "expiration_date" },
-  default_expiration_enabled: { sql: "default_expiration_enabled" },
-  comment: { sql: "comment" },
-  reputation: { sql: "reputation" },
-  reliability: { sql: "reliability" },
-  status: { sql: STATUS_SQL },
-  creation_time: { sql: "creation_time" },
-  modification_time: { sql: "modification_time" },
-  number_of_issues: { sql: "number_of_issues" },
-};
+const FILTER_COLUMNS = iocFilterColumns(STATUS_SQL);
 
 const SET_VALUES = `indicator = excluded.indicator, canonical = excluded.canonical, type = excluded.type,
   severity = excluded.severity, expiration_date = excluded.expiration_date,

@@ -1,0 +1,39 @@
+/**
+ * The filterable fields of each rule kind and of alerts, as SQL over the shared schema. The few
+ * expressions that differ between SQLite and PostgreSQL are passed in.
+ */
+import type { ColumnSpec } from "./sql-filters.ts";
+
+const same = (...names: string[]): Record<string, ColumnSpec> => Object.fromEntries(names.map((n) => [n, { sql: n }]));
+
+/** `status` reads ENABLED / DISABLED / EXPIRED; its SQL needs the current time, so the store supplies it. */
+export function iocFilterColumns(statusSql: string): Record<string, ColumnSpec> {
+  return {
+    ...same("rule_id", "type", "severity", "expiration_date", "default_expiration_enabled", "comment"),
+    ...same("reputation", "reliability", "creation_time", "modification_time", "number_of_issues"),
+    indicator: { sql: "canonical" },
+    status: { sql: statusSql },
+  };
+}
+
+export function biocFilterColumns(indicatorSql: string): Record<string, ColumnSpec> {
+  return {
+    ...same("rule_id", "name", "type", "severity", "comment", "is_xql", "creation_time", "modification_time"),
+    ...same("number_of_issues"),
+    // Status is kept as written (`ENABLED`, `enabled`), and matched without regard to case.
+    status: { sql: "lower(status)" },
+    indicator: { sql: indicatorSql },
+    mitre_tactic_id_and_name: { sql: "mitre_tactic_id_and_name", jsonArray: true },
+    mitre_technique_id_and_name: { sql: "mitre_technique_id_and_name", jsonArray: true },
+  };
+}
+
+export const ALERT_FILTER_COLUMNS: Record<string, ColumnSpec> = same(
+  "alert_id",
+  "rule_id",
+  "source",
+  "severity",
+  "detection_timestamp",
+  "name",
+  "field",
+);
