@@ -34,6 +34,7 @@ const ROUTES: RouteCase[] = [
   { path: "/public_api/v1/rules/evaluate", body: { request_data: { events: [] } }, allowed: ["analyst"] },
   { path: "/public_api/v1/alerts/get_alerts", body: { request_data: {} }, allowed: READERS },
   { path: "/logs/v1/event", body: { event_type: "FILE" }, allowed: ["analyst"] },
+  { path: "/public_api/v1/session/whoami", body: { request_data: {} }, allowed: READERS },
   { path: "/public_api/v1/xql/validate", body: { request_data: { query: "dataset = xdr_data" } }, allowed: READERS },
 ];
 

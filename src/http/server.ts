@@ -10,6 +10,7 @@ import type { LegacyIocService } from "../domain/ioc/legacy-ioc-service.ts";
 import type { KeyService } from "../domain/keys/key-service.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { IocStore } from "../storage/ports.ts";
+import { registerConsole } from "./console.ts";
 import { registerOpenApi } from "./openapi.ts";
 import { installAuth } from "./plugins/auth.ts";
 import { installErrorHandling } from "./plugins/error-handler.ts";
@@ -18,6 +19,7 @@ import { eventRoutes } from "./routes/event-routes.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { indicatorRoutes } from "./routes/indicator-routes.ts";
 import { legacyIndicatorRoutes } from "./routes/legacy-indicator-routes.ts";
+import { sessionRoutes } from "./routes/session-routes.ts";
 import { xqlRoutes } from "./routes/xql-routes.ts";
 
 export interface HttpDeps {
@@ -73,6 +75,8 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
     maxBytes: deps.limits.bodyBytes,
   });
   await app.register(biocRoutes, { biocs: deps.biocs, maxItems: deps.limits.itemsPerRequest });
+  await app.register(sessionRoutes);
+  await registerConsole(app);
   await app.register(xqlRoutes, { maxLength: deps.limits.stringLength });
   await app.register(eventRoutes, { alerts: deps.alerts, maxEvents: deps.limits.itemsPerRequest });
   return app;

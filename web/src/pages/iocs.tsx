@@ -1,0 +1,281 @@
+import { useEffect, useState } from "preact/hooks";
+import { call, type Filter } from "../api.ts";
+import type { PageProps } from "../app.tsx";
+import { ImportPanel } from "./ioc-import.tsx";
+
+const TYPES = ["HASH", "IP", "DOMAIN_NAME", "URL", "PATH", "FILENAME", "MIXED"];
+const SEVERITIES = ["SEV_010_INFO", "SEV_020_LOW", "SEV_030_MEDIUM", "SEV_040_HIGH", "SEV_050_CRITICAL"];
+const REPUTATIONS = ["GOOD", "BAD", "SUSPICIOUS", "UNKNOWN", "NO_REPUTATION"];
+const PAGE = 50;
+
+export interface Ioc {
+  rule_id: number;
+  indicator: string;
+  type: string;
+  severity: string;
+  comment: string;
+  reputation: string;
+  status: string;
+  expiration_date: number;
+}
+
+type SortKey = "rule_id" | "indicator" | "type" | "severity" | "status";
+
+function filtersOf(f: Record<string, string>, rule: number | undefined): Filter[] {
+  const list: Filter[] = [];
+  if (rule !== undefined) list.push({ field: "rule_id", operator: "EQ", value: rule });
+  if (f.search) list.push({ field: "indicator", operator: "EQ", value: f.search });
+  for (const field of ["type", "severity", "reputation", "status"]) if (f[field]) list.push({ field, operator: "EQ", value: f[field] });
+  if (f.expiry === "never") list.push({ field: "expiration_date", operator: "EQ", value: -1 });
+  if (f.expiry === "dated") list.push({ field: "expiration_date", operator: "NEQ", value: -1 });
+  return list;
+}
+
+export function IocsPage({ session, who, rule }: PageProps) {
+  const canWrite = who.role === "instance_admin";
+  const [filters, setFilters] = useState<Record<string, string>>({});
+  const [from, setFrom] = useState(0);
+  const [rows, setRows] = useState<Ioc[]>([]);
+  const [total, setTotal] = useState(0);
+  const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: "rule_id", desc: false });
+  const [editing, setEditing] = useState<Partial<Ioc> | undefined>();
+  const [message, setMessage] = useState("");
+  const [error, setError] = useState("");
+
+  async function load() {
+    try {
+      const body = { request_data: { filters: filtersOf(filters, rule), search_from: from, search_to: from + PAGE } };
+      const res = await call<{ objects_count: number; objects: Ioc[] }>(session, "/public_api/v1/indicators/get", body);
+      setRows(res.objects);
+      setTotal(res.objects_count);
+      setError("");
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
+  useEffect(() => {
+    void load();
+  }, [filters, from, rule]);
+
+  async function act(work: () => Promise<string>) {
+    try {
+      setMessage(await work());
+      setError("");
+      await load();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
+
+  const save = (item: Partial<Ioc>) =>
+    act(async () => {
+      const { rule_id, indicator, type, severity, comment, reputation } = item;
+      const res = await call<{ errors: { status: string }[]; added_objects: { status: string }[]; updated_objects: { status: string }[] }>(
+        session,
+        "/public_api/v1/indicators/insert",
+        { request_data: [{ rule_id, indicator, type, severity, comment, reputation }] },
+      );
+      if (res.errors[0]) throw new Error(res.errors[0].status);
+      setEditing(undefined);
+      return (res.added_objects[0] ?? res.updated_objects[0])?.status ?? "Saved";
+    });
+
+  const setEnabled = (ioc: Ioc, enabled: boolean) =>
+    act(async () => {
+      await call(session, `/public_api/v1/indicators/${enabled ? "enable" : "disable"}_iocs`, { request_data: [ioc.indicator] });
+      return `${enabled ? "Enabled" : "Disabled"} ${ioc.indicator}`;
+    });
+
+  const remove = (list: Filter[], what: string) =>
+    act(async () => {
+      if (!confirm(`Delete ${what}? This cannot be undone.`)) return "Nothing deleted";
+      const res = await call<{ objects_count: number }>(session, "/public_api/v1/indicators/delete", { request_data: { filters: list } });
+      return `Deleted ${res.objects_count} rule${res.objects_count === 1 ? "" : "s"}`;
+    });
+
+  const sorted = [...rows].sort((a, b) => {
+    const [x, y] = [a[sort.key], b[sort.key]];
+    const order = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
+    return sort.desc ? -order : order;
+  });
+  const header = (key: SortKey, label: string) => (
+    <th aria-sort={sort.key === key ? (sort.desc ? "descending" : "ascending") : "none"}>
+      <button type="button" class="link" onClick={() => setSort({ key, desc: sort.key === key && !sort.desc })}>
+        {label}
+      </button>
+    </th>
+  );
+  const set = (field: string) => (e: Event) => {
+    setFrom(0);
+    setFilters({ ...filters, [field]: (e.target as HTMLInputElement).value });
+  };
+  const activeFilters = filtersOf(filters, rule);
+
+  return (
+    <section>
+      <h1>IOC rules</h1>
+      <form class="toolbar" onSubmit={(e) => e.preventDefault()} role="search">
+        <input type="search" placeholder="Find a value (exact, any letter case)" aria-label="Search by value" onChange={set("search")} />
+        <select aria-label="Type" onChange={set("type")}>
+          <option value="">any type</option>
+          {TYPES.map((t) => (
+            <option key={t}>{t}</option>
+          ))}
+        </select>
+        <select aria-label="Severity" onChange={set("severity")}>
+          <option value="">any severity</option>
+          {SEVERITIES.map((s) => (
+            <option key={s}>{s}</option>
+          ))}
+        </select>
+        <select aria-label="Reputation" onChange={set("reputation")}>
+          <option value="">any reputation</option>
+          {REPUTATIONS.map((s) => (
+            <option key={s}>{s}</option>
+          ))}
+        </select>
+        <select aria-label="Status" onChange={set("status")}>
+          <option value="">any status</option>
+          <option>ENABLED</option>
+          <option>DISABLED</option>
+          <option>EXPIRED</option>
+        </select>
+        <select aria-label="Expiry" onChange={set("expiry")}>
+          <option value="">any expiry</option>
+          <option value="never">never expires</option>
+          <option value="dated">has an expiry date</option>
+        </select>
+        {canWrite && (
+          <>
+            <button type="button" onClick={() => setEditing({ type: "FILENAME", severity: "SEV_030_MEDIUM", reputation: "BAD", comment: "" })}>
+              New IOC
+            </button>
+            <button type="button" disabled={activeFilters.length === 0} onClick={() => remove(activeFilters, `all ${total} rules matching the filters`)}>
+              Delete matching
+            </button>
+          </>
+        )}
+      </form>
+      {message && <p role="status">{message}</p>}
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
+      {editing && <IocForm item={editing} onSave={save} onCancel={() => setEditing(undefined)} />}
+      {canWrite && <ImportPanel session={session} onDone={load} />}
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              {header("rule_id", "ID")}
+              {header("indicator", "Value")}
+              {header("type", "Type")}
+              {header("severity", "Severity")}
+              {header("status", "Status")}
+              <th>Comment</th>
+              {canWrite && <th>Actions</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {sorted.map((ioc) => (
+              <tr key={ioc.rule_id}>
+                <td>{ioc.rule_id}</td>
+                <td class="value">{ioc.indicator}</td>
+                <td>{ioc.type}</td>
+                <td>{ioc.severity.replace(/^SEV_\d+_/, "")}</td>
+                <td data-testid="status">{ioc.status}</td>
+                <td>{ioc.comment}</td>
+                {canWrite && (
+                  <td class="actions">
+                    <button type="button" onClick={() => setEditing(ioc)} aria-label={`Edit ${ioc.indicator}`}>
+                      Edit
+                    </button>
+                    {ioc.status === "DISABLED" ? (
+                      <button type="button" onClick={() => setEnabled(ioc, true)}>
+                        Enable
+                      </button>
+                    ) : (
+                      <button type="button" onClick={() => setEnabled(ioc, false)}>
+                        Disable
+                      </button>
+                    )}
+                    <button type="button" onClick={() => remove([{ field: "rule_id", operator: "EQ", value: ioc.rule_id }], `1 rule (${ioc.indicator})`)}>
+                      Delete
+                    </button>
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p class="pager">
+        <button type="button" disabled={from === 0} onClick={() => setFrom(Math.max(0, from - PAGE))}>
+          Previous
+        </button>
+        <span data-testid="count">
+          {total === 0 ? "No rules" : `${from + 1}-${Math.min(from + PAGE, total)} of ${total}`}
+        </span>
+        <button type="button" disabled={from + PAGE >= total} onClick={() => setFrom(from + PAGE)}>
+          Next
+        </button>
+      </p>
+    </section>
+  );
+}
+
+function IocForm({ item, onSave, onCancel }: { item: Partial<Ioc>; onSave: (item: Partial<Ioc>) => void; onCancel: () => void }) {
+  const [draft, setDraft] = useState(item);
+  const field = (name: keyof Ioc) => (e: Event) => setDraft({ ...draft, [name]: (e.target as HTMLInputElement).value });
+  return (
+    <form
+      class="panel"
+      aria-label={item.rule_id ? `Edit rule ${item.rule_id}` : "New IOC"}
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSave(draft);
+      }}
+    >
+      <h2>{item.rule_id ? `Edit rule ${item.rule_id}` : "New IOC"}</h2>
+      <label>
+        Value
+        <input name="indicator" required value={draft.indicator ?? ""} onInput={field("indicator")} />
+      </label>
+      <label>
+        Type
+        <select name="type" value={draft.type} onChange={field("type")}>
+          {TYPES.map((t) => (
+            <option key={t}>{t}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Severity
+        <select name="severity" value={draft.severity} onChange={field("severity")}>
+          {SEVERITIES.map((s) => (
+            <option key={s}>{s}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Reputation
+        <select name="reputation" value={draft.reputation} onChange={field("reputation")}>
+          {REPUTATIONS.map((s) => (
+            <option key={s}>{s}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Comment
+        <input name="comment" value={draft.comment ?? ""} onInput={field("comment")} />
+      </label>
+      <div class="buttons">
+        <button type="submit">Save</button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
