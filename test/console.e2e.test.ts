@@ -112,7 +112,7 @@ describe("the web console", { skip }, () => {
   it("builds a BIOC in the visual editor and sees it fire on a pasted event", async () => {
     await page.goto(`${base}#/biocs`);
     await page.getByRole("button", { name: "New BIOC" }).click();
-    await page.getByLabel("Name").fill("console tree");
+    await page.getByLabel("Name", { exact: true }).fill("console tree");
     await page.getByLabel("Value", { exact: true }).fill("PowerShell.exe");
     const raw = await page.getByLabel("Raw JSON").inputValue();
     assert.match(raw, /"SEARCH_VALUE": "PowerShell.exe"/, "the raw JSON follows the visual editor");

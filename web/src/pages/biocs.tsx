@@ -6,6 +6,7 @@ import { emptyLeaf, type Node, TreeBuilder } from "./tree-builder.tsx";
 const INVESTIGATIONS = ["PROCESS_EXECUTION_EVENT", "FILE_EVENT", "NETWORK_CONNECTION_EVENT", "REGISTRY_EVENT"];
 const TYPES = ["OTHER", "EXECUTION", "PERSISTENCE", "EVASION", "CREDENTIAL_ACCESS", "LATERAL_MOVEMENT", "DISCOVERY", "DROPPER", "EXFILTRATION"];
 const SEVERITIES = ["SEV_010_INFO", "SEV_020_LOW", "SEV_030_MEDIUM", "SEV_040_HIGH", "SEV_050_CRITICAL"];
+const PAGE = 50;
 
 interface Bioc {
   rule_id?: number;
@@ -27,22 +28,35 @@ const newTree = (): Tree => ({ investigationType: INVESTIGATIONS[0] as string, i
 export function BiocsPage({ session, who, rule }: PageProps) {
   const canWrite = who.role === "instance_admin";
   const [rows, setRows] = useState<Bioc[]>([]);
+  const [total, setTotal] = useState(0);
+  const [from, setFrom] = useState(0);
+  const [filters, setFilters] = useState<Record<string, string>>({});
   const [editing, setEditing] = useState<Bioc | undefined>();
   const [message, setMessage] = useState("");
   const [error, setError] = useState("");
 
   async function load() {
-    const filters: Filter[] = rule === undefined ? [] : [{ field: "rule_id", operator: "EQ", value: rule }];
+    const list: Filter[] = rule === undefined ? [] : [{ field: "rule_id", operator: "EQ", value: rule }];
+    for (const [field, value] of Object.entries(filters)) {
+      if (value) list.push({ field, operator: "EQ", value: field === "is_xql" ? value === "true" : value });
+    }
     try {
-      const res = await call<{ objects: Bioc[] }>(session, "/public_api/v1/bioc/get", { request_data: { filters, search_to: 500 } });
+      const res = await call<{ objects_count: number; objects: Bioc[] }>(session, "/public_api/v1/bioc/get", {
+        request_data: { filters: list, search_from: from, search_to: from + PAGE },
+      });
       setRows(res.objects);
+      setTotal(res.objects_count);
     } catch (e) {
       setError((e as Error).message);
     }
   }
   useEffect(() => {
     void load();
-  }, [rule]);
+  }, [rule, from, filters]);
+  const set = (field: string) => (e: Event) => {
+    setFrom(0);
+    setFilters({ ...filters, [field]: (e.target as HTMLInputElement).value });
+  };
 
   async function save(bioc: Bioc) {
     try {
@@ -71,13 +85,30 @@ export function BiocsPage({ session, who, rule }: PageProps) {
   return (
     <section>
       <h1>BIOC rules</h1>
-      {canWrite && !editing && (
-        <div class="toolbar">
+      <div class="toolbar">
+        <input type="search" placeholder="Find a name (exact)" aria-label="Search by name" onChange={set("name")} />
+        <select aria-label="Severity" onChange={set("severity")}>
+          <option value="">any severity</option>
+          {SEVERITIES.map((s) => (
+            <option key={s}>{s}</option>
+          ))}
+        </select>
+        <select aria-label="Status" onChange={set("status")}>
+          <option value="">any status</option>
+          <option value="enabled">enabled</option>
+          <option value="disabled">disabled</option>
+        </select>
+        <select aria-label="Kind" onChange={set("is_xql")}>
+          <option value="">trees and XQL</option>
+          <option value="false">filter trees</option>
+          <option value="true">XQL</option>
+        </select>
+        {canWrite && !editing && (
           <button type="button" onClick={() => setEditing({ name: "", type: "OTHER", severity: "SEV_030_MEDIUM", status: "enabled", is_xql: false, indicator: newTree() })}>
             New BIOC
           </button>
-        </div>
-      )}
+        )}
+      </div>
       {message && <p role="status">{message}</p>}
       {error && (
         <p role="alert" class="error">
@@ -120,6 +151,15 @@ export function BiocsPage({ session, who, rule }: PageProps) {
           </tbody>
         </table>
       </div>
+      <p class="pager">
+        <button type="button" disabled={from === 0} onClick={() => setFrom(Math.max(0, from - PAGE))}>
+          Previous
+        </button>
+        <span>{total === 0 ? "No rules" : `${from + 1}-${Math.min(from + PAGE, total)} of ${total}`}</span>
+        <button type="button" disabled={from + PAGE >= total} onClick={() => setFrom(from + PAGE)}>
+          Next
+        </button>
+      </p>
     </section>
   );
 }
