@@ -18,7 +18,13 @@ const { values } = parseArgs({
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "warden-load-"));
-  const env = { ...process.env, WARDEN_DATA_DIR: dir, WARDEN_LOG_LEVEL: process.env.WARDEN_LOG_LEVEL ?? "info" };
+  // One key at full speed: the per-key rate limit (1,000/s by default) is off for this measurement.
+  const env = {
+    ...process.env,
+    WARDEN_DATA_DIR: dir,
+    WARDEN_LOG_LEVEL: process.env.WARDEN_LOG_LEVEL ?? "info",
+    WARDEN_RATE_LIMIT_PER_KEY: "0",
+  };
   warden(env, "tenant", "create", "load");
   const key = JSON.parse(warden(env, "key", "create", "--tenant", "load", "--json")) as { id: number; secret: string };
   const port = await freePort();

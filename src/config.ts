@@ -24,6 +24,15 @@ export interface Limits {
   pageSize: number;
   /** How far an advanced key's timestamp may be from the server clock, and how long its nonce is kept. */
   timestampWindowMs: number;
+  /** Requests per second one API key may make (a bucket of twice that absorbs bursts); 0 turns it off. */
+  rateLimitPerKey: number;
+  /** Failed authentications one address may make per minute before it is refused for the rest of it; 0: off. */
+  authFailuresPerMinute: number;
+  /** Requests served at once; more get 503 with Retry-After. */
+  maxConcurrentRequests: number;
+  /** A request whose headers and body have not arrived within this is dropped (slow clients). */
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: Limits = Object.freeze({
@@ -34,6 +43,11 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   treeNodes: 10_000,
   pageSize: 10_000,
   timestampWindowMs: 5 * 60 * 1000,
+  rateLimitPerKey: 1000,
+  authFailuresPerMinute: 60,
+  maxConcurrentRequests: 512,
+  requestTimeoutMs: 120_000,
+  headersTimeoutMs: 20_000,
 });
 
 export interface ConfigOverrides {
@@ -59,6 +73,16 @@ export function loadConfig(flags: ConfigOverrides = {}, env: Env = process.env):
       ...DEFAULT_LIMITS,
       bodyBytes: intFromEnv(env, "WARDEN_MAX_BODY_BYTES", DEFAULT_LIMITS.bodyBytes),
       itemsPerRequest: intFromEnv(env, "WARDEN_MAX_ITEMS", DEFAULT_LIMITS.itemsPerRequest),
+      rateLimitPerKey: intFromEnv(env, "WARDEN_RATE_LIMIT_PER_KEY", DEFAULT_LIMITS.rateLimitPerKey, true),
+      authFailuresPerMinute: intFromEnv(
+        env,
+        "WARDEN_AUTH_FAILURES_PER_MINUTE",
+        DEFAULT_LIMITS.authFailuresPerMinute,
+        true,
+      ),
+      maxConcurrentRequests: intFromEnv(env, "WARDEN_MAX_CONCURRENT_REQUESTS", DEFAULT_LIMITS.maxConcurrentRequests),
+      requestTimeoutMs: intFromEnv(env, "WARDEN_REQUEST_TIMEOUT_MS", DEFAULT_LIMITS.requestTimeoutMs),
+      headersTimeoutMs: intFromEnv(env, "WARDEN_HEADERS_TIMEOUT_MS", DEFAULT_LIMITS.headersTimeoutMs),
     }),
   });
 }
@@ -71,10 +95,13 @@ function parsePort(value: string | number): number {
   return port;
 }
 
-function intFromEnv(env: Env, name: string, fallback: number): number {
+/** `zeroAllowed`: 0 switches the limit off. */
+function intFromEnv(env: Env, name: string, fallback: number, zeroAllowed = false): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got '${raw}'`);
+  if (!Number.isInteger(value) || value < (zeroAllowed ? 0 : 1)) {
+    throw new Error(`${name} must be a ${zeroAllowed ? "non-negative" : "positive"} integer, got '${raw}'`);
+  }
   return value;
 }

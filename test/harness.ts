@@ -73,7 +73,12 @@ async function testDatabase(dir: string): Promise<{ database: string; drop: () =
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), "warden-test-"));
   const { database, drop } = await testDatabase(dir);
-  const config = loadConfig({ database, dataDir: dir }, { WARDEN_MASTER_KEY: randomBytes(32).toString("hex"), ...env });
+  // Abuse limits are off unless a test turns them on (limits.test.ts does).
+  const quiet = { WARDEN_RATE_LIMIT_PER_KEY: "0", WARDEN_AUTH_FAILURES_PER_MINUTE: "0" };
+  const config = loadConfig(
+    { database, dataDir: dir },
+    { WARDEN_MASTER_KEY: randomBytes(32).toString("hex"), ...quiet, ...env },
+  );
   const clock = new ManualClock(START_TIME);
   const { app, services } = await buildApp(config, { clock, logger: false });
   await app.ready();

@@ -14,6 +14,7 @@ import { registerConsole } from "./console.ts";
 import { registerOpenApi } from "./openapi.ts";
 import { installAuth } from "./plugins/auth.ts";
 import { installErrorHandling } from "./plugins/error-handler.ts";
+import { installConcurrencyCap } from "./plugins/limits.ts";
 import { biocRoutes } from "./routes/bioc-routes.ts";
 import { eventRoutes } from "./routes/event-routes.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -39,6 +40,8 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   const app = Fastify({
     logger: deps.logger,
     bodyLimit: deps.limits.bodyBytes,
+    // Slow clients: a request must arrive whole within requestTimeoutMs (headers sooner, below).
+    requestTimeout: deps.limits.requestTimeoutMs,
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
     // Reject what does not fit the schema instead of quietly fixing it up.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false } },
@@ -63,7 +66,8 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
     onInvalidRequestPayload: (encoding) =>
       Object.assign(new Error(`the request body is not valid ${encoding} data`), { statusCode: 400 }),
   });
-  installAuth(app, deps.keys);
+  installConcurrencyCap(app, deps.limits);
+  installAuth(app, deps.keys, deps.limits, deps.clock);
   await registerOpenApi(app);
   await app.register(healthRoutes);
   await app.register(indicatorRoutes, { iocs: deps.iocs, clock: deps.clock, maxItems: deps.limits.itemsPerRequest });
@@ -79,6 +83,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   await registerConsole(app);
   await app.register(xqlRoutes, { maxLength: deps.limits.stringLength });
   await app.register(eventRoutes, { alerts: deps.alerts, maxEvents: deps.limits.itemsPerRequest });
+  app.server.headersTimeout = deps.limits.headersTimeoutMs;
   return app;
 }
 

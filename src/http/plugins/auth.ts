@@ -1,10 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { Limits } from "../../config.ts";
 import type { Permission } from "../../domain/keys/key-model.ts";
 import { roleAllows } from "../../domain/keys/key-model.ts";
 import type { KeyService } from "../../domain/keys/key-service.ts";
 import type { Principal } from "../../domain/keys/principal.ts";
 import { licenseAllowsRuleApi } from "../../domain/tenants/tenant-model.ts";
+import type { Clock } from "../../lib/clock.ts";
 import { sendError } from "../errors.ts";
+import { AuthFailureLimiter, KeyRateLimiter } from "./limits.ts";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -25,18 +28,33 @@ function header(request: FastifyRequest, name: string): string | undefined {
  * Checks in the contract's order, before the body is read: authentication (401), license (402),
  * permission (403). Every authentication failure looks the same from outside.
  */
-export function installAuth(app: FastifyInstance, keys: KeyService): void {
+export function installAuth(app: FastifyInstance, keys: KeyService, limits: Limits, clock: Clock): void {
+  const perKey = new KeyRateLimiter(limits.rateLimitPerKey, clock);
+  const failures = new AuthFailureLimiter(limits.authFailuresPerMinute, clock);
   app.decorateRequest("principal", null as unknown as Principal);
   app.addHook("onRequest", async (request, reply) => {
     const permission = request.routeOptions.config?.permission;
     if (permission === undefined) return;
+    const blocked = failures.blockedFor(request.ip);
+    if (blocked > 0)
+      return sendError(
+        reply.header("retry-after", String(blocked)),
+        429,
+        "too many failed authentications from this address",
+      );
     const principal = await keys.authenticate({
       keyId: header(request, "x-xdr-auth-id"),
       authorization: header(request, "authorization"),
       nonce: header(request, "x-xdr-nonce"),
       timestamp: header(request, "x-xdr-timestamp"),
     });
-    if (!principal) return sendError(reply, 401);
+    if (!principal) {
+      failures.recordFailure(request.ip);
+      return sendError(reply, 401);
+    }
+    const wait = perKey.take(principal.keyId);
+    if (wait > 0)
+      return sendError(reply.header("retry-after", String(wait)), 429, "this API key's request rate is over its limit");
     if (!licenseAllowsRuleApi(principal.tenant.license)) return sendError(reply, 402);
     if (!roleAllows(principal.role, permission)) return sendError(reply, 403);
     request.principal = principal;
