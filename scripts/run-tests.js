@@ -39,7 +39,7 @@ try {
   const files = only.length > 0 ? only : [...findTests("src"), ...findTests("test")].sort();
   status = run(files);
   // The HTTP suites again, every app on PostgreSQL (the CLI's and the stores' own suites ran above).
-  const httpSuites = files.filter((f) => f.startsWith("test/") && !/cli|store|xql-syntax|multi-node/.test(f));
+  const httpSuites = files.filter((f) => f.startsWith("test/") && !/cli|store|xql-syntax|multi-node|crash/.test(f));
   if (status === 0 && only.length === 0 && process.env.WARDEN_TEST_POSTGRES_URL) {
     console.log("\n# the HTTP suites again, on PostgreSQL");
     status = run(httpSuites, { WARDEN_TEST_STORE: "postgres" });
