@@ -25,7 +25,8 @@ function startPostgres() {
 }
 
 function run(files, env = {}) {
-  const result = spawnSync(process.execPath, ["--import", "tsx", "--test", ...files], {
+  // --expose-gc lets memory checks (bad-input.test.ts) measure live objects, not garbage.
+  const result = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", "--test", ...files], {
     stdio: "inherit",
     env: { ...process.env, ...env },
   });
@@ -37,12 +38,12 @@ const pgDir = only.length > 0 ? undefined : startPostgres();
 let status = 1;
 try {
   const files = only.length > 0 ? only : [...findTests("src"), ...findTests("test")].sort();
-  status = run(files);
+  status = run(files, only.length === 0 ? { WARDEN_FUZZ_RUNS: process.env.WARDEN_FUZZ_RUNS ?? "100000" } : {});
   // The HTTP suites again, every app on PostgreSQL (the CLI's and the stores' own suites ran above).
   const httpSuites = files.filter((f) => f.startsWith("test/") && !/cli|store|xql-syntax|multi-node|crash/.test(f));
   if (status === 0 && only.length === 0 && process.env.WARDEN_TEST_POSTGRES_URL) {
     console.log("\n# the HTTP suites again, on PostgreSQL");
-    status = run(httpSuites, { WARDEN_TEST_STORE: "postgres" });
+    status = run(httpSuites, { WARDEN_TEST_STORE: "postgres", WARDEN_FUZZ_RUNS: "10000" });
   }
 } finally {
   if (pgDir) execFileSync("bash", ["scripts/postgres-for-tests.sh", "stop", pgDir]);

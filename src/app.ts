@@ -36,7 +36,7 @@ export interface Services {
 export async function buildServices(config: Config, clock: Clock = systemClock): Promise<Services> {
   const masterKey = loadMasterKey(config.masterKey, config.dataDir);
   const store = await openStore(config.database);
-  const engine = new EngineRegistry(store);
+  const engine = new EngineRegistry(store, clock);
   return {
     store,
     clock,

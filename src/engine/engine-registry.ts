@@ -1,5 +1,6 @@
 import type { FilterTree } from "../domain/bioc/bioc-tree.ts";
 import { checkBiocQuery, xqlText } from "../domain/xql/xql-bioc.ts";
+import type { Clock } from "../lib/clock.ts";
 import type { MatchableBioc, RuleSetStore } from "../storage/ports.ts";
 import type { BiocEntry } from "./bioc-index.ts";
 import { CompiledMatcher } from "./compiled-matcher.ts";
@@ -20,6 +21,7 @@ function toEntry(rule: MatchableBioc): BiocEntry[] {
 interface Built {
   version: number;
   matcher: Matcher;
+  builtAt: number;
 }
 
 /**
@@ -31,27 +33,47 @@ export class EngineRegistry {
   private readonly built = new Map<number, Built>();
   private readonly building = new Map<number, Promise<Built>>();
 
-  constructor(private readonly store: RuleSetStore) {}
+  constructor(
+    private readonly store: RuleSetStore,
+    private readonly clock: Clock,
+  ) {}
 
-  async matcherFor(tenantId: number): Promise<Matcher> {
+  /**
+   * The tenant's matcher for its current rules. With `maxStaleMs`, a matcher built less than that
+   * long ago may still be answered while a newer one builds in the background: ingest can take a
+   * second's delay, so a stream of writes does not make every event wait for a rebuild.
+   */
+  async matcherFor(tenantId: number, maxStaleMs = 0): Promise<Matcher> {
     const version = await this.store.ruleSetVersion(tenantId);
     const current = this.built.get(tenantId);
     if (current && current.version === version) return current.matcher;
+    const pending = this.rebuild(tenantId, version);
+    if (current && this.clock.now() - current.builtAt < maxStaleMs) {
+      pending.catch(() => undefined); // a failed background build is retried on the next call
+      return current.matcher;
+    }
+    return (await pending).matcher;
+  }
+
+  private rebuild(tenantId: number, version: number): Promise<Built> {
     let pending = this.building.get(tenantId);
     if (!pending) {
-      pending = this.build(tenantId, version).finally(() => this.building.delete(tenantId));
+      pending = this.build(tenantId, version)
+        .then((fresh) => {
+          // A build that started before a later write is still used once; the next call sees the new version.
+          this.built.set(tenantId, fresh);
+          return fresh;
+        })
+        .finally(() => this.building.delete(tenantId));
       this.building.set(tenantId, pending);
     }
-    const fresh = await pending;
-    // A build that started before a later write is still used once; the next call sees the new version.
-    this.built.set(tenantId, fresh);
-    return fresh.matcher;
+    return pending;
   }
 
   private async build(tenantId: number, version: number): Promise<Built> {
     const iocs = IocIndex.builder();
     await this.store.forEachMatchableIoc(tenantId, (rule) => iocs.add(rule));
     const biocs = (await this.store.listMatchableBiocs(tenantId)).flatMap(toEntry);
-    return { version, matcher: CompiledMatcher.of(iocs.finish(), biocs) };
+    return { version, matcher: CompiledMatcher.of(iocs.finish(), biocs), builtAt: this.clock.now() };
   }
 }

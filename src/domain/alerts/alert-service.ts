@@ -12,6 +12,9 @@ import { SEVERITIES } from "../ioc/ioc-model.ts";
 import type { Principal } from "../keys/principal.ts";
 import type { Alert, NewAlert } from "./alert-model.ts";
 
+/** How old a matcher ingest may use while a newer one builds (rule changes are matched within a second). */
+const INGEST_STALENESS_MS = 1000;
+
 export interface EvaluatedHit extends RuleHit {
   eventIndex: number;
 }
@@ -49,13 +52,16 @@ export class AlertService {
     return events.flatMap((event, eventIndex) => matcher.match(event, now).map((hit) => ({ ...hit, eventIndex })));
   }
 
-  /** logs/v1/event: every hit becomes an alert, and raises its rule's number_of_issues. */
+  /**
+   * logs/v1/event: every hit becomes an alert, and raises its rule's number_of_issues. Rule
+   * changes reach ingest within INGEST_STALENESS_MS (evaluate always sees them at once).
+   */
   async ingest(
     principal: Principal,
     events: readonly NumberedEvent[],
     malformed: MalformedEvent[],
   ): Promise<IngestReport> {
-    const matcher = await this.engine.matcherFor(principal.tenant.id);
+    const matcher = await this.engine.matcherFor(principal.tenant.id, INGEST_STALENESS_MS);
     const now = this.clock.now();
     const alerts: NewAlert[] = [];
     let matchedEvents = 0;
