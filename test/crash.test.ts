@@ -8,7 +8,6 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -17,18 +16,11 @@ import pg from "pg";
 import { seededRandom } from "../bench/lib.ts";
 import { buildServices } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
+import { freePort } from "./ports.ts";
 
 const BIN = join(import.meta.dirname, "..", "bin", "warden.js");
 const KILLS = 20;
 const ITEMS = 40_000;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function start(env: NodeJS.ProcessEnv, port: number): Promise<{ child: ChildProcess; exited: Promise<unknown> }> {
   const child = spawn(process.execPath, [BIN, "serve", "--port", String(port)], { env, stdio: "ignore" });
@@ -91,7 +83,8 @@ async function crashLoop(database: string, checkIntegrity: () => Promise<void>):
           }
         }
       })();
-      await new Promise((resolve) => setTimeout(resolve, 200 + random() * 1200));
+      // Long enough for a 40,000-item insert to finish sometimes (PostgreSQL takes ~1.2 s here).
+      await new Promise((resolve) => setTimeout(resolve, 300 + random() * 2700));
       server.child.kill("SIGKILL");
       alive = false;
       await stream;

@@ -7,24 +7,16 @@ import assert from "node:assert/strict";
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import pg from "pg";
 import { advancedAuthorization } from "../src/domain/keys/key-secrets.ts";
+import { freePort } from "./ports.ts";
 
 const baseUrl = process.env.WARDEN_TEST_POSTGRES_URL;
 const pgDir = process.env.WARDEN_TEST_POSTGRES_DIR;
 const BIN = join(import.meta.dirname, "..", "bin", "warden.js");
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function waitFor(url: string): Promise<void> {
   for (let i = 0; i < 300; i++) {

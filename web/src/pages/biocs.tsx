@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, call, type Filter } from "../api.ts";
 import type { PageProps } from "../app.tsx";
+import { Pager } from "./pager.tsx";
 import { emptyLeaf, type Node, TreeBuilder } from "./tree-builder.tsx";
 
 const INVESTIGATIONS = ["PROCESS_EXECUTION_EVENT", "FILE_EVENT", "NETWORK_CONNECTION_EVENT", "REGISTRY_EVENT"];
@@ -151,15 +152,7 @@ export function BiocsPage({ session, who, rule }: PageProps) {
           </tbody>
         </table>
       </div>
-      <p class="pager">
-        <button type="button" disabled={from === 0} onClick={() => setFrom(Math.max(0, from - PAGE))}>
-          Previous
-        </button>
-        <span>{total === 0 ? "No rules" : `${from + 1}-${Math.min(from + PAGE, total)} of ${total}`}</span>
-        <button type="button" disabled={from + PAGE >= total} onClick={() => setFrom(from + PAGE)}>
-          Next
-        </button>
-      </p>
+      <Pager from={from} size={PAGE} total={total} onMove={setFrom} />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { call, type Filter } from "../api.ts";
 import type { PageProps } from "../app.tsx";
+import { Pager } from "./pager.tsx";
 import { ImportPanel } from "./ioc-import.tsx";
 
 const TYPES = ["HASH", "IP", "DOMAIN_NAME", "URL", "PATH", "FILENAME", "MIXED"];
@@ -210,17 +211,7 @@ export function IocsPage({ session, who, rule }: PageProps) {
           </tbody>
         </table>
       </div>
-      <p class="pager">
-        <button type="button" disabled={from === 0} onClick={() => setFrom(Math.max(0, from - PAGE))}>
-          Previous
-        </button>
-        <span data-testid="count">
-          {total === 0 ? "No rules" : `${from + 1}-${Math.min(from + PAGE, total)} of ${total}`}
-        </span>
-        <button type="button" disabled={from + PAGE >= total} onClick={() => setFrom(from + PAGE)}>
-          Next
-        </button>
-      </p>
+      <Pager from={from} size={PAGE} total={total} onMove={setFrom} testId="count" />
     </section>
   );
 }
