@@ -25,8 +25,15 @@ export interface SyncReport extends LegacyWriteReport {
   deleted: number;
 }
 
+/** Reports name the value, cut short: a refused 16 KiB value need not come back whole. */
+const REPORTED_LENGTH = 256;
+
+function clip(text: string): string {
+  return text.length > REPORTED_LENGTH ? `${text.slice(0, REPORTED_LENGTH)}...` : text;
+}
+
 function indicatorOf(item: unknown): string {
-  return isJsonObject(item) && typeof item.indicator === "string" ? item.indicator : (JSON.stringify(item) ?? "");
+  return clip(isJsonObject(item) && typeof item.indicator === "string" ? item.indicator : (JSON.stringify(item) ?? ""));
 }
 
 /**
@@ -72,7 +79,7 @@ export class LegacyIocService {
     if (!rows.ok) return rows;
     const good = rows.value.flatMap((row) => ("item" in row ? [row] : []));
     const rowErrors = rows.value.flatMap((row) =>
-      "error" in row ? [{ indicator: row.indicator, error: row.error }] : [],
+      "error" in row ? [{ indicator: clip(row.indicator), error: row.error }] : [],
     );
     const { drafts, validationErrors } = this.parse(
       good.map((row) => row.item),
