@@ -62,7 +62,23 @@ export function checkedDraft(
   if (fields.indicator === "") return fail("indicator must not be empty");
   const canonical = canonicalIndicator(fields.type, fields.indicator);
   if (canonical === undefined) return fail(`Got type: ${fields.type}, Indicator: ${fields.indicator} mismatch`);
-  return ok({ ...fields, canonical, ...rest });
+  // Every draft gets the same properties in the same order: spreads here gave drafts of several
+  // shapes, and the store's per-item code went megamorphic (a 40,000-item insert ran 40% slower).
+  return ok({
+    ruleId: rest.ruleId,
+    indicator: fields.indicator,
+    canonical,
+    type: fields.type,
+    severity: fields.severity,
+    expirationDate: fields.expirationDate,
+    defaultExpirationEnabled: fields.defaultExpirationEnabled,
+    comment: fields.comment,
+    reputation: fields.reputation,
+    reliability: fields.reliability,
+    vendors: rest.vendors,
+    klass: rest.klass,
+    enabled: rest.enabled,
+  });
 }
 
 /** `""` and null both mean "no reliability". */
