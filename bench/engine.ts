@@ -18,6 +18,7 @@ import { CompiledMatcher } from "../src/engine/compiled-matcher.ts";
 import { IocIndex } from "../src/engine/ioc-index.ts";
 import type { RuleHit } from "../src/engine/rule-hit.ts";
 import { biocEntries, eventBatches, iocEntries } from "./engine-data.ts";
+import { BENCH_ACTOR } from "./lib.ts";
 
 const { values } = parseArgs({
   options: {
@@ -71,14 +72,14 @@ async function endToEnd() {
   const config = loadConfig({ database: join(dir, "warden.db"), dataDir: dir }, { WARDEN_MASTER_KEY: "33".repeat(32) });
   const { app, services } = await buildApp(config, { logger: false });
   await app.listen({ host: "127.0.0.1", port: 0 });
-  const tenant = await services.tenants.create("bench");
+  const tenant = await services.tenants.create("bench", BENCH_ACTOR);
   if (!tenant.ok) throw new Error(tenant.error);
-  const key = await services.keys.create(tenant.value, "instance_admin", "standard", null);
+  const key = await services.keys.create(tenant.value, "instance_admin", "standard", null, BENCH_ACTOR);
   const [, loadMs] = await (async () => {
     const started = performance.now();
     const batch: Parameters<typeof services.store.upsertIocs>[1][number][] = [];
     const flush = async () => {
-      await services.store.upsertIocs(tenant.value.id, batch, { now: NOW, source: "bench" });
+      await services.store.upsertIocs(tenant.value.id, batch, { now: NOW, source: "bench", actor: BENCH_ACTOR });
       batch.length = 0;
     };
     for (const e of iocEntries(IOCS)) {
@@ -98,7 +99,7 @@ async function endToEnd() {
     }
     await flush();
     await services.biocs.insert(
-      { keyId: key.id, role: "instance_admin", tenant: tenant.value },
+      { keyId: key.id, role: "instance_admin", tenant: tenant.value, address: null },
       biocEntries(BIOCS).map((b) => ({
         name: b.name,
         type: "OTHER",

@@ -13,7 +13,7 @@ import { buildApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
 import type { IocType } from "../src/domain/ioc/ioc-model.ts";
 import { canonicalIndicator } from "../src/domain/ioc/ioc-values.ts";
-import { makeIocs, median, rawInsertMs } from "./lib.ts";
+import { BENCH_ACTOR, makeIocs, median, rawInsertMs } from "./lib.ts";
 
 const { values } = parseArgs({
   options: { items: { type: "string", default: "40000" }, runs: { type: "string", default: "5" } },
@@ -37,9 +37,9 @@ async function main(): Promise<void> {
     // every value is checked by the same code the server uses, so the baseline stores valid rows
     for (const item of items)
       if (!canonicalIndicator(item.type as IocType, item.indicator)) throw new Error(item.indicator);
-    const tenant = await services.tenants.create(`bench${run}`);
+    const tenant = await services.tenants.create(`bench${run}`, BENCH_ACTOR);
     if (!tenant.ok) throw new Error(tenant.error);
-    const key = await services.keys.create(tenant.value, "instance_admin", "standard", null);
+    const key = await services.keys.create(tenant.value, "instance_admin", "standard", null, BENCH_ACTOR);
     const body = JSON.stringify({ request_data: items });
     const send = async () => {
       const started = performance.now();

@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { buildApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
 import { advancedAuthorization } from "../src/domain/keys/key-secrets.ts";
-import { type BenchIoc, makeIocs, median, rawInsertMs } from "./lib.ts";
+import { BENCH_ACTOR, type BenchIoc, makeIocs, median, rawInsertMs } from "./lib.ts";
 
 const { values } = parseArgs({
   options: {
@@ -35,9 +35,9 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}/public_api/v1/indicators`;
 
   const timed = async (tenantName: string, path: string, body: string | FormData, contentType?: string) => {
-    const tenant = await services.tenants.create(tenantName);
+    const tenant = await services.tenants.create(tenantName, BENCH_ACTOR);
     if (!tenant.ok) throw new Error(tenant.error);
-    const key = await services.keys.create(tenant.value, "instance_admin", "advanced", null);
+    const key = await services.keys.create(tenant.value, "instance_admin", "advanced", null, BENCH_ACTOR);
     const nonce = `n${Math.random()}`;
     const timestamp = String(Date.now());
     const headers: Record<string, string> = {

@@ -16,6 +16,7 @@ import pg from "pg";
 import { seededRandom } from "../bench/lib.ts";
 import { buildServices } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
+import { TEST_ACTOR } from "./harness.ts";
 import { freePort } from "./ports.ts";
 
 const BIN = join(import.meta.dirname, "..", "bin", "warden.js");
@@ -46,9 +47,9 @@ async function crashLoop(database: string, checkIntegrity: () => Promise<void>):
     WARDEN_MASTER_KEY: randomBytes(32).toString("hex"),
   };
   const services = await buildServices(loadConfig({ database, dataDir: dir }, env));
-  const tenant = await services.tenants.create("crash");
+  const tenant = await services.tenants.create("crash", TEST_ACTOR);
   if (!tenant.ok) throw new Error(tenant.error);
-  const key = await services.keys.create(tenant.value, "instance_admin", "standard", null);
+  const key = await services.keys.create(tenant.value, "instance_admin", "standard", null, TEST_ACTOR);
   await services.store.close();
   const headers = { "x-xdr-auth-id": String(key.id), authorization: key.secret, "content-type": "application/json" };
   const random = seededRandom(99);

@@ -7,12 +7,16 @@ import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import pg from "pg";
 import { buildApp, type Services } from "../src/app.ts";
 import { type Config, loadConfig } from "../src/config.ts";
+import type { Actor } from "../src/domain/audit/audit-model.ts";
 import type { Role, SecurityLevel } from "../src/domain/keys/key-model.ts";
 import { advancedAuthorization } from "../src/domain/keys/key-secrets.ts";
 import type { License } from "../src/domain/tenants/tenant-model.ts";
 import { ManualClock } from "../src/lib/clock.ts";
 
 export const START_TIME = Date.UTC(2026, 10, 22, 12, 0, 0);
+
+/** Whom set-up done straight through the services (not over HTTP) is recorded under. */
+export const TEST_ACTOR: Actor = { name: "test set-up", address: null };
 
 export interface TestKey {
   id: number;
@@ -85,9 +89,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
 
   const key: TestApp["key"] = async (tenant, role = "instance_admin", security = "standard", license = "xsiam") => {
     const found = await services.tenants.find(tenant);
-    const owner = found.ok ? found : await services.tenants.create(tenant, license);
+    const owner = found.ok ? found : await services.tenants.create(tenant, TEST_ACTOR, license);
     if (!owner.ok) throw new Error(owner.error);
-    const created = await services.keys.create(owner.value, role, security, null);
+    const created = await services.keys.create(owner.value, role, security, null, TEST_ACTOR);
     return { id: created.id, secret: created.secret, security, tenant };
   };
 

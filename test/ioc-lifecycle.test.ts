@@ -1,7 +1,7 @@
 /** Expiry, enable/disable and the change feed, with the clock moved instead of waited for. */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { START_TIME, startTestApp, type TestApp, type TestKey } from "./harness.ts";
+import { START_TIME, startTestApp, TEST_ACTOR, type TestApp, type TestKey } from "./harness.ts";
 import { xsoarPost } from "./xsoar-client.ts";
 
 const DAY = 86_400_000;
@@ -40,7 +40,7 @@ describe("IOC lifecycle", () => {
   it("applies the tenant's default expiry per type, re-dates rules when it changes, and revives on insert", async () => {
     t.clock.set(START_TIME);
     const { key, tenant } = await fresh();
-    const set = await t.services.tenants.setIocExpiry(tenant, "HASH", 30);
+    const set = await t.services.tenants.setIocExpiry(tenant, "HASH", 30, TEST_ACTOR);
     assert.deepEqual(set, { ok: true, value: 0 });
     await insert(key, [
       {
@@ -68,9 +68,9 @@ describe("IOC lifecycle", () => {
 
     // a longer default re-dates the rule that uses it, counted from when it was written
     t.clock.advance(1000);
-    assert.deepEqual(await t.services.tenants.setIocExpiry(tenant, "HASH", 90), { ok: true, value: 1 });
+    assert.deepEqual(await t.services.tenants.setIocExpiry(tenant, "HASH", 90, TEST_ACTOR), { ok: true, value: 1 });
     assert.deepEqual(await statuses(key), ["ENABLED", "ENABLED", "ENABLED"]);
-    assert.deepEqual(await t.services.tenants.setIocExpiry(tenant, "HASH", null), { ok: true, value: 1 });
+    assert.deepEqual(await t.services.tenants.setIocExpiry(tenant, "HASH", null, TEST_ACTOR), { ok: true, value: 1 });
     t.clock.set(START_TIME + 1000 * DAY);
     assert.deepEqual(await statuses(key), ["ENABLED", "ENABLED", "ENABLED"]);
 
@@ -87,10 +87,10 @@ describe("IOC lifecycle", () => {
 
   it("refuses bad expiry settings", async () => {
     const { tenant } = await fresh();
-    assert.equal((await t.services.tenants.setIocExpiry(tenant, "PLANET", 7)).ok, false);
-    assert.equal((await t.services.tenants.setIocExpiry(tenant, "HASH", 0)).ok, false);
-    assert.equal((await t.services.tenants.setIocExpiry(tenant, "HASH", 2.5)).ok, false);
-    assert.equal((await t.services.tenants.setIocExpiry("nobody", "HASH", 7)).ok, false);
+    assert.equal((await t.services.tenants.setIocExpiry(tenant, "PLANET", 7, TEST_ACTOR)).ok, false);
+    assert.equal((await t.services.tenants.setIocExpiry(tenant, "HASH", 0, TEST_ACTOR)).ok, false);
+    assert.equal((await t.services.tenants.setIocExpiry(tenant, "HASH", 2.5, TEST_ACTOR)).ok, false);
+    assert.equal((await t.services.tenants.setIocExpiry("nobody", "HASH", 7, TEST_ACTOR)).ok, false);
   });
 
   it("reports every kind of change in get_changes, oldest first, and pages by RULE_MODIFY_TIME", async () => {

@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import pg from "pg";
 import { buildApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
-import { authHeaders, startTestApp, type TestKey } from "./harness.ts";
+import { authHeaders, startTestApp, TEST_ACTOR, type TestKey } from "./harness.ts";
 
 const run = promisify(execFile);
 const baseUrl = process.env.WARDEN_TEST_POSTGRES_URL;
@@ -28,7 +28,7 @@ describe("warden migrate-store", {
     const sqlite = await startTestApp();
     const key = await sqlite.key("moving", "instance_admin", "advanced");
     const post = (path: string, body: unknown, k: TestKey = key) => sqlite.post(path, body, k);
-    await sqlite.services.tenants.setIocExpiry("moving", "HASH", 30);
+    await sqlite.services.tenants.setIocExpiry("moving", "HASH", 30, TEST_ACTOR);
     await post("/public_api/v1/indicators/tim_insert_jsons", {
       request_data: [
         {

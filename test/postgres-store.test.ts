@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { after, describe, it } from "node:test";
 import pg from "pg";
 import { openPostgresStore } from "../src/storage/postgres/postgres-store.ts";
+import { auditContract } from "./audit-contract.ts";
 import { storeContract } from "./store-contract.ts";
 
 const url = process.env.WARDEN_TEST_POSTGRES_URL;
@@ -27,6 +28,8 @@ async function freshDatabase(base: string): Promise<string> {
 if (url) {
   const database = await freshDatabase(url);
   storeContract("PostgreSQL", async () => openPostgresStore(database));
+  const auditDatabase = await freshDatabase(url);
+  auditContract("PostgreSQL", async () => openPostgresStore(auditDatabase));
 } else {
   describe("store contract: PostgreSQL", () => {
     // npm test starts a PostgreSQL itself where the machine has one (scripts/run-tests.js); this is the only skip.

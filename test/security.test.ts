@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { advancedAuthorization } from "../src/domain/keys/key-secrets.ts";
-import { authHeaders, startTestApp, type TestApp, type TestKey } from "./harness.ts";
+import { authHeaders, startTestApp, TEST_ACTOR, type TestApp, type TestKey } from "./harness.ts";
 
 interface RouteCase {
   path: string;
@@ -144,12 +144,18 @@ describe("security on every rule route", () => {
       it("refuses revoked and expired keys", async () => {
         const revoked = await t.key("sec");
         assert.equal((await send(route, authHeaders(revoked, t.clock.now()))).statusCode, 200);
-        await t.services.store.revokeKey(revoked.id, t.clock.now());
+        await t.services.keys.revoke(revoked.id, TEST_ACTOR);
         await expect401(route, authHeaders(revoked, t.clock.now()), "revoked key");
 
         const tenant = await t.services.tenants.find("sec");
         assert.ok(tenant.ok);
-        const expiring = await t.services.keys.create(tenant.value, "instance_admin", "standard", t.clock.now() + 1000);
+        const expiring = await t.services.keys.create(
+          tenant.value,
+          "instance_admin",
+          "standard",
+          t.clock.now() + 1000,
+          TEST_ACTOR,
+        );
         const key = { id: expiring.id, secret: expiring.secret, security: "standard" as const, tenant: "sec" };
         assert.equal((await send(route, authHeaders(key, t.clock.now()))).statusCode, 200);
         t.clock.advance(1000);

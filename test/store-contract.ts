@@ -9,7 +9,9 @@ import type { IocDraft } from "../src/domain/ioc/ioc-model.ts";
 import type { Store } from "../src/storage/ports.ts";
 
 const NOW = 1_767_000_000_000;
-const ctx = { now: NOW, source: "contract" };
+const actor = { name: "contract", address: "127.0.0.1" };
+const ctx = { now: NOW, source: "contract", actor };
+const at = (now: number) => ({ now, actor });
 
 function ioc(indicator: string, extra: Partial<IocDraft> = {}): IocDraft {
   return {
@@ -54,7 +56,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     let tenantB: number;
     let n = 0;
     const newTenant = async () => {
-      const tenant = await store.createTenant(`t${++n}`, "xsiam", NOW);
+      const tenant = await store.createTenant(`t${++n}`, "xsiam", at(NOW));
       assert.ok(tenant);
       return tenant.id;
     };
@@ -67,7 +69,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     after(async () => store.close());
 
     it("creates tenants with unique names", async () => {
-      assert.equal(await store.createTenant("t1", "xsiam", NOW), undefined);
+      assert.equal(await store.createTenant("t1", "xsiam", at(NOW)), undefined);
       const found = await store.findTenantByName("t1");
       assert.deepEqual(found, { id: tenantA, name: "t1", license: "xsiam", createdAt: NOW });
       assert.deepEqual(await store.getTenant(tenantA), found);
@@ -76,21 +78,24 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     });
 
     it("keeps keys, revokes them once, and lists them per tenant", async () => {
-      const key = await store.createKey({
-        tenantId: tenantA,
-        role: "viewer",
-        security: "standard",
-        secretHash: Buffer.from("hash"),
-        sealedSecret: null,
-        createdAt: NOW,
-        expiresAt: null,
-      });
+      const key = await store.createKey(
+        {
+          tenantId: tenantA,
+          role: "viewer",
+          security: "standard",
+          secretHash: Buffer.from("hash"),
+          sealedSecret: null,
+          createdAt: NOW,
+          expiresAt: null,
+        },
+        at(NOW),
+      );
       assert.deepEqual(await store.getKey(key.id), key);
       assert.equal(key.revokedAt, null);
       assert.ok((await store.listKeys(tenantA)).some((k) => k.id === key.id));
       assert.ok(!(await store.listKeys(tenantB)).some((k) => k.id === key.id));
-      assert.equal(await store.revokeKey(key.id, NOW + 1), true);
-      assert.equal(await store.revokeKey(key.id, NOW + 2), false);
+      assert.equal(await store.revokeKey(key.id, at(NOW + 1)), true);
+      assert.equal(await store.revokeKey(key.id, at(NOW + 2)), false);
       assert.equal((await store.getKey(key.id))?.revokedAt, NOW + 1);
     });
 
@@ -109,7 +114,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         { kind: "created", ruleId: 2 },
         { kind: "updated", ruleId: 1 },
       ]);
-      const later = { now: NOW + 10, source: "later" };
+      const later = { now: NOW + 10, source: "later", actor };
       const byId = await store.upsertIocs(
         t,
         [ioc("c.exe", { ruleId: 1 }), ioc("b.exe", { ruleId: 1 }), ioc("d.exe", { ruleId: 7 })],
@@ -140,7 +145,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       assert.deepEqual(await store.upsertIocs(two, [ioc("y.exe", { ruleId: 2 })], ctx), [
         { kind: "failed", reason: "rule_not_found" },
       ]);
-      assert.deepEqual(await store.deleteIocs(two, [{ field: "rule_id", operator: "IN", values: [1] }], NOW), [1]);
+      assert.deepEqual(await store.deleteIocs(two, [{ field: "rule_id", operator: "IN", values: [1] }], at(NOW)), [1]);
       assert.equal((await store.findIocs(one, [], everything, NOW)).total, 1);
     });
 
@@ -228,7 +233,10 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         tactic.rules.map((r) => r.ruleId),
         [1],
       );
-      assert.deepEqual(await store.deleteBiocs(t, [{ field: "rule_id", operator: "NOT_IN", values: [1] }]), [2]);
+      assert.deepEqual(
+        await store.deleteBiocs(t, [{ field: "rule_id", operator: "NOT_IN", values: [1] }], at(NOW)),
+        [2],
+      );
       assert.equal((await store.findBiocs(tenantA, [], everything)).total, 0);
     });
   });

@@ -1,6 +1,8 @@
+import { userInfo } from "node:os";
 import type { Command } from "commander";
 import { buildServices, type Services } from "../app.ts";
 import { loadConfig } from "../config.ts";
+import { type Actor, actors } from "../domain/audit/audit-model.ts";
 
 /** Opens the services on the store the global flags name, runs `work`, and always closes the store. */
 export async function withServices(command: Command, work: (services: Services) => Promise<void>): Promise<void> {
@@ -10,6 +12,16 @@ export async function withServices(command: Command, work: (services: Services) 
     await work(services);
   } finally {
     await services.store.close();
+  }
+}
+
+/** The CLI's changes are recorded under the operating-system user who ran it. */
+export function cliActor(): Actor {
+  try {
+    return actors.cli(userInfo().username);
+  } catch {
+    // no passwd entry for this uid (some containers): the uid still says who
+    return actors.cli(`uid ${process.getuid?.() ?? "unknown"}`);
   }
 }
 

@@ -1,7 +1,7 @@
 import { Command, Option } from "commander";
 import type { Services } from "../app.ts";
 import { ROLES, type Role, SECURITY_LEVELS, type SecurityLevel } from "../domain/keys/key-model.ts";
-import { exitWithError, isoOrNever, printJson, withServices } from "./cli-context.ts";
+import { cliActor, exitWithError, isoOrNever, printJson, withServices } from "./cli-context.ts";
 
 interface CreateOptions {
   tenant: string;
@@ -23,7 +23,7 @@ async function createKey({ tenants, keys, clock }: Services, options: CreateOpti
   const tenant = await tenants.find(options.tenant);
   if (!tenant.ok) exitWithError(tenant.error);
   const expiresAt = parseExpiry(options.expires, clock.now());
-  const key = await keys.create(tenant.value, options.role, options.security, expiresAt);
+  const key = await keys.create(tenant.value, options.role, options.security, expiresAt, cliActor());
   if (options.json) {
     printJson({ id: key.id, secret: key.secret, tenant: key.tenant, role: key.role, security: key.security });
     return;
@@ -85,9 +85,9 @@ export function keyCommand(): Command {
     .description("revoke an API key at once")
     .argument("<id>", "the key id")
     .action(async (id: string, _options: unknown, command: Command) =>
-      withServices(command, async ({ store, clock }) => {
+      withServices(command, async ({ keys }) => {
         if (!/^[1-9][0-9]*$/.test(id)) exitWithError(`'${id}' is not a key id`);
-        if (!(await store.revokeKey(Number(id), clock.now()))) exitWithError(`no live key with id ${id}`);
+        if (!(await keys.revoke(Number(id), cliActor()))) exitWithError(`no live key with id ${id}`);
         process.stdout.write(`revoked key ${id}\n`);
       }),
     );

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { buildApp, type Services } from "../app.ts";
 import { loadConfig } from "../config.ts";
+import { actors } from "../domain/audit/audit-model.ts";
 import { DEFAULT_TENANT } from "../domain/tenants/tenant-service.ts";
 
 interface ServeOptions {
@@ -16,9 +17,9 @@ interface ServeOptions {
  */
 async function bootstrapEmptyStore({ tenants, keys }: Services): Promise<void> {
   if ((await tenants.list()).length > 0) return;
-  const created = await tenants.create(DEFAULT_TENANT);
+  const created = await tenants.create(DEFAULT_TENANT, actors.firstStart);
   if (!created.ok) return;
-  const key = await keys.create(created.value, "instance_admin", "standard", null);
+  const key = await keys.create(created.value, "instance_admin", "standard", null, actors.firstStart);
   process.stdout.write(
     `\nFirst start: created tenant '${DEFAULT_TENANT}' and an Instance Administrator API key.\n` +
       `The secret is shown only now; keep it safe:\n  x-xdr-auth-id: ${key.id}\n  Authorization: ${key.secret}\n\n`,

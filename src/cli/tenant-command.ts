@@ -1,7 +1,7 @@
 import { Command, Option } from "commander";
 import { IOC_TYPES } from "../domain/ioc/ioc-model.ts";
 import { LICENSES } from "../domain/tenants/tenant-model.ts";
-import { exitWithError, isoOrNever, printJson, withServices } from "./cli-context.ts";
+import { cliActor, exitWithError, isoOrNever, printJson, withServices } from "./cli-context.ts";
 
 export function tenantCommand(): Command {
   const tenant = new Command("tenant").description("manage tenants");
@@ -13,7 +13,7 @@ export function tenantCommand(): Command {
     .option("--json", "print the tenant as JSON")
     .action(async (name: string, options: { license: string; json?: boolean }, command: Command) =>
       withServices(command, async ({ tenants }) => {
-        const created = await tenants.create(name, options.license);
+        const created = await tenants.create(name, cliActor(), options.license);
         if (!created.ok) exitWithError(created.error);
         const { id, license, createdAt } = created.value;
         if (options.json) printJson({ id, name, license, created_at: createdAt });
@@ -44,7 +44,7 @@ export function tenantCommand(): Command {
         if ((options.days === undefined) === (options.never === undefined))
           exitWithError("give exactly one of --days N or --never");
         const days = options.never ? null : Number(options.days);
-        const updated = await tenants.setIocExpiry(name, options.type, days);
+        const updated = await tenants.setIocExpiry(name, options.type, days, cliActor());
         if (!updated.ok) exitWithError(updated.error);
         const rule = days === null ? "never expire" : `expire ${days} days after they are written`;
         process.stdout.write(

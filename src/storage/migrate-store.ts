@@ -1,6 +1,7 @@
 /**
  * Copies a whole SQLite store into an empty PostgreSQL one, in one transaction, and checks every
- * table's row count before committing. Nonces are left behind: they live five minutes.
+ * table's row count before committing. Nonces are left behind: they live five minutes. The audit
+ * log is copied as it stands, and the copy adds no entries of its own.
  */
 import type pg from "pg";
 import { openPostgres, transaction } from "./postgres/postgres-database.ts";
@@ -27,6 +28,8 @@ const TABLES: TableCopy[] = [
     json: ["indicator", "mitre_tactic_id_and_name", "mitre_technique_id_and_name"],
   },
   { table: "alerts" },
+  // the history comes along as it was; the copy itself is not a change anyone made
+  { table: "audit_log", json: ["before", "after"], sequence: "audit_log_id_seq" },
 ];
 
 const BATCH = 5_000;
@@ -82,6 +85,7 @@ export async function migrateStore(
   const pool = await openPostgres(to);
   try {
     return await transaction(pool, async (client) => {
+      await client.query("SELECT set_config('warden.audit', 'off', true)");
       const existing = await client.query<{ n: number }>("SELECT count(*)::bigint AS n FROM tenants");
       if ((existing.rows[0]?.n ?? 0) > 0)
         throw new Error("the target database already holds tenants; migrate into an empty one");

@@ -3,15 +3,18 @@
  * sees, counts or touches another tenant's rules. Each backend passes test/store-contract.ts.
  */
 import type { Alert, NewAlert } from "../domain/alerts/alert-model.ts";
+import type { AuditEntry, AuditOrder, ChangeContext } from "../domain/audit/audit-model.ts";
 import type { BiocDraft, BiocRule } from "../domain/bioc/bioc-model.ts";
 import type { RuleFilter, RulePage } from "../domain/filters/filter-model.ts";
 import type { ExpiryDefaults, IocDraft, IocRule, IocType, Severity } from "../domain/ioc/ioc-model.ts";
 import type { ApiKeyRecord, NewApiKey } from "../domain/keys/key-model.ts";
 import type { License, Tenant } from "../domain/tenants/tenant-model.ts";
 
-/** Who made a change, and when. */
-export interface WriteContext {
-  now: number;
+/**
+ * Every write names its actor and time (ChangeContext): the store records each change it makes
+ * in the audit log, in the same transaction. A rule write also names the source the rule shows.
+ */
+export interface WriteContext extends ChangeContext {
   source: string;
 }
 
@@ -37,19 +40,19 @@ export interface IocChange {
 
 export interface TenantStore {
   /** Undefined when the name is taken. */
-  createTenant(name: string, license: License, now: number): Promise<Tenant | undefined>;
+  createTenant(name: string, license: License, ctx: ChangeContext): Promise<Tenant | undefined>;
   getTenant(tenantId: number): Promise<Tenant | undefined>;
   findTenantByName(name: string): Promise<Tenant | undefined>;
   listTenants(): Promise<Tenant[]>;
 }
 
 export interface KeyStore {
-  createKey(key: NewApiKey): Promise<ApiKeyRecord>;
+  createKey(key: NewApiKey, ctx: ChangeContext): Promise<ApiKeyRecord>;
   /** Key ids are global: the id names the tenant. */
   getKey(keyId: number): Promise<ApiKeyRecord | undefined>;
   listKeys(tenantId?: number): Promise<ApiKeyRecord[]>;
   /** False when no such key, or it was already revoked. */
-  revokeKey(keyId: number, now: number): Promise<boolean>;
+  revokeKey(keyId: number, ctx: ChangeContext): Promise<boolean>;
   /**
    * Records an advanced key's nonce until `expiresAt`. False when it was already recorded and
    * has not yet expired: a replay. Expired nonces are forgotten, so the table stays bounded.
@@ -73,7 +76,7 @@ export interface IocStore {
     now: number,
   ): Promise<RulePageResult<IocRule>>;
   /** Deletes every matching rule in one transaction (leaving tombstones for the feed); answers their ids ascending. */
-  deleteIocs(tenantId: number, filters: readonly RuleFilter[], now: number): Promise<number[]>;
+  deleteIocs(tenantId: number, filters: readonly RuleFilter[], ctx: ChangeContext): Promise<number[]>;
   /**
    * In one transaction: deletes this tenant's rules whose source is `ctx.source` and whose value is
    * not among the drafts, then upserts the drafts (which take that source).
@@ -84,19 +87,24 @@ export interface IocStore {
     ctx: WriteContext,
   ): Promise<{ outcomes: UpsertOutcome[]; deleted: number }>;
   /** Enables or disables the rules holding these canonical values; answers their ids ascending. */
-  setIocsEnabled(tenantId: number, canonicals: readonly string[], enabled: boolean, now: number): Promise<number[]>;
+  setIocsEnabled(
+    tenantId: number,
+    canonicals: readonly string[],
+    enabled: boolean,
+    ctx: ChangeContext,
+  ): Promise<number[]>;
   /** Every rule written, expired or deleted after `since` (up to `now`), oldest change first. */
   iocChanges(tenantId: number, since: number, now: number): Promise<IocChange[]>;
   getExpiryDefaults(tenantId: number): Promise<ExpiryDefaults>;
   /** Sets (days) or clears (null) a type's default expiry and re-dates the rules using it; answers how many. */
-  setExpiryDefault(tenantId: number, type: IocType, days: number | null, now: number): Promise<number>;
+  setExpiryDefault(tenantId: number, type: IocType, days: number | null, ctx: ChangeContext): Promise<number>;
 }
 
 /** BIOC rules: upsert by rule id only (names are not unique). */
 export interface BiocStore {
   upsertBiocs(tenantId: number, drafts: readonly BiocDraft[], ctx: WriteContext): Promise<UpsertOutcome[]>;
   findBiocs(tenantId: number, filters: readonly RuleFilter[], page: RulePage): Promise<RulePageResult<BiocRule>>;
-  deleteBiocs(tenantId: number, filters: readonly RuleFilter[]): Promise<number[]>;
+  deleteBiocs(tenantId: number, filters: readonly RuleFilter[], ctx: ChangeContext): Promise<number[]>;
 }
 
 /** What the engine needs of a stored IOC rule. */
@@ -132,7 +140,21 @@ export interface AlertStore {
   findAlerts(tenantId: number, filters: readonly RuleFilter[], page: RulePage): Promise<RulePageResult<Alert>>;
 }
 
-export interface Store extends TenantStore, KeyStore, IocStore, BiocStore, RuleSetStore, AlertStore {
+/** The audit log the stores write as they change things; read newest or oldest first, in pages. */
+export interface AuditStore {
+  /**
+   * A tenant's entries matching the filters (fields: timestamp, type, sub_type, result, email,
+   * owner_name, audit_id). `tenantId` null reads every tenant's: the operator's CLI view only.
+   */
+  findAudit(
+    tenantId: number | null,
+    filters: readonly RuleFilter[],
+    page: RulePage,
+    order: AuditOrder,
+  ): Promise<RulePageResult<AuditEntry>>;
+}
+
+export interface Store extends TenantStore, KeyStore, IocStore, BiocStore, RuleSetStore, AlertStore, AuditStore {
   /** Cheap liveness probe. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -3,7 +3,7 @@ import type { Clock } from "../../lib/clock.ts";
 import { fail, ok, type Result } from "../../lib/result.ts";
 import type { IocChange, IocStore } from "../../storage/ports.ts";
 import { isJsonObject } from "../items/item-reader.ts";
-import type { Principal } from "../keys/principal.ts";
+import { actorOf, type Principal } from "../keys/principal.ts";
 import { withEffectiveExpiry } from "./ioc-expiry.ts";
 import type { IocDraft } from "./ioc-model.ts";
 import { canonicalCandidates } from "./ioc-values.ts";
@@ -62,7 +62,7 @@ export class LegacyIocService {
   private async context(principal: Principal, source: string, drafts: IocDraft[]) {
     const now = this.clock.now();
     const effective = await withEffectiveExpiry(this.store, principal.tenant.id, drafts, now);
-    return { effective, ctx: { now, source } };
+    return { effective, ctx: { now, source, actor: actorOf(principal) } };
   }
 
   /** insert_jsons and tim_insert_jsons: the good items are stored, the bad ones reported. */
@@ -106,7 +106,8 @@ export class LegacyIocService {
   /** enable_iocs / disable_iocs by value, whatever type each value was stored as. */
   async setEnabled(principal: Principal, values: readonly string[], enabled: boolean): Promise<number[]> {
     const canonicals = [...new Set(values.flatMap(canonicalCandidates))];
-    return this.store.setIocsEnabled(principal.tenant.id, canonicals, enabled, this.clock.now());
+    const ctx = { now: this.clock.now(), actor: actorOf(principal) };
+    return this.store.setIocsEnabled(principal.tenant.id, canonicals, enabled, ctx);
   }
 
   /** get_changes: everything written, expired or deleted after `since`. */

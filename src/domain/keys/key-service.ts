@@ -1,5 +1,6 @@
 import type { Clock } from "../../lib/clock.ts";
 import type { KeyStore, TenantStore } from "../../storage/ports.ts";
+import type { Actor } from "../audit/audit-model.ts";
 import type { Tenant } from "../tenants/tenant-model.ts";
 import type { ApiKeyRecord, Role, SecurityLevel } from "./key-model.ts";
 import { advancedAuthorization, generateSecret, sameBytes, sealSecret, sha256, unsealSecret } from "./key-secrets.ts";
@@ -11,6 +12,8 @@ export interface Credentials {
   authorization: string | undefined;
   nonce: string | undefined;
   timestamp: string | undefined;
+  /** Where the request came from: not checked, only recorded with what the key changes. */
+  address: string | null;
 }
 
 export interface CreatedKey {
@@ -36,18 +39,33 @@ export class KeyService {
     private readonly timestampWindowMs: number,
   ) {}
 
-  async create(tenant: Tenant, role: Role, security: SecurityLevel, expiresAt: number | null): Promise<CreatedKey> {
+  async create(
+    tenant: Tenant,
+    role: Role,
+    security: SecurityLevel,
+    expiresAt: number | null,
+    actor: Actor,
+  ): Promise<CreatedKey> {
     const secret = generateSecret();
-    const record = await this.store.createKey({
-      tenantId: tenant.id,
-      role,
-      security,
-      secretHash: security === "standard" ? sha256(secret) : null,
-      sealedSecret: security === "advanced" ? sealSecret(secret, this.masterKey) : null,
-      createdAt: this.clock.now(),
-      expiresAt,
-    });
+    const now = this.clock.now();
+    const record = await this.store.createKey(
+      {
+        tenantId: tenant.id,
+        role,
+        security,
+        secretHash: security === "standard" ? sha256(secret) : null,
+        sealedSecret: security === "advanced" ? sealSecret(secret, this.masterKey) : null,
+        createdAt: now,
+        expiresAt,
+      },
+      { now, actor },
+    );
     return { id: record.id, secret, tenant: tenant.name, role, security, expiresAt };
+  }
+
+  /** False when no such key, or it was already revoked. */
+  revoke(keyId: number, actor: Actor): Promise<boolean> {
+    return this.store.revokeKey(keyId, { now: this.clock.now(), actor });
   }
 
   /** Undefined for every failure alike: the caller answers 401 and never says why. */
@@ -65,7 +83,7 @@ export class KeyService {
         : await this.verifyAdvanced(key, credentials, authorization);
     if (!verified) return undefined;
     const tenant = await this.store.getTenant(key.tenantId);
-    return tenant && { keyId: key.id, role: key.role, tenant };
+    return tenant && { keyId: key.id, role: key.role, tenant, address: credentials.address };
   }
 
   private isLive(key: ApiKeyRecord): boolean {

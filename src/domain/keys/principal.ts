@@ -1,3 +1,4 @@
+import { type Actor, actors } from "../audit/audit-model.ts";
 import type { Tenant } from "../tenants/tenant-model.ts";
 import type { Role } from "./key-model.ts";
 
@@ -6,6 +7,13 @@ export interface Principal {
   keyId: number;
   role: Role;
   tenant: Tenant;
+  /** The address the request came from, for the audit log. */
+  address: string | null;
+}
+
+/** How a request's changes appear in the audit log. */
+export function actorOf(principal: Principal): Actor {
+  return actors.apiKey(principal.keyId, principal.address);
 }
 
 /** Who wrote a rule, as `get` reports it. */

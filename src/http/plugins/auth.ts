@@ -47,6 +47,7 @@ export function installAuth(app: FastifyInstance, keys: KeyService, limits: Limi
       authorization: header(request, "authorization"),
       nonce: header(request, "x-xdr-nonce"),
       timestamp: header(request, "x-xdr-timestamp"),
+      address: request.ip,
     });
     if (!principal) {
       failures.recordFailure(request.ip);

@@ -3,6 +3,7 @@ import type { BiocDraft, BiocRule } from "../../domain/bioc/bioc-model.ts";
 import { biocFilterColumns } from "../filter-columns.ts";
 import type { BiocStore, UpsertOutcome } from "../ports.ts";
 import { POSTGRES_FILTERS, whereClause } from "../sql-filters.ts";
+import { auditedTransaction } from "./postgres-audit.ts";
 import { transaction } from "./postgres-database.ts";
 
 const FILTER_COLUMNS = biocFilterColumns("indicator::text");
@@ -29,7 +30,7 @@ function valuesOf(d: BiocDraft): unknown[] {
 export function postgresBiocStore(pool: pg.Pool): BiocStore {
   return {
     upsertBiocs: (tenantId, drafts, ctx) =>
-      transaction(pool, async (client) => {
+      auditedTransaction(pool, ctx, async (client) => {
         const locked = await client.query<{ next: number }>(
           "SELECT next_bioc_rule_id AS next FROM tenants WHERE id = $1 FOR UPDATE",
           [tenantId],
@@ -81,8 +82,8 @@ export function postgresBiocStore(pool: pg.Pool): BiocStore {
         return { total: count.rows[0]?.n ?? 0, rules: rows.rows };
       }),
 
-    deleteBiocs: (tenantId, filters) =>
-      transaction(pool, async (client) => {
+    deleteBiocs: (tenantId, filters, ctx) =>
+      auditedTransaction(pool, ctx, async (client) => {
         const where = whereClause(filters, FILTER_COLUMNS, POSTGRES_FILTERS, 2);
         const { rows } = await client.query<{ rule_id: number }>(
           `DELETE FROM bioc_rules WHERE tenant_id = $1 AND ${where.sql} RETURNING rule_id`,

@@ -4,6 +4,7 @@ import { iocFilterColumns } from "../filter-columns.ts";
 import { type IocRow, toRule } from "../ioc-rows.ts";
 import type { IocChange, IocStore } from "../ports.ts";
 import { POSTGRES_FILTERS, whereClause } from "../sql-filters.ts";
+import { auditedTransaction } from "./postgres-audit.ts";
 import { transaction } from "./postgres-database.ts";
 import { upsertIocsPg } from "./postgres-ioc-upsert.ts";
 
@@ -42,7 +43,8 @@ async function changesSince(pool: pg.Pool, tenantId: number, since: number, now:
 
 export function postgresIocStore(pool: pg.Pool): IocStore {
   return {
-    upsertIocs: (tenantId, drafts, ctx) => transaction(pool, (client) => upsertIocsPg(client, tenantId, drafts, ctx)),
+    upsertIocs: (tenantId, drafts, ctx) =>
+      auditedTransaction(pool, ctx, (client) => upsertIocsPg(client, tenantId, drafts, ctx)),
 
     findIocs: async (tenantId, filters, page, now) => {
       const where = whereClause(filters, FILTER_COLUMNS, POSTGRES_FILTERS, 3);
@@ -61,19 +63,19 @@ export function postgresIocStore(pool: pg.Pool): IocStore {
       });
     },
 
-    deleteIocs: (tenantId, filters, now) =>
-      transaction(pool, async (client) => {
+    deleteIocs: (tenantId, filters, ctx) =>
+      auditedTransaction(pool, ctx, async (client) => {
         const where = whereClause(filters, FILTER_COLUMNS, POSTGRES_FILTERS, 3);
         const { rows } = await client.query<IocRow>(
           `DELETE FROM ioc_rules WHERE tenant_id = $1 AND $2::bigint IS NOT NULL AND ${where.sql} RETURNING *`,
-          [tenantId, now, ...where.params],
+          [tenantId, ctx.now, ...where.params],
         );
-        await bury(client, tenantId, rows, now);
+        await bury(client, tenantId, rows, ctx.now);
         return rows.map((row) => row.rule_id).sort((a, b) => a - b);
       }),
 
     replaceIocsOfSource: (tenantId, drafts, ctx) =>
-      transaction(pool, async (client) => {
+      auditedTransaction(pool, ctx, async (client) => {
         await client.query("SELECT 1 FROM tenants WHERE id = $1 FOR UPDATE", [tenantId]);
         const { rows } = await client.query<IocRow>(
           `DELETE FROM ioc_rules WHERE tenant_id = $1 AND source = $2 AND NOT (canonical = ANY($3::text[])) RETURNING *`,
@@ -83,12 +85,12 @@ export function postgresIocStore(pool: pg.Pool): IocStore {
         return { outcomes: await upsertIocsPg(client, tenantId, drafts, ctx), deleted: rows.length };
       }),
 
-    setIocsEnabled: (tenantId, canonicals, enabled, now) =>
-      transaction(pool, async (client) => {
+    setIocsEnabled: (tenantId, canonicals, enabled, ctx) =>
+      auditedTransaction(pool, ctx, async (client) => {
         const { rows } = await client.query<{ rule_id: number }>(
           `UPDATE ioc_rules SET enabled = $3, modification_time = $4
            WHERE tenant_id = $1 AND canonical = ANY($2::text[]) RETURNING rule_id`,
-          [tenantId, canonicals, enabled, now],
+          [tenantId, canonicals, enabled, ctx.now],
         );
         if (rows.length > 0)
           await client.query("UPDATE tenants SET rules_version = rules_version + 1 WHERE id = $1", [tenantId]);
@@ -105,8 +107,8 @@ export function postgresIocStore(pool: pg.Pool): IocStore {
       return Object.fromEntries(rows.map((row) => [row.ioc_type, row.days])) as ExpiryDefaults;
     },
 
-    setExpiryDefault: (tenantId, type, days, now) =>
-      transaction(pool, async (client) => {
+    setExpiryDefault: (tenantId, type, days, ctx) =>
+      auditedTransaction(pool, ctx, async (client) => {
         if (days === null)
           await client.query("DELETE FROM tenant_ioc_expiry WHERE tenant_id = $1 AND ioc_type = $2", [tenantId, type]);
         else {
@@ -121,7 +123,7 @@ export function postgresIocStore(pool: pg.Pool): IocStore {
           `UPDATE ioc_rules SET expiration_date = CASE WHEN $3::int IS NULL THEN -1 ELSE expiry_base + $3::bigint * ${DAY_MS} END,
              modification_time = $4
            WHERE tenant_id = $1 AND type = $2 AND default_expiration_enabled`,
-          [tenantId, type, days, now],
+          [tenantId, type, days, ctx.now],
         );
         return redated.rowCount ?? 0;
       }),

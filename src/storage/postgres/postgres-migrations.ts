@@ -1,4 +1,5 @@
 import type { Migration } from "../sqlite/sqlite-migrations.ts";
+import { POSTGRES_AUDIT_MIGRATION } from "./postgres-audit-migration.ts";
 
 /**
  * The PostgreSQL schema: the same tables as SQLite's, in PostgreSQL's types. The value
@@ -105,5 +106,10 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (tenant_id, alert_id)
       );
     `,
+  },
+  {
+    version: 2,
+    name: "audit log, written by triggers in the same transaction as each change",
+    sql: POSTGRES_AUDIT_MIGRATION,
   },
 ];

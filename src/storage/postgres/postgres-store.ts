@@ -1,4 +1,5 @@
 import type { Store } from "../ports.ts";
+import { postgresAuditStore } from "./postgres-audit.ts";
 import { postgresBiocStore } from "./postgres-bioc-store.ts";
 import { openPostgres } from "./postgres-database.ts";
 import { postgresAlertStore, postgresRuleSetStore } from "./postgres-engine-store.ts";
@@ -16,6 +17,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ...postgresBiocStore(pool),
     ...postgresRuleSetStore(pool),
     ...postgresAlertStore(pool),
+    ...postgresAuditStore(pool),
     ping: async () => {
       await pool.query("SELECT 1");
     },

@@ -2,6 +2,7 @@ import type pg from "pg";
 import type { ApiKeyRecord } from "../../domain/keys/key-model.ts";
 import type { Tenant } from "../../domain/tenants/tenant-model.ts";
 import type { KeyStore, TenantStore } from "../ports.ts";
+import { auditedTransaction } from "./postgres-audit.ts";
 import { transaction } from "./postgres-database.ts";
 
 const TENANT = 'SELECT id, name, license, created_at AS "createdAt" FROM tenants';
@@ -11,12 +12,15 @@ const KEY = `SELECT id, tenant_id AS "tenantId", role, security, secret_hash AS 
 export function postgresTenantStore(pool: pg.Pool): TenantStore {
   const one = async (sql: string, params: unknown[]) => (await pool.query<Tenant>(sql, params)).rows[0];
   return {
-    createTenant: async (name, license, now) =>
-      one(
-        `INSERT INTO tenants (name, license, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING
-         RETURNING id, name, license, created_at AS "createdAt"`,
-        [name, license, now],
-      ),
+    createTenant: async (name, license, ctx) =>
+      auditedTransaction(pool, ctx, async (client) => {
+        const { rows } = await client.query<Tenant>(
+          `INSERT INTO tenants (name, license, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING
+           RETURNING id, name, license, created_at AS "createdAt"`,
+          [name, license, ctx.now],
+        );
+        return rows[0];
+      }),
     getTenant: async (tenantId) => one(`${TENANT} WHERE id = $1`, [tenantId]),
     findTenantByName: async (name) => one(`${TENANT} WHERE name = $1`, [name]),
     listTenants: async () => (await pool.query<Tenant>(`${TENANT} ORDER BY id`)).rows,
@@ -25,22 +29,28 @@ export function postgresTenantStore(pool: pg.Pool): TenantStore {
 
 export function postgresKeyStore(pool: pg.Pool): KeyStore {
   return {
-    createKey: async (key) => {
-      const { rows } = await pool.query<{ id: number }>(
-        `INSERT INTO api_keys (tenant_id, role, security, secret_hash, sealed_secret, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-        [key.tenantId, key.role, key.security, key.secretHash, key.sealedSecret, key.createdAt, key.expiresAt],
-      );
-      return { ...key, id: rows[0]?.id as number, revokedAt: null };
-    },
+    createKey: async (key, ctx) =>
+      auditedTransaction(pool, ctx, async (client) => {
+        const { rows } = await client.query<{ id: number }>(
+          `INSERT INTO api_keys (tenant_id, role, security, secret_hash, sealed_secret, created_at, expires_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+          [key.tenantId, key.role, key.security, key.secretHash, key.sealedSecret, key.createdAt, key.expiresAt],
+        );
+        return { ...key, id: rows[0]?.id as number, revokedAt: null };
+      }),
     getKey: async (keyId) => (await pool.query<ApiKeyRecord>(`${KEY} WHERE id = $1`, [keyId])).rows[0],
     listKeys: async (tenantId) =>
       tenantId === undefined
         ? (await pool.query<ApiKeyRecord>(`${KEY} ORDER BY id`)).rows
         : (await pool.query<ApiKeyRecord>(`${KEY} WHERE tenant_id = $1 ORDER BY id`, [tenantId])).rows,
-    revokeKey: async (keyId, now) =>
-      ((await pool.query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", [now, keyId]))
-        .rowCount ?? 0) === 1,
+    revokeKey: async (keyId, ctx) =>
+      auditedTransaction(pool, ctx, async (client) => {
+        const revoked = await client.query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", [
+          ctx.now,
+          keyId,
+        ]);
+        return revoked.rowCount === 1;
+      }),
     // One statement, so two nodes that see the same nonce at once cannot both accept it.
     rememberNonce: async (keyId, nonce, expiresAt, now) =>
       transaction(pool, async (client) => {

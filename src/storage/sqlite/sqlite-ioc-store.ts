@@ -1,8 +1,10 @@
+import type { ChangeContext } from "../../domain/audit/audit-model.ts";
 import type { IocDraft } from "../../domain/ioc/ioc-model.ts";
 import { iocFilterColumns } from "../filter-columns.ts";
 import { type IocRow, toRule, VALUE_COLUMNS, valuesOf } from "../ioc-rows.ts";
 import type { IocStore, UpsertOutcome, WriteContext } from "../ports.ts";
 import { whereClause } from "../sql-filters.ts";
+import { sqliteAudited } from "./sqlite-audit.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
 import { sqliteIocChanges } from "./sqlite-ioc-changes.ts";
 import { sqliteIocExpiry } from "./sqlite-ioc-expiry.ts";
@@ -26,6 +28,7 @@ export function sqliteIocStore(db: SqliteDb): IocStore {
   const prepare = statementCache(db);
   const changes = sqliteIocChanges(db);
   const version = sqliteRuleVersion(db);
+  const audited = sqliteAudited(db);
   const nextId = db.prepare("SELECT next_ioc_rule_id FROM tenants WHERE id = ?").pluck();
   const saveNextId = db.prepare("UPDATE tenants SET next_ioc_rule_id = ? WHERE id = ?");
   const idOfValue = db.prepare("SELECT rule_id FROM ioc_rules WHERE tenant_id = ? AND canonical = ?").pluck();
@@ -80,7 +83,9 @@ export function sqliteIocStore(db: SqliteDb): IocStore {
     return outcomes;
   }
 
-  const upsert = db.transaction(upsertAll);
+  const upsert = db.transaction((tenantId: number, drafts: readonly IocDraft[], ctx: WriteContext) =>
+    audited(ctx, () => upsertAll(tenantId, drafts, ctx)),
+  );
 
   const find = db.transaction((tenantId: number, where: { sql: string; params: unknown[] }, page, now: number) => {
     const count = prepare(`SELECT count(*) FROM ioc_rules WHERE tenant_id = ? AND ${where.sql}`).pluck();
@@ -92,15 +97,21 @@ export function sqliteIocStore(db: SqliteDb): IocStore {
     return { total, rules: rows.map(toRule) };
   });
 
-  const remove = db.transaction((tenantId: number, where: { sql: string; params: unknown[] }, now: number) => {
-    const sql = `DELETE FROM ioc_rules WHERE tenant_id = ? AND ${where.sql} RETURNING *`;
-    const rows = prepare(sql).all(tenantId, ...where.params, { now }) as IocRow[];
-    changes.bury(tenantId, rows, now);
-    if (rows.length > 0) version.bump(tenantId);
-    return rows.map((row) => row.rule_id).sort((a, b) => a - b);
-  });
+  const remove = db.transaction((tenantId: number, where: { sql: string; params: unknown[] }, ctx: ChangeContext) =>
+    audited(ctx, () => {
+      const sql = `DELETE FROM ioc_rules WHERE tenant_id = ? AND ${where.sql} RETURNING *`;
+      const rows = prepare(sql).all(tenantId, ...where.params, { now: ctx.now }) as IocRow[];
+      changes.bury(tenantId, rows, ctx.now);
+      if (rows.length > 0) version.bump(tenantId);
+      return rows.map((row) => row.rule_id).sort((a, b) => a - b);
+    }),
+  );
 
-  const replaceSource = db.transaction((tenantId: number, drafts: readonly IocDraft[], ctx: WriteContext) => {
+  const replaceSource = db.transaction((tenantId: number, drafts: readonly IocDraft[], ctx: WriteContext) =>
+    audited(ctx, () => replaceOfSource(tenantId, drafts, ctx)),
+  );
+
+  function replaceOfSource(tenantId: number, drafts: readonly IocDraft[], ctx: WriteContext) {
     const kept = new Set(drafts.map((d) => d.canonical));
     const ofSource = prepare("SELECT * FROM ioc_rules WHERE tenant_id = ? AND source = ?").all(
       tenantId,
@@ -111,23 +122,28 @@ export function sqliteIocStore(db: SqliteDb): IocStore {
     for (const row of gone) drop.run(tenantId, row.rule_id);
     changes.bury(tenantId, gone, ctx.now);
     return { outcomes: upsertAll(tenantId, drafts, ctx), deleted: gone.length };
-  });
+  }
 
-  const enable = db.transaction((tenantId: number, canonicals: readonly string[], enabled: boolean, now: number) => {
-    const update = prepare(
-      "UPDATE ioc_rules SET enabled = ?, modification_time = ? WHERE tenant_id = ? AND canonical = ? RETURNING rule_id",
-    ).pluck();
-    const ids = canonicals.flatMap((canonical) => update.all(Number(enabled), now, tenantId, canonical) as number[]);
-    if (ids.length > 0) version.bump(tenantId);
-    return [...new Set(ids)].sort((a, b) => a - b);
-  });
+  const enable = db.transaction(
+    (tenantId: number, canonicals: readonly string[], enabled: boolean, ctx: ChangeContext) =>
+      audited(ctx, () => {
+        const update = prepare(
+          "UPDATE ioc_rules SET enabled = ?, modification_time = ? WHERE tenant_id = ? AND canonical = ? RETURNING rule_id",
+        ).pluck();
+        const ids = canonicals.flatMap(
+          (canonical) => update.all(Number(enabled), ctx.now, tenantId, canonical) as number[],
+        );
+        if (ids.length > 0) version.bump(tenantId);
+        return [...new Set(ids)].sort((a, b) => a - b);
+      }),
+  );
 
   return {
     upsertIocs: async (tenantId, drafts, ctx) => upsert.immediate(tenantId, drafts, ctx),
     findIocs: async (tenantId, filters, page, now) => find(tenantId, whereClause(filters, FILTER_COLUMNS), page, now),
-    deleteIocs: async (tenantId, filters, now) => remove.immediate(tenantId, whereClause(filters, FILTER_COLUMNS), now),
+    deleteIocs: async (tenantId, filters, ctx) => remove.immediate(tenantId, whereClause(filters, FILTER_COLUMNS), ctx),
     replaceIocsOfSource: async (tenantId, drafts, ctx) => replaceSource.immediate(tenantId, drafts, ctx),
-    setIocsEnabled: async (tenantId, canonicals, enabled, now) => enable.immediate(tenantId, canonicals, enabled, now),
+    setIocsEnabled: async (tenantId, canonicals, enabled, ctx) => enable.immediate(tenantId, canonicals, enabled, ctx),
     iocChanges: async (tenantId, since, now) => changes.since(tenantId, since, now),
     ...sqliteIocExpiry(db),
   };

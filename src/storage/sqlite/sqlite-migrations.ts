@@ -1,3 +1,5 @@
+import { AUDIT_MIGRATION } from "./sqlite-audit-migration.ts";
+
 /**
  * The SQLite schema, as numbered migrations applied in order and recorded in schema_migrations.
  * Never edit a migration that has shipped; add a new one.
@@ -135,5 +137,10 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (tenant_id, alert_id)
       ) WITHOUT ROWID;
     `,
+  },
+  {
+    version: 4,
+    name: "audit log, written by triggers in the same transaction as each change",
+    sql: AUDIT_MIGRATION,
   },
 ];

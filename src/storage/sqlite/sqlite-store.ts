@@ -1,5 +1,6 @@
 import type { Store } from "../ports.ts";
 import { sqliteAlertStore } from "./sqlite-alert-store.ts";
+import { sqliteAuditStore } from "./sqlite-audit.ts";
 import { sqliteBiocStore } from "./sqlite-bioc-store.ts";
 import { openSqlite } from "./sqlite-database.ts";
 import { sqliteIocStore } from "./sqlite-ioc-store.ts";
@@ -18,6 +19,7 @@ export function openSqliteStore(path: string): Store {
     ...sqliteBiocStore(db),
     ...sqliteRuleSetStore(db),
     ...sqliteAlertStore(db),
+    ...sqliteAuditStore(db),
     ping: async () => {
       ping.get();
     },
