@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Config } from "./config.ts";
 import { AlertService } from "./domain/alerts/alert-service.ts";
+import { AuditService } from "./domain/audit/audit-service.ts";
 import { BiocService } from "./domain/bioc/bioc-service.ts";
 import { IocService } from "./domain/ioc/ioc-service.ts";
 import { LegacyIocService } from "./domain/ioc/legacy-ioc-service.ts";
@@ -30,6 +31,7 @@ export interface Services {
   biocs: BiocService;
   engine: EngineRegistry;
   alerts: AlertService;
+  audit: AuditService;
 }
 
 /** Opens the store and builds the domain services on it (used by the server and the CLI alike). */
@@ -47,6 +49,7 @@ export async function buildServices(config: Config, clock: Clock = systemClock):
     biocs: new BiocService(store, clock, config.limits),
     engine,
     alerts: new AlertService(engine, store, clock, config.limits),
+    audit: new AuditService(store),
   };
 }
 

@@ -30,6 +30,7 @@ const ROUTES = [
   "/public_api/v1/rules/evaluate",
   "/public_api/v1/alerts/get_alerts",
   "/public_api/v1/xql/validate",
+  "/public_api/v1/audits/management_logs",
   "/logs/v1/event",
 ];
 

@@ -18,6 +18,7 @@ describe("the warden CLI", () => {
   let server: ChildProcess | undefined;
   let serverOutput = "";
   let serverPort = 0;
+  const expect = { apiKey: "" };
 
   const warden = (...args: string[]) => run(process.execPath, [BIN, ...args], { env });
   const wardenFails = async (...args: string[]) => {
@@ -107,6 +108,7 @@ describe("the warden CLI", () => {
     assert.deepEqual(Object.keys(key).sort(), ["id", "role", "secret", "security", "tenant"]);
     assert.equal(key.role, "instance_admin");
     assert.equal(key.security, "advanced");
+    expect.apiKey = `Public API - ${key.id}`;
 
     const { advancedAuthorization } = await import("../src/domain/keys/key-secrets.ts");
     const call = async () => {
@@ -182,6 +184,45 @@ describe("the warden CLI", () => {
     assert.match(both.stderr, /exactly one of --days N or --never/);
     const badType = await wardenFails("tenant", "set-expiry", "acme", "--type", "EMAIL", "--days", "3");
     assert.match(badType.stderr, /Allowed choices are HASH/);
+  });
+
+  it("shows the audit log: who changed what, from the CLI, the first start and the API", async () => {
+    const lines = async (...args: string[]) =>
+      (await warden("audit", "--json", "--oldest-first", "--limit", "0", ...args)).stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
+    const acme = await lines("--tenant", "acme");
+    assert.ok(acme.every((e: { tenant: string }) => e.tenant === "acme"));
+    const user = (await import("node:os")).userInfo().username;
+    assert.deepEqual(
+      acme.map((e: { actor: string; entity: string; action: string }) => [e.actor, e.entity, e.action]),
+      [
+        [`CLI - ${user}`, "TENANTS", "Create"],
+        [`CLI - ${user}`, "API_KEYS", "Create"],
+        [expect.apiKey, "IOC_RULES", "Create"],
+        [`CLI - ${user}`, "API_KEYS", "Revoke"],
+        // setting IP to never when it already was changed nothing, so nothing was recorded
+        [`CLI - ${user}`, "TENANTS", "Edit"],
+      ],
+    );
+    assert.equal(acme[2].after.indicator, "cli.exe");
+    assert.equal(acme[2].address, "127.0.0.1");
+    assert.equal(acme[4].description, "Set the default expiry of HASH rules of tenant 'acme' to 30 days");
+    const everyone = await lines();
+    assert.deepEqual(
+      everyone.slice(0, 2).map((e: { tenant: string; actor: string }) => [e.tenant, e.actor]),
+      [
+        ["default", "Warden (first start)"],
+        ["default", "Warden (first start)"],
+      ],
+    );
+    const { stdout } = await warden("audit", "--since", "1h", "--limit", "1");
+    assert.match(stdout, /^\S+Z\tacme\tCLI - .*\tTENANTS\tEdit\tSet the default expiry of HASH rules/);
+    const later = await warden("audit", "--since", new Date(Date.now() + 60_000).toISOString());
+    assert.equal(later.stdout, "", "nothing changed in the future");
+    const badSince = await wardenFails("audit", "--since", "last tuesday");
+    assert.match(badSince.stderr, /--since 'last tuesday' is not a date/);
   });
 
   it("explains mistakes on stderr with a non-zero exit", async () => {

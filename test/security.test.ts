@@ -36,6 +36,7 @@ const ROUTES: RouteCase[] = [
   { path: "/logs/v1/event", body: { event_type: "FILE" }, allowed: ["analyst"] },
   { path: "/public_api/v1/session/whoami", body: { request_data: {} }, allowed: READERS },
   { path: "/public_api/v1/xql/validate", body: { request_data: { query: "dataset = xdr_data" } }, allowed: READERS },
+  { path: "/public_api/v1/audits/management_logs", body: { request_data: {} }, allowed: [] },
 ];
 
 const UNAUTHORIZED = {

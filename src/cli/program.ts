@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { auditCommand } from "./audit-command.ts";
 import { keyCommand } from "./key-command.ts";
 import { migrateCommand } from "./migrate-command.ts";
 import { scanCommand } from "./scan-command.ts";
@@ -17,5 +18,6 @@ export function buildProgram(): Command {
     .addCommand(keyCommand())
     .addCommand(scanCommand())
     .addCommand(xqlCommand())
-    .addCommand(migrateCommand());
+    .addCommand(migrateCommand())
+    .addCommand(auditCommand());
 }

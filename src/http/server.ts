@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Limits } from "../config.ts";
 import type { AlertService } from "../domain/alerts/alert-service.ts";
+import type { AuditService } from "../domain/audit/audit-service.ts";
 import type { BiocService } from "../domain/bioc/bioc-service.ts";
 import type { IocService } from "../domain/ioc/ioc-service.ts";
 import type { LegacyIocService } from "../domain/ioc/legacy-ioc-service.ts";
@@ -15,6 +16,7 @@ import { registerOpenApi } from "./openapi.ts";
 import { installAuth } from "./plugins/auth.ts";
 import { installErrorHandling } from "./plugins/error-handler.ts";
 import { installConcurrencyCap } from "./plugins/limits.ts";
+import { auditRoutes } from "./routes/audit-routes.ts";
 import { biocRoutes } from "./routes/bioc-routes.ts";
 import { eventRoutes } from "./routes/event-routes.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -29,6 +31,7 @@ export interface HttpDeps {
   legacy: LegacyIocService;
   biocs: BiocService;
   alerts: AlertService;
+  audit: AuditService;
   store: Pick<IocStore, "getExpiryDefaults">;
   clock: Clock;
   limits: Limits;
@@ -83,6 +86,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   await registerConsole(app);
   await app.register(xqlRoutes, { maxLength: deps.limits.stringLength });
   await app.register(eventRoutes, { alerts: deps.alerts, maxEvents: deps.limits.itemsPerRequest });
+  await app.register(auditRoutes, { audit: deps.audit });
   app.server.headersTimeout = deps.limits.headersTimeoutMs;
   return app;
 }

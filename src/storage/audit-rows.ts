@@ -14,7 +14,54 @@ export interface AuditRow {
   after: string | Record<string, unknown> | null;
 }
 
-const document = (value: AuditRow["before"]) => (typeof value === "string" ? JSON.parse(value) : value);
+/**
+ * The order each entity's record lists its fields in. PostgreSQL's JSONB keeps its own key order,
+ * so both backends' records are put in this one: the same change reads the same on either.
+ */
+const FIELD_ORDER: Record<AuditEntity, readonly string[]> = {
+  IOC_RULES: [
+    "rule_id",
+    "indicator",
+    "type",
+    "severity",
+    "expiration_date",
+    "default_expiration_enabled",
+    "comment",
+    "reputation",
+    "reliability",
+    "vendors",
+    "class",
+    "enabled",
+    "source",
+    "creation_time",
+    "modification_time",
+  ],
+  BIOC_RULES: [
+    "rule_id",
+    "name",
+    "type",
+    "severity",
+    "comment",
+    "status",
+    "is_xql",
+    "indicator",
+    "mitre_tactic_id_and_name",
+    "mitre_technique_id_and_name",
+    "source",
+    "creation_time",
+    "modification_time",
+  ],
+  API_KEYS: ["key_id", "role", "security", "created_at", "expires_at", "revoked_at"],
+  TENANTS: ["name", "license", "ioc_type", "days"],
+};
+
+function document(value: AuditRow["before"], entity: AuditEntity): Record<string, unknown> | null {
+  const doc = typeof value === "string" ? (JSON.parse(value) as Record<string, unknown>) : value;
+  if (doc === null) return null;
+  const ordered: Record<string, unknown> = {};
+  for (const key of FIELD_ORDER[entity]) if (Object.hasOwn(doc, key)) ordered[key] = doc[key];
+  return Object.assign(ordered, doc);
+}
 
 export function toAuditEntry(row: AuditRow): AuditEntry {
   return {
@@ -26,8 +73,8 @@ export function toAuditEntry(row: AuditRow): AuditEntry {
     entity: row.entity,
     action: row.action,
     target: row.target,
-    before: document(row.before),
-    after: document(row.after),
+    before: document(row.before, row.entity),
+    after: document(row.after, row.entity),
   };
 }
 

@@ -92,11 +92,16 @@ function toBoolean(value: unknown): boolean[] | undefined {
 }
 
 /** `search_from` / `search_to` with the contract's defaults and the configured page cap. */
-export function parsePage(from: number | undefined, to: number | undefined, maxPage: number): Result<RulePage> {
+export function parsePage(
+  from: number | undefined,
+  to: number | undefined,
+  maxPage: number,
+  noun = "rules",
+): Result<RulePage> {
   const start = from ?? 0;
-  const end = to ?? start + 100;
+  const end = to ?? start + Math.min(100, maxPage);
   if (end < start) return fail(`search_to (${end}) must not be less than search_from (${start})`);
-  if (end - start > maxPage) return fail(`at most ${maxPage} rules per call; asked for ${end - start}`);
+  if (end - start > maxPage) return fail(`at most ${maxPage} ${noun} per call; asked for ${end - start}`);
   return ok({ from: start, to: end });
 }
 

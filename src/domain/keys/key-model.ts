@@ -6,10 +6,10 @@ export type Role = (typeof ROLES)[number];
 export const SECURITY_LEVELS = ["standard", "advanced"] as const;
 export type SecurityLevel = (typeof SECURITY_LEVELS)[number];
 
-export type Permission = "rules:read" | "rules:write" | "events:evaluate" | "events:ingest";
+export type Permission = "rules:read" | "rules:write" | "events:evaluate" | "events:ingest" | "audit:read";
 
 const PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
-  instance_admin: new Set(["rules:read", "rules:write", "events:evaluate", "events:ingest"]),
+  instance_admin: new Set(["rules:read", "rules:write", "events:evaluate", "events:ingest", "audit:read"]),
   analyst: new Set(["rules:read", "events:evaluate", "events:ingest"]),
   viewer: new Set(["rules:read"]),
 };
