@@ -172,6 +172,29 @@ describe("the engine over HTTP", () => {
     assert.equal(rule.number_of_issues, 2);
   });
 
+  it("matches rule changes in ingest within a second, without rebuilding on every write", async () => {
+    const key = await fresh();
+    const insert = (indicator: string) =>
+      t.post(
+        "/public_api/v1/indicators/insert",
+        { request_data: [{ indicator, type: "FILENAME", severity: "SEV_020_LOW" }] },
+        key,
+      );
+    const alertsFor = async (name: string) => {
+      const line = JSON.stringify({ event_type: "FILE", action_file_name: name });
+      return (await ingest(key, line, { "content-type": "text/plain" })).json().reply.alerts;
+    };
+    await insert("first.exe");
+    assert.equal(await alertsFor("first.exe"), 1, "a tenant's first matcher is built at once");
+    await insert("second.exe");
+    t.clock.advance(400);
+    assert.equal(await alertsFor("second.exe"), 0, "a matcher under half a second old is used as it is");
+    t.clock.advance(601);
+    assert.equal(await alertsFor("second.exe"), 1, "past a second, ingest waits for the rebuild");
+    const hits = await evaluate(key, [{ event_type: "FILE", action_file_name: "second.exe" }]);
+    assert.equal(hits.length, 1, "evaluate always sees the rules as they are");
+  });
+
   it("ingests a gzipped JSON array", async () => {
     const key = await fresh();
     await t.post(

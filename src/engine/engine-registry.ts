@@ -40,15 +40,19 @@ export class EngineRegistry {
 
   /**
    * The tenant's matcher for its current rules. With `maxStaleMs`, a matcher built less than that
-   * long ago may still be answered while a newer one builds in the background: ingest can take a
-   * second's delay, so a stream of writes does not make every event wait for a rebuild.
+   * long ago may be answered instead: ingest can take a second's delay, so a stream of writes
+   * neither makes every event wait for a rebuild nor keeps the process rebuilding back to back.
+   * A matcher younger than half the allowance is used as it is; an older one is still answered
+   * while its successor builds in the background; past the allowance the caller waits.
    */
   async matcherFor(tenantId: number, maxStaleMs = 0): Promise<Matcher> {
     const version = await this.store.ruleSetVersion(tenantId);
     const current = this.built.get(tenantId);
     if (current && current.version === version) return current.matcher;
+    const age = current ? this.clock.now() - current.builtAt : Number.POSITIVE_INFINITY;
+    if (current && age < maxStaleMs / 2) return current.matcher;
     const pending = this.rebuild(tenantId, version);
-    if (current && this.clock.now() - current.builtAt < maxStaleMs) {
+    if (current && age < maxStaleMs) {
       pending.catch(() => undefined); // a failed background build is retried on the next call
       return current.matcher;
     }

@@ -143,4 +143,27 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     name: "audit log, written by triggers in the same transaction as each change",
     sql: AUDIT_MIGRATION,
   },
+  {
+    version: 5,
+    name: "index on IOC type; planner statistics for IOC rules",
+    // A get filtered by type counts every match for objects_count; without this index that count
+    // walks the tenant's whole table (4-5 ms at 40,000 rules, 0.4 ms with it). It costs bulk
+    // inserts about a tenth of their speed; the other filter fields stay unindexed.
+    //
+    // Without statistics SQLite guesses that a tenant holds ten rules, and so answers a get by
+    // value (ORDER BY rule_id LIMIT n) by walking the tenant's rules in id order instead of
+    // looking the value up. Hand-written statistics (SQLite's documented way to steer its
+    // planner) say what is true of every store: a tenant holds many rules, a value names one,
+    // a type many. Nothing runs ANALYZE, so these stay as written.
+    sql: `
+      CREATE INDEX ioc_rules_type ON ioc_rules (tenant_id, type);
+      ANALYZE sqlite_schema;
+      DELETE FROM sqlite_stat1 WHERE tbl = 'ioc_rules';
+      INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES
+        ('ioc_rules', 'sqlite_autoindex_ioc_rules_1', '1000000 100000 1'),
+        ('ioc_rules', 'ioc_rules_value', '1000000 100000 1'),
+        ('ioc_rules', 'ioc_rules_type', '1000000 100000 20000');
+      ANALYZE sqlite_schema;
+    `,
+  },
 ];
