@@ -21,6 +21,8 @@ import { freePort } from "./ports.ts";
 
 const BIN = join(import.meta.dirname, "..", "bin", "warden.js");
 const KILLS = 20;
+// Nothing is deleted here, so each stored rule has exactly one creation entry, written with it.
+const AUDITED_CREATIONS = "SELECT count(*) FROM audit_log WHERE entity = 'IOC_RULES' AND action = 'Create'";
 const ITEMS = 40_000;
 
 async function start(env: NodeJS.ProcessEnv, port: number): Promise<{ child: ChildProcess; exited: Promise<unknown> }> {
@@ -124,6 +126,8 @@ describe("crash safety", () => {
     await crashLoop(file, async () => {
       const db = new Database(file);
       assert.equal(db.pragma("integrity_check", { simple: true }), "ok");
+      const count = (sql: string) => (db.prepare(sql).pluck().get() as number) ?? 0;
+      assert.equal(count(AUDITED_CREATIONS), count("SELECT count(*) FROM ioc_rules"), "one audit entry per rule");
       db.close();
     });
     rmSync(dir, { recursive: true, force: true });
@@ -152,8 +156,11 @@ describe("crash safety", () => {
         const dupes = await client.query(
           "SELECT count(*)::int AS n FROM (SELECT tenant_id, canonical FROM ioc_rules GROUP BY 1, 2 HAVING count(*) > 1) d",
         );
+        const audited = await client.query(`SELECT (${AUDITED_CREATIONS})::int AS n`);
+        const rules = await client.query("SELECT count(*)::int AS n FROM ioc_rules");
         await client.end();
         assert.equal(dupes.rows[0].n, 0);
+        assert.equal(audited.rows[0].n, rules.rows[0].n, "one audit entry per rule");
       });
     } finally {
       await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
