@@ -26,11 +26,15 @@ const keyDoc = (r: string) => `json_object('key_id', ${r}.id, 'role', ${r}.role,
 const tenantDoc = (r: string) => `json_object('name', ${r}.name, 'license', ${r}.license)`;
 const expiryDoc = (r: string) => `json_object('ioc_type', ${r}.ioc_type, 'days', ${r}.days)`;
 
-/** One audit row from inside a trigger; who and when come from audit_context, set by the writing transaction. */
+/**
+ * One audit row from inside a trigger. Who and when come from functions each Warden connection
+ * defines (sqlite-audit.ts), answering for the transaction in progress; a tool that writes to the
+ * file without them is refused ("no such function"), so no change goes unrecorded.
+ */
 const audit = (tenant: string, entity: string, action: string, target: string, before: string, after: string) =>
   `INSERT INTO audit_log (tenant_id, at, actor, address, entity, action, target, before, after)
-   SELECT ${tenant}, c.at, c.actor, c.address, '${entity}', ${action}, ${target}, ${before}, ${after}
-   FROM audit_context AS c WHERE c.id = 1;`;
+   VALUES (${tenant}, warden_audit_at(), warden_audit_actor(), warden_audit_address(), '${entity}', ${action},
+     ${target}, ${before}, ${after});`;
 
 const tenantName = (id: string) => `(SELECT name FROM tenants WHERE id = ${id})`;
 
@@ -39,19 +43,9 @@ const enabledAction = `CASE WHEN OLD.enabled IS NOT NEW.enabled THEN CASE WHEN N
 
 /**
  * Triggers, not application code, write the audit log: every path that changes a rule, key or
- * tenant (including ones added later) is recorded in the same transaction, or nothing is. SQLite
- * has one writer at a time, so the single audit_context row each write transaction fills in
- * names the actor of exactly the changes that transaction makes.
+ * tenant (including ones added later) is recorded in the same transaction, or nothing is.
  */
 export const AUDIT_MIGRATION = `
-  CREATE TABLE audit_context (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    actor TEXT NOT NULL,
-    address TEXT,
-    at INTEGER NOT NULL
-  );
-  INSERT INTO audit_context (id, actor, address, at) VALUES (1, 'unknown', NULL, 0);
-
   CREATE TABLE audit_log (
     id INTEGER PRIMARY KEY,
     tenant_id INTEGER NOT NULL,

@@ -9,20 +9,36 @@ import { statementCache } from "./sqlite-statement-cache.ts";
 /** Runs `work` (inside a write transaction) with the audit triggers told who is making its changes. */
 export type Audited = <R>(ctx: ChangeContext, work: () => R) => R;
 
+interface AuditState {
+  ctx: ChangeContext | undefined;
+}
+
+const states = new WeakMap<SqliteDb, AuditState>();
+
 /**
- * The audit triggers read the actor from the single audit_context row. A write transaction fills
- * it in first and resets it last, so a change made outside `audited` is logged as 'unknown'
- * rather than under the previous writer's name.
+ * Defines the functions the audit triggers call for who and when. They answer from memory, so
+ * naming the actor writes nothing; a connection runs one transaction at a time, synchronously,
+ * so the context set around a transaction's work is the one its triggers see. A change made
+ * outside `audited` is logged as 'unknown', now, never under another writer's name.
  */
+export function defineAuditFunctions(db: SqliteDb): void {
+  const state: AuditState = { ctx: undefined };
+  states.set(db, state);
+  db.function("warden_audit_actor", { deterministic: false }, () => state.ctx?.actor.name ?? "unknown");
+  db.function("warden_audit_address", { deterministic: false }, () => state.ctx?.actor.address ?? null);
+  db.function("warden_audit_at", { deterministic: false }, () => state.ctx?.now ?? Date.now());
+}
+
 export function sqliteAudited(db: SqliteDb): Audited {
-  const set = db.prepare("UPDATE audit_context SET actor = ?, address = ?, at = ? WHERE id = 1");
+  const state = states.get(db);
+  if (!state) throw new Error("the audit functions were not defined on this connection");
   return (ctx, work) => {
     if (!db.inTransaction) throw new Error("audited() must run inside a write transaction");
-    set.run(ctx.actor.name, ctx.actor.address, ctx.now);
+    state.ctx = ctx;
     try {
       return work();
     } finally {
-      set.run("unknown", null, 0);
+      state.ctx = undefined;
     }
   };
 }

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { defineAuditFunctions } from "./sqlite-audit.ts";
 import { type Migration, SQLITE_MIGRATIONS } from "./sqlite-migrations.ts";
 
 export type SqliteDb = Database.Database;
@@ -20,6 +21,7 @@ export function openSqlite(path: string): SqliteDb {
   db.pragma("cache_size = -65536");
   // The CLI and the server share the file; wait for a writer instead of failing at once.
   db.pragma("busy_timeout = 5000");
+  defineAuditFunctions(db);
   migrate(db, SQLITE_MIGRATIONS);
   return db;
 }
