@@ -8,30 +8,13 @@ import type { Actor, AuditEntry, AuditOrder } from "../src/domain/audit/audit-mo
 import type { RuleFilter } from "../src/domain/filters/filter-model.ts";
 import type { IocDraft } from "../src/domain/ioc/ioc-model.ts";
 import type { Store } from "../src/storage/ports.ts";
+import { bioc, ioc } from "./drafts.ts";
 
 const NOW = 1_768_000_000_000;
 const alice: Actor = { name: "Public API - 7", address: "10.1.2.3" };
 const bob: Actor = { name: "CLI - bob", address: null };
 const oldestFirst: AuditOrder = { field: "timestamp", descending: false };
 const all = { from: 0, to: 10_000 };
-
-function ioc(indicator: string, extra: Partial<IocDraft> = {}): IocDraft {
-  return {
-    ruleId: undefined,
-    indicator,
-    canonical: indicator.toLowerCase(),
-    type: "FILENAME",
-    severity: "SEV_010_INFO",
-    expirationDate: -1,
-    defaultExpirationEnabled: false,
-    comment: "",
-    reputation: "UNKNOWN",
-    reliability: null,
-    vendors: null,
-    klass: null,
-    ...extra,
-  };
-}
 
 /** What an entry says, without the id and tenant that differ between runs. */
 function gist(entry: AuditEntry) {
@@ -166,18 +149,7 @@ export function auditContract(name: string, open: () => Promise<Store>): void {
 
     it("records BIOC rules created, edited and deleted", async () => {
       const { id: t } = await newTenant();
-      const draft = {
-        ruleId: undefined,
-        name: "r",
-        type: "OTHER" as const,
-        severity: "SEV_010_INFO" as const,
-        comment: "",
-        status: "enabled",
-        isXql: true,
-        indicator: "dataset = xdr_data | filter event_type = ENUM.FILE",
-        mitreTacticIdAndName: ["TA0002 - Execution"],
-        mitreTechniqueIdAndName: [],
-      };
+      const draft = bioc("r", { mitreTacticIdAndName: ["TA0002 - Execution"] });
       await store.upsertBiocs(t, [draft], { now: NOW, source: "s", actor: alice });
       await store.upsertBiocs(t, [{ ...draft, ruleId: 1, name: "renamed" }], {
         now: NOW + 1,

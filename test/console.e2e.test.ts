@@ -155,6 +155,21 @@ describe("the web console", { skip }, () => {
     await shot("alerts");
   });
 
+  it("shows the audit log: who changed what, with the rule before and after", async () => {
+    await page.goto(`${base}#/audit`);
+    await page.getByLabel("What").selectOption("IOC_RULES");
+    await page.getByLabel("Change").selectOption("Edit");
+    const entries = page.getByRole("table", { name: "Audit entries" });
+    const edited = entries.getByRole("row").filter({ hasText: "Edited IOC rule 1 (FILENAME evil-console.exe)" });
+    await edited.waitFor();
+    assert.match(await edited.innerText(), new RegExp(`Public API - ${admin.id} \\(127\\.0\\.0\\.1\\)`));
+    await page.getByTestId("audit-count").filter({ hasText: "1-1 of 1" }).waitFor();
+    await edited.getByText("Before and after").click();
+    assert.match(await edited.getByLabel("Before").innerText(), /"comment": "first"/);
+    assert.match(await edited.getByLabel("After").innerText(), /"comment": "edited in the browser"/);
+    await shot("audit");
+  });
+
   it("signs in with an advanced key and hides what a viewer may not do", async () => {
     await page.getByRole("button", { name: "Sign out" }).click();
     t.clock.set(Date.now()); // the browser signs with its own clock; the server's must agree within 5 minutes
@@ -162,6 +177,7 @@ describe("the web console", { skip }, () => {
     assert.match(await page.getByTestId("who").innerText(), /viewer/);
     assert.equal(await page.getByRole("button", { name: "New IOC" }).count(), 0);
     assert.equal(await page.getByRole("link", { name: "Try it" }).count(), 0);
+    assert.equal(await page.getByRole("link", { name: "Audit log" }).count(), 0);
     await page.setViewportSize({ width: 390, height: 800 });
     await page.getByRole("heading", { name: "IOC rules" }).waitFor();
   });

@@ -4,48 +4,14 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { BiocDraft } from "../src/domain/bioc/bioc-model.ts";
 import type { IocDraft } from "../src/domain/ioc/ioc-model.ts";
 import type { Store } from "../src/storage/ports.ts";
+import { bioc, ioc } from "./drafts.ts";
 
 const NOW = 1_767_000_000_000;
 const actor = { name: "contract", address: "127.0.0.1" };
 const ctx = { now: NOW, source: "contract", actor };
 const at = (now: number) => ({ now, actor });
-
-function ioc(indicator: string, extra: Partial<IocDraft> = {}): IocDraft {
-  return {
-    ruleId: undefined,
-    indicator,
-    canonical: indicator.toLowerCase(),
-    type: "FILENAME",
-    severity: "SEV_010_INFO",
-    expirationDate: -1,
-    defaultExpirationEnabled: false,
-    comment: "",
-    reputation: "UNKNOWN",
-    reliability: null,
-    vendors: null,
-    klass: null,
-    ...extra,
-  };
-}
-
-function bioc(name: string, extra: Partial<BiocDraft> = {}): BiocDraft {
-  return {
-    ruleId: undefined,
-    name,
-    type: "OTHER",
-    severity: "SEV_010_INFO",
-    comment: "",
-    status: "enabled",
-    isXql: true,
-    indicator: "dataset = xdr_data | filter event_type = ENUM.FILE",
-    mitreTacticIdAndName: [],
-    mitreTechniqueIdAndName: [],
-    ...extra,
-  };
-}
 
 const everything = { from: 0, to: 1000 };
 

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { call, type Session, saveSession, savedSession, type Who } from "./api.ts";
 import { AlertsPage } from "./pages/alerts.tsx";
+import { AuditPage } from "./pages/audit.tsx";
 import { BiocsPage } from "./pages/biocs.tsx";
 import { IocsPage } from "./pages/iocs.tsx";
 import { SignIn } from "./pages/sign-in.tsx";
@@ -18,6 +19,7 @@ const PAGES = [
   { id: "biocs", label: "BIOC rules", page: BiocsPage, roles: ["instance_admin", "analyst", "viewer"] },
   { id: "try", label: "Try it", page: TryItPage, roles: ["instance_admin", "analyst"] },
   { id: "alerts", label: "Alerts", page: AlertsPage, roles: ["instance_admin", "analyst", "viewer"] },
+  { id: "audit", label: "Audit log", page: AuditPage, roles: ["instance_admin"] },
 ] as const;
 
 function route(): { id: string; rule: number | undefined } {
