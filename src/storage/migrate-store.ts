@@ -4,7 +4,9 @@
  * log is copied as it stands, and the copy adds no entries of its own.
  */
 import type pg from "pg";
+import type { AuditEntity } from "../domain/audit/audit-model.ts";
 import { openPostgres, transaction } from "./postgres/postgres-database.ts";
+import { restoreAuditRecord } from "./sqlite/sqlite-audit.ts";
 import { openSqlite, type SqliteDb } from "./sqlite/sqlite-database.ts";
 
 interface TableCopy {
@@ -14,6 +16,15 @@ interface TableCopy {
   bytes?: string[];
   /** The serial sequence to move past the copied ids. */
   sequence?: string;
+  /** Any other change a row needs on its way. */
+  transform?: (row: Record<string, unknown>) => Record<string, unknown>;
+}
+
+/** SQLite's audit records keep booleans as 0/1 and JSON columns as text; PostgreSQL's are typed. */
+function auditRow(row: Record<string, unknown>): Record<string, unknown> {
+  const entity = row.entity as AuditEntity;
+  const record = (value: unknown) => restoreAuditRecord(value as string | null, entity);
+  return { ...row, before: record(row.before), after: record(row.after) };
 }
 
 const TABLES: TableCopy[] = [
@@ -29,7 +40,7 @@ const TABLES: TableCopy[] = [
   },
   { table: "alerts" },
   // the history comes along as it was; the copy itself is not a change anyone made
-  { table: "audit_log", json: ["before", "after"], sequence: "audit_log_id_seq" },
+  { table: "audit_log", transform: auditRow, sequence: "audit_log_id_seq" },
 ];
 
 const BATCH = 5_000;
@@ -47,7 +58,7 @@ function convert(row: Record<string, unknown>, copy: TableCopy): Record<string, 
   for (const c of copy.json ?? []) out[c] = typeof out[c] === "string" ? JSON.parse(out[c] as string) : out[c];
   for (const c of copy.bytes ?? [])
     out[c] = Buffer.isBuffer(out[c]) ? `\\x${(out[c] as Buffer).toString("hex")}` : out[c];
-  return out;
+  return copy.transform ? copy.transform(out) : out;
 }
 
 async function copyTable(

@@ -1,4 +1,4 @@
-import type { ChangeContext } from "../../domain/audit/audit-model.ts";
+import type { AuditEntity, AuditEntry, ChangeContext } from "../../domain/audit/audit-model.ts";
 import { type AuditRow, auditOrderBy, toAuditEntry } from "../audit-rows.ts";
 import { AUDIT_FILTER_COLUMNS } from "../filter-columns.ts";
 import type { AuditStore } from "../ports.ts";
@@ -43,6 +43,30 @@ export function sqliteAudited(db: SqliteDb): Audited {
   };
 }
 
+/** Record fields the triggers store as SQLite holds them: 0/1 for booleans, JSON columns as text. */
+const STORED_AS: Partial<Record<AuditEntity, { booleans: string[]; json: string[] }>> = {
+  IOC_RULES: { booleans: ["default_expiration_enabled", "enabled"], json: ["vendors"] },
+  BIOC_RULES: { booleans: ["is_xql"], json: ["indicator", "mitre_tactic_id_and_name", "mitre_technique_id_and_name"] },
+};
+
+/** A record as the SQLite triggers stored it, with its booleans and JSON values as such again. */
+export function restoreAuditRecord(doc: string | Record<string, unknown> | null, entity: AuditEntity) {
+  const record = typeof doc === "string" ? (JSON.parse(doc) as Record<string, unknown>) : doc;
+  const spec = STORED_AS[entity];
+  if (!record || !spec) return record;
+  for (const field of spec.booleans) if (typeof record[field] === "number") record[field] = record[field] === 1;
+  for (const field of spec.json) if (typeof record[field] === "string") record[field] = JSON.parse(record[field]);
+  return record;
+}
+
+function fromRow(row: AuditRow): AuditEntry {
+  return toAuditEntry({
+    ...row,
+    before: restoreAuditRecord(row.before, row.entity),
+    after: restoreAuditRecord(row.after, row.entity),
+  });
+}
+
 export function sqliteAuditStore(db: SqliteDb): AuditStore {
   const prepare = statementCache(db);
   const find = db.transaction((tenantId: number | null, where: { sql: string; params: unknown[] }, page, order) => {
@@ -54,7 +78,7 @@ export function sqliteAuditStore(db: SqliteDb): AuditStore {
     );
     const total = count.get(...params) as number;
     const rows = select.all(...params, page.to - page.from, page.from) as AuditRow[];
-    return { total, rules: rows.map(toAuditEntry) };
+    return { total, rules: rows.map(fromRow) };
   });
   return {
     findAudit: async (tenantId, filters, page, order) =>
