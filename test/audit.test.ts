@@ -120,12 +120,25 @@ describe("audits/management_logs", () => {
     await t.post("/public_api/v1/bioc/insert", { request_data: [bioc] }, admin);
     await t.post(
       "/public_api/v1/indicators/tim_insert_jsons",
-      { request_data: [{ indicator: "1.2.3.4", type: "IP", severity: "HIGH" }], validate: true },
+      {
+        request_data: [
+          { indicator: "1.2.3.4", type: "IP", severity: "HIGH" },
+          { indicator: "5.6.7.8", type: "IP", severity: "LOW", status: "ENABLED" },
+        ],
+        validate: true,
+      },
       admin,
       { "x-iocs-source": "xsoar" },
     );
     const { data } = await logs({ filters: [{ field: "sub_type", operator: "in", value: ["create"] }] });
-    const [ip, rule] = data;
+    const [other, ip, rule] = data;
+    assert.equal(other?.AUDIT_ASSET_NAMES, "5.6.7.8");
+    const named = await logs({ filters: [{ field: "type", operator: "in", value: ["IOC_RULES"] }] });
+    assert.equal(
+      named.data.filter((row) => row.AUDIT_ASSET_NAMES === "5.6.7.8").length,
+      1,
+      "saying a new rule is enabled is no second change",
+    );
     assert.deepEqual([rule?.AUDIT_ENTITY, rule?.AUDIT_ASSET_NAMES], ["BIOC_RULES", bioc.name]);
     assert.equal(assets(rule).after?.indicator, bioc.indicator);
     assert.deepEqual([ip?.AUDIT_ENTITY, ip?.AUDIT_ASSET_NAMES], ["IOC_RULES", "1.2.3.4"]);

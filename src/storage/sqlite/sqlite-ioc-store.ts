@@ -51,7 +51,10 @@ export function sqliteIocStore(db: SqliteDb): IocStore {
       .join(", ")})
      ON CONFLICT (tenant_id, rule_id) DO UPDATE SET ${SET_VALUES}`,
   );
-  const setEnabled = db.prepare("UPDATE ioc_rules SET enabled = ? WHERE tenant_id = ? AND rule_id = ?");
+  // Only when the flag changes: an item that says "enabled" of an enabled rule is no change to audit.
+  const setEnabled = db.prepare(
+    "UPDATE ioc_rules SET enabled = @enabled WHERE tenant_id = @tenantId AND rule_id = @ruleId AND enabled <> @enabled",
+  );
 
   function upsertOne(tenantId: number, draft: IocDraft, ctx: WriteContext, next: number): UpsertOutcome {
     const stamps = [ctx.now, ctx.now, ctx.source, ctx.now];
@@ -74,7 +77,7 @@ export function sqliteIocStore(db: SqliteDb): IocStore {
       const outcome = upsertOne(tenantId, draft, ctx, next);
       if (outcome.kind === "created") next += 1;
       if (outcome.kind !== "failed" && draft.enabled !== undefined) {
-        setEnabled.run(Number(draft.enabled), tenantId, outcome.ruleId);
+        setEnabled.run({ enabled: Number(draft.enabled), tenantId, ruleId: outcome.ruleId });
       }
       return outcome;
     });
