@@ -10,7 +10,10 @@
  * does not read as growth.
  * Targets (issue #8): >= 2,000 requests/s, p99 <= 50 ms, memory growth under 10%.
  *
+ * With `--database postgres://...` (an empty database) the server runs on PostgreSQL instead.
+ *
  *   node --import tsx bench/mixed-load.ts [--seconds 60] [--warmup 10] [--connections 16] [--rules 10000]
+ *     [--database URL]
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -25,6 +28,7 @@ const { values } = parseArgs({
     warmup: { type: "string", default: "10" },
     connections: { type: "string", default: "16" },
     rules: { type: "string", default: "10000" },
+    database: { type: "string" },
   },
 });
 
@@ -85,7 +89,13 @@ async function ruleCount(base: string, headers: Record<string, string>): Promise
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "warden-mixed-"));
   // One key drives the whole load, so its rate limit is off; logging goes nowhere.
-  const env = { ...process.env, WARDEN_DATA_DIR: dir, WARDEN_LOG_LEVEL: "warn", WARDEN_RATE_LIMIT_PER_KEY: "0" };
+  const env = {
+    ...process.env,
+    WARDEN_DATA_DIR: dir,
+    WARDEN_LOG_LEVEL: "warn",
+    WARDEN_RATE_LIMIT_PER_KEY: "0",
+    ...(values.database ? { WARDEN_DATABASE: values.database } : {}),
+  };
   warden(env, "tenant", "create", "load");
   const key = JSON.parse(warden(env, "key", "create", "--tenant", "load", "--json")) as { id: number; secret: string };
   const port = await freePort();
@@ -122,6 +132,7 @@ async function main(): Promise<void> {
     console.log(
       JSON.stringify(
         {
+          store: values.database ? "postgres" : "sqlite",
           seconds: Number(values.seconds),
           connections,
           rules_start: rulesStart,
