@@ -126,7 +126,7 @@ describe("crash safety", () => {
     await crashLoop(file, async () => {
       const db = new Database(file);
       assert.equal(db.pragma("integrity_check", { simple: true }), "ok");
-      const count = (sql: string) => (db.prepare(sql).pluck().get() as number) ?? 0;
+      const count = (sql: string) => db.prepare(sql).pluck().get() as number;
       assert.equal(count(AUDITED_CREATIONS), count("SELECT count(*) FROM ioc_rules"), "one audit entry per rule");
       db.close();
     });

@@ -8,7 +8,7 @@ import { SEARCH_TYPES } from "../domain/bioc/bioc-tree.ts";
 import { FILTER_OPERATORS } from "../domain/filters/filter-model.ts";
 import { IOC_STATUSES, IOC_TYPES, RELIABILITIES, REPUTATIONS, SEVERITIES } from "../domain/ioc/ioc-model.ts";
 
-const strict = { additionalProperties: false } as const;
+export const strict = { additionalProperties: false } as const;
 const enumOf = (values: readonly string[], description?: string) =>
   Type.Unsafe<string>({ type: "string", enum: [...values], ...(description ? { description } : {}) });
 
@@ -63,7 +63,7 @@ export const InsertResponse = Type.Object({
 
 export const DeleteResponse = Type.Object({ objects_count: Type.Integer(), objects: Type.Array(Type.Integer()) });
 
-const Nullable = <T extends Type.TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+export const Nullable = <T extends Type.TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const IocItem = Type.Object(
   {

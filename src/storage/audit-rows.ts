@@ -1,6 +1,6 @@
 import type { AuditAction, AuditEntity, AuditEntry, AuditOrder } from "../domain/audit/audit-model.ts";
 
-/** An `audit_log` row as SQLite (JSON text) or PostgreSQL (JSONB) returns it. */
+/** An `audit_log` row with its records decoded (PostgreSQL's JSONB as it comes, SQLite's text once restored). */
 export interface AuditRow {
   id: number;
   tenant_id: number;
@@ -10,8 +10,8 @@ export interface AuditRow {
   entity: AuditEntity;
   action: AuditAction;
   target: string;
-  before: string | Record<string, unknown> | null;
-  after: string | Record<string, unknown> | null;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
 }
 
 /**
@@ -55,12 +55,11 @@ const FIELD_ORDER: Record<AuditEntity, readonly string[]> = {
   TENANTS: ["name", "license", "ioc_type", "days"],
 };
 
-function document(value: AuditRow["before"], entity: AuditEntity): Record<string, unknown> | null {
-  const doc = typeof value === "string" ? (JSON.parse(value) as Record<string, unknown>) : value;
+function ordered(doc: AuditRow["before"], entity: AuditEntity): Record<string, unknown> | null {
   if (doc === null) return null;
-  const ordered: Record<string, unknown> = {};
-  for (const key of FIELD_ORDER[entity]) if (Object.hasOwn(doc, key)) ordered[key] = doc[key];
-  return Object.assign(ordered, doc);
+  const inOrder: Record<string, unknown> = {};
+  for (const key of FIELD_ORDER[entity]) if (Object.hasOwn(doc, key)) inOrder[key] = doc[key];
+  return Object.assign(inOrder, doc);
 }
 
 export function toAuditEntry(row: AuditRow): AuditEntry {
@@ -73,8 +72,8 @@ export function toAuditEntry(row: AuditRow): AuditEntry {
     entity: row.entity,
     action: row.action,
     target: row.target,
-    before: document(row.before, row.entity),
-    after: document(row.after, row.entity),
+    before: ordered(row.before, row.entity),
+    after: ordered(row.after, row.entity),
   };
 }
 

@@ -1,12 +1,10 @@
+import { clip } from "../../lib/text.ts";
 import type { AuditEntry } from "./audit-model.ts";
 
 /** Values in descriptions are cut short: a 16 KiB indicator need not come back whole in every line. */
 const SHOWN_LENGTH = 128;
 
-function shown(value: unknown): string {
-  const text = typeof value === "string" ? value : JSON.stringify(value);
-  return text.length > SHOWN_LENGTH ? `${text.slice(0, SHOWN_LENGTH)}...` : text;
-}
+const shown = (value: unknown) => clip(typeof value === "string" ? value : JSON.stringify(value), SHOWN_LENGTH);
 
 /** The fields an edit changed, leaving out the time stamp every edit moves. */
 function changedFields(entry: AuditEntry): string[] {

@@ -5,7 +5,7 @@ import type { BiocStore, RulePageResult } from "../../storage/ports.ts";
 import type { RuleQuery, WireFilter } from "../filters/filter-model.ts";
 import { parseDeleteFilters, parseQuery } from "../filters/filter-parse.ts";
 import { buildReport, type InsertReport, splitItems } from "../items/insert-report.ts";
-import { actorOf, type Principal, sourceOf } from "../keys/principal.ts";
+import { changeBy, type Principal, sourceOf } from "../keys/principal.ts";
 import { BIOC_FILTER_FIELDS } from "./bioc-filters.ts";
 import { parseBiocItem } from "./bioc-item.ts";
 import type { BiocRule } from "./bioc-model.ts";
@@ -20,7 +20,7 @@ export class BiocService {
 
   async insert(principal: Principal, items: readonly unknown[]): Promise<InsertReport> {
     const { drafts, rejected } = splitItems(items, (item) => parseBiocItem(item, this.limits));
-    const ctx = { now: this.clock.now(), source: sourceOf(principal), actor: actorOf(principal) };
+    const ctx = { ...changeBy(principal, this.clock.now()), source: sourceOf(principal) };
     const outcomes = drafts.length > 0 ? await this.store.upsertBiocs(principal.tenant.id, drafts, ctx) : [];
     return buildReport(items.length, rejected, outcomes, {
       created: (id) => `Created a new BIOC rule with the ID: ${id} successfully`,
@@ -40,7 +40,7 @@ export class BiocService {
   async delete(principal: Principal, wireFilters: readonly WireFilter[]): Promise<Result<number[]>> {
     const filters = parseDeleteFilters(wireFilters, BIOC_FILTER_FIELDS);
     if (!filters.ok) return filters;
-    const ctx = { now: this.clock.now(), actor: actorOf(principal) };
+    const ctx = changeBy(principal, this.clock.now());
     return ok(await this.store.deleteBiocs(principal.tenant.id, filters.value, ctx));
   }
 }

@@ -4,6 +4,7 @@
  * deep or wide, can overflow the call stack or make the check slower than linear in its size.
  */
 import { RE2JS } from "re2js";
+import { clip } from "../../lib/text.ts";
 
 export const SEARCH_TYPES = [
   "EQ",
@@ -393,8 +394,4 @@ function quote(text: string): string {
 /** Escapes control characters (newlines above all) so a reason stays on one line. */
 function oneLine(text: string): string {
   return JSON.stringify(text).slice(1, -1);
-}
-
-function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}...` : text;
 }

@@ -5,7 +5,7 @@ import type { IocStore, RulePageResult } from "../../storage/ports.ts";
 import type { RuleQuery, WireFilter } from "../filters/filter-model.ts";
 import { parseDeleteFilters, parseQuery } from "../filters/filter-parse.ts";
 import { buildReport, type InsertReport, splitItems } from "../items/insert-report.ts";
-import { actorOf, type Principal, sourceOf } from "../keys/principal.ts";
+import { changeBy, type Principal, sourceOf } from "../keys/principal.ts";
 import { withEffectiveExpiry } from "./ioc-expiry.ts";
 import { IOC_FILTER_FIELDS } from "./ioc-filters.ts";
 import { parseIocItem } from "./ioc-item.ts";
@@ -21,7 +21,7 @@ export class IocService {
 
   async insert(principal: Principal, items: readonly unknown[]): Promise<InsertReport> {
     const { drafts, rejected } = splitItems(items, (item) => parseIocItem(item, this.limits.stringLength));
-    const ctx = { now: this.clock.now(), source: sourceOf(principal), actor: actorOf(principal) };
+    const ctx = { ...changeBy(principal, this.clock.now()), source: sourceOf(principal) };
     const effective = await withEffectiveExpiry(this.store, principal.tenant.id, drafts, ctx.now);
     const outcomes = drafts.length > 0 ? await this.store.upsertIocs(principal.tenant.id, effective, ctx) : [];
     const field = (index: number, name: string) => (items[index] as Record<string, unknown>)[name];
@@ -47,7 +47,7 @@ export class IocService {
   async delete(principal: Principal, wireFilters: readonly WireFilter[]): Promise<Result<number[]>> {
     const filters = parseDeleteFilters(wireFilters, IOC_FILTER_FIELDS);
     if (!filters.ok) return filters;
-    const ctx = { now: this.clock.now(), actor: actorOf(principal) };
+    const ctx = changeBy(principal, this.clock.now());
     return ok(await this.store.deleteIocs(principal.tenant.id, filters.value, ctx));
   }
 }

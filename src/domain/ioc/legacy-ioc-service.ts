@@ -1,9 +1,10 @@
 import type { Limits } from "../../config.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { fail, ok, type Result } from "../../lib/result.ts";
+import { clip } from "../../lib/text.ts";
 import type { IocChange, IocStore } from "../../storage/ports.ts";
 import { isJsonObject } from "../items/item-reader.ts";
-import { actorOf, type Principal } from "../keys/principal.ts";
+import { changeBy, type Principal } from "../keys/principal.ts";
 import { withEffectiveExpiry } from "./ioc-expiry.ts";
 import type { IocDraft } from "./ioc-model.ts";
 import { canonicalCandidates } from "./ioc-values.ts";
@@ -28,12 +29,9 @@ export interface SyncReport extends LegacyWriteReport {
 /** Reports name the value, cut short: a refused 16 KiB value need not come back whole. */
 const REPORTED_LENGTH = 256;
 
-function clip(text: string): string {
-  return text.length > REPORTED_LENGTH ? `${text.slice(0, REPORTED_LENGTH)}...` : text;
-}
-
 function indicatorOf(item: unknown): string {
-  return clip(isJsonObject(item) && typeof item.indicator === "string" ? item.indicator : (JSON.stringify(item) ?? ""));
+  const text = isJsonObject(item) && typeof item.indicator === "string" ? item.indicator : (JSON.stringify(item) ?? "");
+  return clip(text, REPORTED_LENGTH);
 }
 
 /**
@@ -62,7 +60,7 @@ export class LegacyIocService {
   private async context(principal: Principal, source: string, drafts: IocDraft[]) {
     const now = this.clock.now();
     const effective = await withEffectiveExpiry(this.store, principal.tenant.id, drafts, now);
-    return { effective, ctx: { now, source, actor: actorOf(principal) } };
+    return { effective, ctx: { ...changeBy(principal, now), source } };
   }
 
   /** insert_jsons and tim_insert_jsons: the good items are stored, the bad ones reported. */
@@ -79,7 +77,7 @@ export class LegacyIocService {
     if (!rows.ok) return rows;
     const good = rows.value.flatMap((row) => ("item" in row ? [row] : []));
     const rowErrors = rows.value.flatMap((row) =>
-      "error" in row ? [{ indicator: clip(row.indicator), error: row.error }] : [],
+      "error" in row ? [{ indicator: clip(row.indicator, REPORTED_LENGTH), error: row.error }] : [],
     );
     const { drafts, validationErrors } = this.parse(
       good.map((row) => row.item),
@@ -106,7 +104,7 @@ export class LegacyIocService {
   /** enable_iocs / disable_iocs by value, whatever type each value was stored as. */
   async setEnabled(principal: Principal, values: readonly string[], enabled: boolean): Promise<number[]> {
     const canonicals = [...new Set(values.flatMap(canonicalCandidates))];
-    const ctx = { now: this.clock.now(), actor: actorOf(principal) };
+    const ctx = changeBy(principal, this.clock.now());
     return this.store.setIocsEnabled(principal.tenant.id, canonicals, enabled, ctx);
   }
 

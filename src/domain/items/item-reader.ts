@@ -2,6 +2,7 @@
  * Reads the fields of one bulk-insert item, keeping the first problem as a reason the client can
  * act on. Each insert item is judged alone: a bad one becomes an `errors` entry, the rest go on.
  */
+import { clip } from "../../lib/text.ts";
 
 export type JsonObject = Record<string, unknown>;
 
@@ -12,7 +13,7 @@ export function isJsonObject(value: unknown): value is JsonObject {
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
-  if (typeof value === "string") return `'${value.length > 60 ? `${value.slice(0, 60)}...` : value}'`;
+  if (typeof value === "string") return `'${clip(value, 60)}'`;
   if (typeof value === "object") return "an object";
   return String(value);
 }

@@ -1,4 +1,4 @@
-import { type Actor, actors } from "../audit/audit-model.ts";
+import { type Actor, actors, type ChangeContext } from "../audit/audit-model.ts";
 import type { Tenant } from "../tenants/tenant-model.ts";
 import type { Role } from "./key-model.ts";
 
@@ -12,8 +12,13 @@ export interface Principal {
 }
 
 /** How a request's changes appear in the audit log. */
-export function actorOf(principal: Principal): Actor {
+function actorOf(principal: Principal): Actor {
   return actors.apiKey(principal.keyId, principal.address);
+}
+
+/** A request's write, made now: what the store records it under. */
+export function changeBy(principal: Principal, now: number): ChangeContext {
+  return { now, actor: actorOf(principal) };
 }
 
 /** Who wrote a rule, as `get` reports it. */

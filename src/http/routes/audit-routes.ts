@@ -3,11 +3,8 @@ import Type from "typebox";
 import { AUDIT_SORT_FIELDS } from "../../domain/audit/audit-model.ts";
 import type { AuditService } from "../../domain/audit/audit-service.ts";
 import { sendError } from "../errors.ts";
-import { ErrorResponse, Filter } from "../schemas.ts";
+import { ErrorResponse, Filter, Nullable, strict } from "../schemas.ts";
 import { auditToWire } from "../wire/audit-wire.ts";
-
-const strict = { additionalProperties: false } as const;
-const Nullable = <T extends Type.TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 const AuditBody = Type.Object(
   {

@@ -6,8 +6,10 @@ import { whereClause } from "../sql-filters.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
 import { statementCache } from "./sqlite-statement-cache.ts";
 
-/** Runs `work` (inside a write transaction) with the audit triggers told who is making its changes. */
-export type Audited = <R>(ctx: ChangeContext, work: () => R) => R;
+/** An audited write: `work` wrapped so that it runs as described at `sqliteAuditedWrites`. */
+export type AuditedWrite = <C extends ChangeContext, A extends unknown[], R>(
+  work: (ctx: C, ...args: A) => R,
+) => (ctx: C, ...args: A) => R;
 
 interface AuditState {
   ctx: ChangeContext | undefined;
@@ -19,7 +21,7 @@ const states = new WeakMap<SqliteDb, AuditState>();
  * Defines the functions the audit triggers call for who and when. They answer from memory, so
  * naming the actor writes nothing; a connection runs one transaction at a time, synchronously,
  * so the context set around a transaction's work is the one its triggers see. A change made
- * outside `audited` is logged as 'unknown', now, never under another writer's name.
+ * outside an audited write is logged as 'unknown', now, never under another writer's name.
  */
 export function defineAuditFunctions(db: SqliteDb): void {
   const state: AuditState = { ctx: undefined };
@@ -29,17 +31,24 @@ export function defineAuditFunctions(db: SqliteDb): void {
   db.function("warden_audit_at", { deterministic: false }, () => state.ctx?.now ?? Date.now());
 }
 
-export function sqliteAudited(db: SqliteDb): Audited {
+/**
+ * Every write to rules, keys or tenants is made through this: `work` runs in one IMMEDIATE
+ * transaction (the write lock first, so two processes never deadlock upgrading), with the audit
+ * triggers told `ctx`'s actor and time for exactly that transaction.
+ */
+export function sqliteAuditedWrites(db: SqliteDb): AuditedWrite {
   const state = states.get(db);
   if (!state) throw new Error("the audit functions were not defined on this connection");
-  return (ctx, work) => {
-    if (!db.inTransaction) throw new Error("audited() must run inside a write transaction");
-    state.ctx = ctx;
-    try {
-      return work();
-    } finally {
-      state.ctx = undefined;
-    }
+  return <C extends ChangeContext, A extends unknown[], R>(work: (ctx: C, ...args: A) => R) => {
+    const transaction = db.transaction((ctx: C, ...args: A): R => {
+      state.ctx = ctx;
+      try {
+        return work(ctx, ...args);
+      } finally {
+        state.ctx = undefined;
+      }
+    });
+    return (ctx: C, ...args: A): R => transaction.immediate(ctx, ...args);
   };
 }
 
@@ -50,16 +59,20 @@ const STORED_AS: Partial<Record<AuditEntity, { booleans: string[]; json: string[
 };
 
 /** A record as the SQLite triggers stored it, with its booleans and JSON values as such again. */
-export function restoreAuditRecord(doc: string | Record<string, unknown> | null, entity: AuditEntity) {
-  const record = typeof doc === "string" ? (JSON.parse(doc) as Record<string, unknown>) : doc;
+export function restoreAuditRecord(doc: string | null, entity: AuditEntity): Record<string, unknown> | null {
+  if (doc === null) return null;
+  const record = JSON.parse(doc) as Record<string, unknown>;
   const spec = STORED_AS[entity];
-  if (!record || !spec) return record;
+  if (!spec) return record;
   for (const field of spec.booleans) if (typeof record[field] === "number") record[field] = record[field] === 1;
   for (const field of spec.json) if (typeof record[field] === "string") record[field] = JSON.parse(record[field]);
   return record;
 }
 
-function fromRow(row: AuditRow): AuditEntry {
+/** An `audit_log` row as SQLite returns it: the records as JSON text. */
+type SqliteAuditRow = Omit<AuditRow, "before" | "after"> & { before: string | null; after: string | null };
+
+function fromRow(row: SqliteAuditRow): AuditEntry {
   return toAuditEntry({
     ...row,
     before: restoreAuditRecord(row.before, row.entity),
@@ -77,7 +90,7 @@ export function sqliteAuditStore(db: SqliteDb): AuditStore {
       `SELECT * FROM audit_log WHERE ${scope} AND ${where.sql} ORDER BY ${auditOrderBy(order)} LIMIT ? OFFSET ?`,
     );
     const total = count.get(...params) as number;
-    const rows = select.all(...params, page.to - page.from, page.from) as AuditRow[];
+    const rows = select.all(...params, page.to - page.from, page.from) as SqliteAuditRow[];
     return { total, rules: rows.map(fromRow) };
   });
   return {

@@ -4,7 +4,7 @@ import type { Severity } from "../../domain/ioc/ioc-model.ts";
 import { biocFilterColumns } from "../filter-columns.ts";
 import type { BiocStore, UpsertOutcome, WriteContext } from "../ports.ts";
 import { whereClause } from "../sql-filters.ts";
-import { sqliteAudited } from "./sqlite-audit.ts";
+import { sqliteAuditedWrites } from "./sqlite-audit.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
 import { sqliteRuleVersion } from "./sqlite-rule-version.ts";
 import { statementCache } from "./sqlite-statement-cache.ts";
@@ -67,7 +67,7 @@ const VALUE_COLUMNS =
 export function sqliteBiocStore(db: SqliteDb): BiocStore {
   const prepare = statementCache(db);
   const version = sqliteRuleVersion(db);
-  const audited = sqliteAudited(db);
+  const write = sqliteAuditedWrites(db);
   const nextId = db.prepare("SELECT next_bioc_rule_id FROM tenants WHERE id = ?").pluck();
   const saveNextId = db.prepare("UPDATE tenants SET next_bioc_rule_id = ? WHERE id = ?");
   const insert = db.prepare(
@@ -80,11 +80,7 @@ export function sqliteBiocStore(db: SqliteDb): BiocStore {
      WHERE tenant_id = ? AND rule_id = ?`,
   );
 
-  const upsert = db.transaction((tenantId: number, drafts: readonly BiocDraft[], ctx: WriteContext) =>
-    audited(ctx, () => upsertAll(tenantId, drafts, ctx)),
-  );
-
-  function upsertAll(tenantId: number, drafts: readonly BiocDraft[], ctx: WriteContext): UpsertOutcome[] {
+  const upsert = write((ctx: WriteContext, tenantId: number, drafts: readonly BiocDraft[]) => {
     let next = nextId.get(tenantId) as number;
     const outcomes = drafts.map((draft): UpsertOutcome => {
       if (draft.ruleId === undefined) {
@@ -98,7 +94,7 @@ export function sqliteBiocStore(db: SqliteDb): BiocStore {
     saveNextId.run(next, tenantId);
     version.bump(tenantId);
     return outcomes;
-  }
+  });
 
   const find = db.transaction((tenantId: number, where: { sql: string; params: unknown[] }, page) => {
     const count = prepare(`SELECT count(*) FROM bioc_rules WHERE tenant_id = ? AND ${where.sql}`).pluck();
@@ -110,21 +106,18 @@ export function sqliteBiocStore(db: SqliteDb): BiocStore {
     return { total, rules: rows.map(toRule) };
   });
 
-  const remove = db.transaction((tenantId: number, where: { sql: string; params: unknown[] }, ctx: ChangeContext) =>
-    audited(ctx, () => {
-      const sql = `DELETE FROM bioc_rules WHERE tenant_id = ? AND ${where.sql} RETURNING rule_id`;
-      const ids = prepare(sql)
-        .pluck()
-        .all(tenantId, ...where.params) as number[];
-      if (ids.length > 0) version.bump(tenantId);
-      return ids.sort((a, b) => a - b);
-    }),
-  );
+  const remove = write((_ctx: ChangeContext, tenantId: number, where: { sql: string; params: unknown[] }) => {
+    const sql = `DELETE FROM bioc_rules WHERE tenant_id = ? AND ${where.sql} RETURNING rule_id`;
+    const ids = prepare(sql)
+      .pluck()
+      .all(tenantId, ...where.params) as number[];
+    if (ids.length > 0) version.bump(tenantId);
+    return ids.sort((a, b) => a - b);
+  });
 
   return {
-    upsertBiocs: async (tenantId, drafts, ctx) => upsert.immediate(tenantId, drafts, ctx),
+    upsertBiocs: async (tenantId, drafts, ctx) => upsert(ctx, tenantId, drafts),
     findBiocs: async (tenantId, filters, page) => find(tenantId, whereClause(filters, FILTER_COLUMNS), page),
-    deleteBiocs: async (tenantId, filters, ctx) =>
-      remove.immediate(tenantId, whereClause(filters, FILTER_COLUMNS), ctx),
+    deleteBiocs: async (tenantId, filters, ctx) => remove(ctx, tenantId, whereClause(filters, FILTER_COLUMNS)),
   };
 }

@@ -1,14 +1,14 @@
 import type { ChangeContext } from "../../domain/audit/audit-model.ts";
 import { DAY_MS, type ExpiryDefaults, type IocType } from "../../domain/ioc/ioc-model.ts";
 import type { IocStore } from "../ports.ts";
-import { sqliteAudited } from "./sqlite-audit.ts";
+import { sqliteAuditedWrites } from "./sqlite-audit.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
 import { sqliteRuleVersion } from "./sqlite-rule-version.ts";
 
 /** Per-tenant default expiry per IOC type, and re-dating the rules that follow it. */
 export function sqliteIocExpiry(db: SqliteDb): Pick<IocStore, "getExpiryDefaults" | "setExpiryDefault"> {
   const version = sqliteRuleVersion(db);
-  const audited = sqliteAudited(db);
+  const write = sqliteAuditedWrites(db);
   const all = db.prepare("SELECT ioc_type, days FROM tenant_ioc_expiry WHERE tenant_id = ?");
   const save = db.prepare(
     `INSERT INTO tenant_ioc_expiry (tenant_id, ioc_type, days) VALUES (?, ?, ?)
@@ -21,19 +21,17 @@ export function sqliteIocExpiry(db: SqliteDb): Pick<IocStore, "getExpiryDefaults
        modification_time = @now
      WHERE tenant_id = @tenantId AND type = @type AND default_expiration_enabled = 1`,
   );
-  const set = db.transaction((tenantId: number, type: IocType, days: number | null, ctx: ChangeContext) =>
-    audited(ctx, () => {
-      if (days === null) clear.run(tenantId, type);
-      else save.run(tenantId, type, days);
-      version.bump(tenantId);
-      return redate.run({ tenantId, type, days, now: ctx.now }).changes;
-    }),
-  );
+  const set = write((ctx: ChangeContext, tenantId: number, type: IocType, days: number | null) => {
+    if (days === null) clear.run(tenantId, type);
+    else save.run(tenantId, type, days);
+    version.bump(tenantId);
+    return redate.run({ tenantId, type, days, now: ctx.now }).changes;
+  });
   return {
     getExpiryDefaults: async (tenantId) => {
       const rows = all.all(tenantId) as { ioc_type: IocType; days: number }[];
       return Object.fromEntries(rows.map((row) => [row.ioc_type, row.days])) as ExpiryDefaults;
     },
-    setExpiryDefault: async (tenantId, type, days, ctx) => set.immediate(tenantId, type, days, ctx),
+    setExpiryDefault: async (tenantId, type, days, ctx) => set(ctx, tenantId, type, days),
   };
 }

@@ -4,7 +4,7 @@ import { iocFilterColumns } from "../filter-columns.ts";
 import { type IocRow, toRule, VALUE_COLUMNS, valuesOf } from "../ioc-rows.ts";
 import type { IocStore, UpsertOutcome, WriteContext } from "../ports.ts";
 import { whereClause } from "../sql-filters.ts";
-import { sqliteAudited } from "./sqlite-audit.ts";
+import { sqliteAuditedWrites } from "./sqlite-audit.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
 import { sqliteIocChanges } from "./sqlite-ioc-changes.ts";
 import { sqliteIocExpiry } from "./sqlite-ioc-expiry.ts";
@@ -28,7 +28,7 @@ export function sqliteIocStore(db: SqliteDb): IocStore {
   const prepare = statementCache(db);
   const changes = sqliteIocChanges(db);
   const version = sqliteRuleVersion(db);
-  const audited = sqliteAudited(db);
+  const write = sqliteAuditedWrites(db);
   const nextId = db.prepare("SELECT next_ioc_rule_id FROM tenants WHERE id = ?").pluck();
   const saveNextId = db.prepare("UPDATE tenants SET next_ioc_rule_id = ? WHERE id = ?");
   const idOfValue = db.prepare("SELECT rule_id FROM ioc_rules WHERE tenant_id = ? AND canonical = ?").pluck();
@@ -86,8 +86,8 @@ export function sqliteIocStore(db: SqliteDb): IocStore {
     return outcomes;
   }
 
-  const upsert = db.transaction((tenantId: number, drafts: readonly IocDraft[], ctx: WriteContext) =>
-    audited(ctx, () => upsertAll(tenantId, drafts, ctx)),
+  const upsert = write((ctx: WriteContext, tenantId: number, drafts: readonly IocDraft[]) =>
+    upsertAll(tenantId, drafts, ctx),
   );
 
   const find = db.transaction((tenantId: number, where: { sql: string; params: unknown[] }, page, now: number) => {
@@ -100,21 +100,15 @@ export function sqliteIocStore(db: SqliteDb): IocStore {
     return { total, rules: rows.map(toRule) };
   });
 
-  const remove = db.transaction((tenantId: number, where: { sql: string; params: unknown[] }, ctx: ChangeContext) =>
-    audited(ctx, () => {
-      const sql = `DELETE FROM ioc_rules WHERE tenant_id = ? AND ${where.sql} RETURNING *`;
-      const rows = prepare(sql).all(tenantId, ...where.params, { now: ctx.now }) as IocRow[];
-      changes.bury(tenantId, rows, ctx.now);
-      if (rows.length > 0) version.bump(tenantId);
-      return rows.map((row) => row.rule_id).sort((a, b) => a - b);
-    }),
-  );
+  const remove = write((ctx: ChangeContext, tenantId: number, where: { sql: string; params: unknown[] }) => {
+    const sql = `DELETE FROM ioc_rules WHERE tenant_id = ? AND ${where.sql} RETURNING *`;
+    const rows = prepare(sql).all(tenantId, ...where.params, { now: ctx.now }) as IocRow[];
+    changes.bury(tenantId, rows, ctx.now);
+    if (rows.length > 0) version.bump(tenantId);
+    return rows.map((row) => row.rule_id).sort((a, b) => a - b);
+  });
 
-  const replaceSource = db.transaction((tenantId: number, drafts: readonly IocDraft[], ctx: WriteContext) =>
-    audited(ctx, () => replaceOfSource(tenantId, drafts, ctx)),
-  );
-
-  function replaceOfSource(tenantId: number, drafts: readonly IocDraft[], ctx: WriteContext) {
+  const replaceSource = write((ctx: WriteContext, tenantId: number, drafts: readonly IocDraft[]) => {
     const kept = new Set(drafts.map((d) => d.canonical));
     const ofSource = prepare("SELECT * FROM ioc_rules WHERE tenant_id = ? AND source = ?").all(
       tenantId,
@@ -125,28 +119,25 @@ export function sqliteIocStore(db: SqliteDb): IocStore {
     for (const row of gone) drop.run(tenantId, row.rule_id);
     changes.bury(tenantId, gone, ctx.now);
     return { outcomes: upsertAll(tenantId, drafts, ctx), deleted: gone.length };
-  }
+  });
 
-  const enable = db.transaction(
-    (tenantId: number, canonicals: readonly string[], enabled: boolean, ctx: ChangeContext) =>
-      audited(ctx, () => {
-        const update = prepare(
-          "UPDATE ioc_rules SET enabled = ?, modification_time = ? WHERE tenant_id = ? AND canonical = ? RETURNING rule_id",
-        ).pluck();
-        const ids = canonicals.flatMap(
-          (canonical) => update.all(Number(enabled), ctx.now, tenantId, canonical) as number[],
-        );
-        if (ids.length > 0) version.bump(tenantId);
-        return [...new Set(ids)].sort((a, b) => a - b);
-      }),
-  );
+  const enable = write((ctx: ChangeContext, tenantId: number, canonicals: readonly string[], enabled: boolean) => {
+    const update = prepare(
+      "UPDATE ioc_rules SET enabled = ?, modification_time = ? WHERE tenant_id = ? AND canonical = ? RETURNING rule_id",
+    ).pluck();
+    const ids = canonicals.flatMap(
+      (canonical) => update.all(Number(enabled), ctx.now, tenantId, canonical) as number[],
+    );
+    if (ids.length > 0) version.bump(tenantId);
+    return [...new Set(ids)].sort((a, b) => a - b);
+  });
 
   return {
-    upsertIocs: async (tenantId, drafts, ctx) => upsert.immediate(tenantId, drafts, ctx),
+    upsertIocs: async (tenantId, drafts, ctx) => upsert(ctx, tenantId, drafts),
     findIocs: async (tenantId, filters, page, now) => find(tenantId, whereClause(filters, FILTER_COLUMNS), page, now),
-    deleteIocs: async (tenantId, filters, ctx) => remove.immediate(tenantId, whereClause(filters, FILTER_COLUMNS), ctx),
-    replaceIocsOfSource: async (tenantId, drafts, ctx) => replaceSource.immediate(tenantId, drafts, ctx),
-    setIocsEnabled: async (tenantId, canonicals, enabled, ctx) => enable.immediate(tenantId, canonicals, enabled, ctx),
+    deleteIocs: async (tenantId, filters, ctx) => remove(ctx, tenantId, whereClause(filters, FILTER_COLUMNS)),
+    replaceIocsOfSource: async (tenantId, drafts, ctx) => replaceSource(ctx, tenantId, drafts),
+    setIocsEnabled: async (tenantId, canonicals, enabled, ctx) => enable(ctx, tenantId, canonicals, enabled),
     iocChanges: async (tenantId, since, now) => changes.since(tenantId, since, now),
     ...sqliteIocExpiry(db),
   };

@@ -1,7 +1,7 @@
 import type { ChangeContext } from "../../domain/audit/audit-model.ts";
 import type { ApiKeyRecord, NewApiKey, Role, SecurityLevel } from "../../domain/keys/key-model.ts";
 import type { KeyStore } from "../ports.ts";
-import { sqliteAudited } from "./sqlite-audit.ts";
+import { sqliteAuditedWrites } from "./sqlite-audit.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
 
 interface KeyRow {
@@ -49,13 +49,9 @@ export function sqliteKeyStore(db: SqliteDb): KeyStore {
   const forgetExpired = db.prepare("DELETE FROM nonces WHERE key_id = ? AND nonce = ? AND expires_at <= ?");
   const remember = db.prepare("INSERT INTO nonces (key_id, nonce, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
   let lastSweep = 0;
-  const audited = sqliteAudited(db);
-  const create = db.transaction((key: NewApiKey, ctx: ChangeContext) =>
-    audited(ctx, () => toKey(insert.get(key) as KeyRow)),
-  );
-  const revokeOne = db.transaction((keyId: number, ctx: ChangeContext) =>
-    audited(ctx, () => revoke.run(ctx.now, keyId).changes === 1),
-  );
+  const write = sqliteAuditedWrites(db);
+  const create = write((_ctx: ChangeContext, key: NewApiKey) => toKey(insert.get(key) as KeyRow));
+  const revokeOne = write((ctx: ChangeContext, keyId: number) => revoke.run(ctx.now, keyId).changes === 1);
 
   const rememberNonce = db.transaction((keyId: number, nonce: string, expiresAt: number, now: number) => {
     if (now - lastSweep >= NONCE_SWEEP_INTERVAL_MS) {
@@ -67,13 +63,13 @@ export function sqliteKeyStore(db: SqliteDb): KeyStore {
   });
 
   return {
-    createKey: async (key, ctx) => create.immediate(key, ctx),
+    createKey: async (key, ctx) => create(ctx, key),
     getKey: async (keyId) => {
       const row = byId.get(keyId);
       return row && toKey(row);
     },
     listKeys: async (tenantId) => (tenantId === undefined ? all.all() : ofTenant.all(tenantId)).map(toKey),
-    revokeKey: async (keyId, ctx) => revokeOne.immediate(keyId, ctx),
+    revokeKey: async (keyId, ctx) => revokeOne(ctx, keyId),
     rememberNonce: async (keyId, nonce, expiresAt, now) => rememberNonce(keyId, nonce, expiresAt, now),
   };
 }

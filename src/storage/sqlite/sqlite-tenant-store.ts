@@ -1,7 +1,7 @@
 import type { ChangeContext } from "../../domain/audit/audit-model.ts";
 import type { License, Tenant } from "../../domain/tenants/tenant-model.ts";
 import type { TenantStore } from "../ports.ts";
-import { sqliteAudited } from "./sqlite-audit.ts";
+import { sqliteAuditedWrites } from "./sqlite-audit.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
 
 interface TenantRow {
@@ -25,12 +25,11 @@ export function sqliteTenantStore(db: SqliteDb): TenantStore {
   const byId = db.prepare<[number], TenantRow>(`SELECT ${COLUMNS} FROM tenants WHERE id = ?`);
   const byName = db.prepare<[string], TenantRow>(`SELECT ${COLUMNS} FROM tenants WHERE name = ?`);
   const all = db.prepare<[], TenantRow>(`SELECT ${COLUMNS} FROM tenants ORDER BY id`);
-  const audited = sqliteAudited(db);
-  const create = db.transaction((name: string, license: License, ctx: ChangeContext) =>
-    audited(ctx, () => toTenant(insert.get(name, license, ctx.now))),
+  const create = sqliteAuditedWrites(db)((ctx: ChangeContext, name: string, license: License) =>
+    toTenant(insert.get(name, license, ctx.now)),
   );
   return {
-    createTenant: async (name, license, ctx) => create.immediate(name, license, ctx),
+    createTenant: async (name, license, ctx) => create(ctx, name, license),
     getTenant: async (tenantId) => toTenant(byId.get(tenantId)),
     findTenantByName: async (name) => toTenant(byName.get(name)),
     listTenants: async () => all.all().map((row) => toTenant(row) as Tenant),
