@@ -4,6 +4,7 @@
  * a missing permission and a wrong license; and never acts on another tenant's rules.
  */
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { advancedAuthorization } from "../src/domain/keys/key-secrets.ts";
 import { authHeaders, startTestApp, TEST_ACTOR, type TestApp, type TestKey } from "./harness.ts";
@@ -140,6 +141,25 @@ describe("security on every rule route", () => {
         const headers = authHeaders(advanced, t.clock.now());
         assert.equal((await send(route, headers)).statusCode, 200);
         await expect401(route, headers, "replayed nonce");
+      });
+
+      it("refuses a captured request re-split between nonce and timestamp", async () => {
+        const now = t.clock.now();
+        const headers = authHeaders(advanced, now, `${randomBytes(31).toString("hex")}a0`);
+        assert.equal((await send(route, headers)).statusCode, 200);
+        const nonce = headers["x-xdr-nonce"] as string;
+        const resplit = { ...headers, "x-xdr-nonce": nonce.slice(0, -1), "x-xdr-timestamp": `0${now}` };
+        await expect401(route, resplit, "nonce's last 0 moved into the timestamp");
+      });
+
+      it("refuses timestamps that are not canonical decimal milliseconds", async () => {
+        const now = t.clock.now();
+        for (const timestamp of [`0${now}`, `+${now}`, ` ${now}`, `${now}.0`]) {
+          const nonce = randomBytes(32).toString("hex");
+          const authorization = advancedAuthorization(advanced.secret, nonce, timestamp);
+          const headers = { "x-xdr-auth-id": String(advanced.id), "x-xdr-nonce": nonce, "x-xdr-timestamp": timestamp };
+          await expect401(route, { ...headers, authorization }, `timestamp ${JSON.stringify(timestamp)}`);
+        }
       });
 
       it("refuses revoked and expired keys", async () => {

@@ -66,10 +66,17 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     });
 
     it("remembers a nonce until it expires, per key", async () => {
-      assert.equal(await store.rememberNonce(1, "n1", NOW + 100, NOW), true);
-      assert.equal(await store.rememberNonce(1, "n1", NOW + 100, NOW + 50), false);
-      assert.equal(await store.rememberNonce(2, "n1", NOW + 100, NOW + 50), true);
-      assert.equal(await store.rememberNonce(1, "n1", NOW + 300, NOW + 100), true, "expired nonces are forgotten");
+      assert.equal(await store.rememberNonces(1, ["n1"], NOW + 100, NOW), true);
+      assert.equal(await store.rememberNonces(1, ["n1"], NOW + 100, NOW + 50), false);
+      assert.equal(await store.rememberNonces(2, ["n1"], NOW + 100, NOW + 50), true);
+      assert.equal(await store.rememberNonces(1, ["n1"], NOW + 300, NOW + 100), true, "expired nonces are forgotten");
+    });
+
+    it("refuses a set of nonces when any one of them was spent, and spends the rest", async () => {
+      assert.equal(await store.rememberNonces(3, ["a", "signature x"], NOW + 100, NOW), true);
+      assert.equal(await store.rememberNonces(3, ["b", "signature x"], NOW + 100, NOW), false, "signature replayed");
+      assert.equal(await store.rememberNonces(3, ["b"], NOW + 100, NOW), false, "b was spent by the refused call");
+      assert.equal(await store.rememberNonces(3, ["c", "signature y"], NOW + 100, NOW), true);
     });
 
     it("creates, updates by value and by id, and fails as the contract says", async () => {

@@ -54,10 +54,11 @@ export interface KeyStore {
   /** False when no such key, or it was already revoked. */
   revokeKey(keyId: number, ctx: ChangeContext): Promise<boolean>;
   /**
-   * Records an advanced key's nonce until `expiresAt`. False when it was already recorded and
-   * has not yet expired: a replay. Expired nonces are forgotten, so the table stays bounded.
+   * Records what an advanced request spent (its nonce, and its signature) until `expiresAt`.
+   * False when any of them was already recorded and has not yet expired: a replay.
+   * Expired entries are forgotten, so the table stays bounded.
    */
-  rememberNonce(keyId: number, nonce: string, expiresAt: number, now: number): Promise<boolean>;
+  rememberNonces(keyId: number, nonces: readonly string[], expiresAt: number, now: number): Promise<boolean>;
 }
 
 /**

@@ -26,7 +26,9 @@ export interface CreatedKey {
 }
 
 const KEY_ID_PATTERN = /^[1-9][0-9]{0,15}$/;
-const TIMESTAMP_PATTERN = /^[0-9]{1,16}$/;
+// Canonical decimal milliseconds only: a leading zero would let a captured request move its
+// nonce's last character into the timestamp and sign the same bytes under a "new" nonce.
+const TIMESTAMP_PATTERN = /^[1-9][0-9]{0,15}$/;
 const NONCE_PATTERN = /^[\x21-\x7e]{1,256}$/;
 // Compared against when the key id is unknown, so a miss costs what a wrong secret costs.
 const DECOY_HASH = sha256("warden decoy");
@@ -105,6 +107,9 @@ export class KeyService {
     const expected = Buffer.from(advancedAuthorization(secret, nonce, timestamp), "utf8");
     if (!sameBytes(Buffer.from(authorization.toLowerCase(), "utf8"), expected)) return false;
     // Only a correctly signed request spends its nonce, so a stranger cannot burn a client's nonces.
-    return this.store.rememberNonce(key.id, nonce, now + 2 * this.timestampWindowMs, now);
+    // The signature is spent too: whatever re-split of nonce and timestamp carries the same signed
+    // bytes is a replay. Nonces have no spaces, so the two kinds of entry never collide.
+    const spent = [nonce, `signature ${expected.toString("utf8")}`];
+    return this.store.rememberNonces(key.id, spent, now + 2 * this.timestampWindowMs, now);
   }
 }

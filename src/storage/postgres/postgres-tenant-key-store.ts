@@ -51,20 +51,21 @@ export function postgresKeyStore(pool: pg.Pool): KeyStore {
         ]);
         return revoked.rowCount === 1;
       }),
-    // One statement, so two nodes that see the same nonce at once cannot both accept it.
-    rememberNonce: async (keyId, nonce, expiresAt, now) =>
+    // One INSERT, so two nodes that see the same nonce or signature at once cannot both accept it.
+    rememberNonces: async (keyId, nonces, expiresAt, now) =>
       transaction(pool, async (client) => {
-        await client.query("DELETE FROM nonces WHERE key_id = $1 AND nonce = $2 AND expires_at <= $3", [
+        await client.query("DELETE FROM nonces WHERE key_id = $1 AND nonce = ANY($2) AND expires_at <= $3", [
           keyId,
-          nonce,
+          nonces,
           now,
         ]);
         if (Math.random() < 0.01) await client.query("DELETE FROM nonces WHERE expires_at <= $1", [now]);
         const inserted = await client.query(
-          "INSERT INTO nonces (key_id, nonce, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-          [keyId, nonce, expiresAt],
+          `INSERT INTO nonces (key_id, nonce, expires_at) SELECT $1, n, $3 FROM unnest($2::text[]) AS n
+           ON CONFLICT DO NOTHING`,
+          [keyId, nonces, expiresAt],
         );
-        return inserted.rowCount === 1;
+        return inserted.rowCount === nonces.length;
       }),
   };
 }

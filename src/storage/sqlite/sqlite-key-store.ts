@@ -53,13 +53,17 @@ export function sqliteKeyStore(db: SqliteDb): KeyStore {
   const create = write((_ctx: ChangeContext, key: NewApiKey) => toKey(insert.get(key) as KeyRow));
   const revokeOne = write((ctx: ChangeContext, keyId: number) => revoke.run(ctx.now, keyId).changes === 1);
 
-  const rememberNonce = db.transaction((keyId: number, nonce: string, expiresAt: number, now: number) => {
+  const rememberOne = (keyId: number, nonce: string, expiresAt: number, now: number): boolean => {
+    forgetExpired.run(keyId, nonce, now);
+    return remember.run(keyId, nonce, expiresAt).changes === 1;
+  };
+  const rememberNonces = db.transaction((keyId: number, nonces: readonly string[], expiresAt: number, now: number) => {
     if (now - lastSweep >= NONCE_SWEEP_INTERVAL_MS) {
       sweep.run(now);
       lastSweep = now;
     }
-    forgetExpired.run(keyId, nonce, now);
-    return remember.run(keyId, nonce, expiresAt).changes === 1;
+    // Each is recorded even when another was spent, so no re-split can spend it later.
+    return nonces.map((nonce) => rememberOne(keyId, nonce, expiresAt, now)).every(Boolean);
   });
 
   return {
@@ -70,6 +74,6 @@ export function sqliteKeyStore(db: SqliteDb): KeyStore {
     },
     listKeys: async (tenantId) => (tenantId === undefined ? all.all() : ofTenant.all(tenantId)).map(toKey),
     revokeKey: async (keyId, ctx) => revokeOne(ctx, keyId),
-    rememberNonce: async (keyId, nonce, expiresAt, now) => rememberNonce(keyId, nonce, expiresAt, now),
+    rememberNonces: async (keyId, nonces, expiresAt, now) => rememberNonces(keyId, nonces, expiresAt, now),
   };
 }
