@@ -1,7 +1,8 @@
 /**
  * The shared security suite: every authenticated route fails the same way for no key, a bad key,
  * a bad advanced signature, a stale timestamp, a replayed nonce, a revoked or expired key,
- * a missing permission and a wrong license; and never acts on another tenant's rules.
+ * a missing permission and a wrong license; never acts on another tenant's rules; answers with
+ * the security headers and no-store; refuses too deep JSON and too long IN lists with a 400.
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
@@ -39,6 +40,20 @@ const ROUTES: RouteCase[] = [
   { path: "/public_api/v1/xql/validate", body: { request_data: { query: "dataset = xdr_data" } }, allowed: READERS },
   { path: "/public_api/v1/audits/management_logs", body: { request_data: {} }, allowed: [] },
 ];
+
+/** The routes whose body takes filters, and where the filters go. */
+const FILTERED = ROUTES.filter((route) => /\/(get|delete|get_alerts|management_logs)$/.test(route.path));
+
+/** What every answer carries, whatever its status (finding 4). */
+function assertSecurityHeaders(headers: Record<string, unknown>, what: string): void {
+  assert.equal(headers["x-content-type-options"], "nosniff", what);
+  assert.equal(headers["x-frame-options"], "DENY", what);
+  assert.equal(headers["referrer-policy"], "no-referrer", what);
+  assert.match(String(headers["content-security-policy"]), /frame-ancestors 'none'/, what);
+}
+
+/** `depth` arrays inside one another. */
+const nested = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
 
 const UNAUTHORIZED = {
   err_code: 401,
@@ -202,6 +217,25 @@ describe("security on every rule route", () => {
         }
       });
 
+      it("answers with the security headers and Cache-Control: no-store, refused or not", async () => {
+        for (const headers of [authHeaders(admin, t.clock.now()), {}]) {
+          const res = await send(route, headers);
+          assertSecurityHeaders(res.headers, `${route.path} ${res.statusCode}`);
+          assert.equal(res.headers["cache-control"], "no-store", `${route.path} ${res.statusCode}`);
+        }
+      });
+
+      it("refuses a body nested 5,000 deep with a 400 that says so", async () => {
+        const res = await t.app.inject({
+          method: "POST",
+          url: route.path,
+          headers: { "content-type": "application/json", ...authHeaders(admin, t.clock.now()) },
+          payload: `{"request_data":${nested(5000)}}`,
+        });
+        assert.equal(res.statusCode, 400, res.body);
+        assert.match(res.json().err_extra, /nested deeper than 128/);
+      });
+
       it("checks authentication before the body: a bad body without a key is a 401", async () => {
         const res = await t.app.inject({
           method: "POST",
@@ -213,6 +247,42 @@ describe("security on every rule route", () => {
       });
     });
   }
+
+  for (const route of FILTERED) {
+    it(`${route.path}: an IN list of 100,000 values is a 400 naming the cap`, async () => {
+      const values = Array.from({ length: 100_000 }, (_, i) => i + 1);
+      const filters = [
+        { field: route.path.endsWith("management_logs") ? "audit_id" : "rule_id", operator: "IN", value: values },
+      ];
+      const res = await send(route, authHeaders(admin, t.clock.now()), { request_data: { filters } });
+      assert.equal(res.statusCode, 400, res.body.slice(0, 300));
+      assert.match(res.json().err_extra, /at most 10,000 values/);
+    });
+  }
+
+  it("sends the security headers on public answers too, and a strict CSP for the console", async () => {
+    for (const url of ["/public_api/v1/healthcheck", "/public_api/v1/openapi.json", "/", "/nowhere", "/docs/"]) {
+      const res = await t.app.inject({ method: "GET", url });
+      assertSecurityHeaders(res.headers, url);
+    }
+    const health = await t.app.inject({ method: "GET", url: "/public_api/v1/healthcheck" });
+    assert.equal(health.headers["cache-control"], "no-store");
+    const console = await t.app.inject({ method: "GET", url: "/" });
+    const csp = String(console.headers["content-security-policy"]);
+    for (const directive of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "object-src 'none'"])
+      assert.ok(csp.split(/;\s*/).includes(directive), `${directive} in ${csp}`);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+  });
+
+  it("keeps the long cache on the console's hashed assets", async () => {
+    const index = await t.app.inject({ method: "GET", url: "/" });
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(index.body)?.[1];
+    assert.ok(asset, "the console is built (npm ci builds it)");
+    const res = await t.app.inject({ method: "GET", url: asset });
+    assert.equal(res.statusCode, 200);
+    assert.equal(res.headers["cache-control"], "public, max-age=31536000, immutable");
+    assertSecurityHeaders(res.headers, asset);
+  });
 
   it("keeps tenants apart on get, delete and insert by rule id", async () => {
     const alice = await t.key("alice");

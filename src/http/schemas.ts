@@ -6,6 +6,7 @@ import Type from "typebox";
 import { BIOC_TYPES } from "../domain/bioc/bioc-model.ts";
 import { SEARCH_TYPES } from "../domain/bioc/bioc-tree.ts";
 import { FILTER_OPERATORS } from "../domain/filters/filter-model.ts";
+import { MAX_FILTER_VALUES } from "../domain/filters/filter-parse.ts";
 import { IOC_STATUSES, IOC_TYPES, RELIABILITIES, REPUTATIONS, SEVERITIES } from "../domain/ioc/ioc-model.ts";
 
 export const strict = { additionalProperties: false } as const;
@@ -29,7 +30,10 @@ export const Filter = Type.Object(
   {
     field: Type.String({ minLength: 1, maxLength: 64 }),
     operator: Type.String({ minLength: 1, maxLength: 8, description: FILTER_OPERATORS.join(", ") }),
-    value: FilterValue,
+    value: Type.Unsafe<Type.Static<typeof FilterValue>>({
+      ...FilterValue,
+      description: `A value, or a list of them; one request's filters hold at most ${MAX_FILTER_VALUES} values in all`,
+    }),
   },
   strict,
 );

@@ -14,8 +14,10 @@ import type { IocStore } from "../storage/ports.ts";
 import { registerConsole } from "./console.ts";
 import { registerOpenApi } from "./openapi.ts";
 import { installAuth } from "./plugins/auth.ts";
+import { installBodyDepthLimit } from "./plugins/body-depth.ts";
 import { installErrorHandling } from "./plugins/error-handler.ts";
 import { installConcurrencyCap } from "./plugins/limits.ts";
+import { installSecurityHeaders } from "./plugins/security-headers.ts";
 import { auditRoutes } from "./routes/audit-routes.ts";
 import { biocRoutes } from "./routes/bioc-routes.ts";
 import { eventRoutes } from "./routes/event-routes.ts";
@@ -58,6 +60,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   });
 
   installErrorHandling(app, routeMethods);
+  installSecurityHeaders(app);
   acceptJsonWithAnyContentType(app);
   await app.register(compress, {
     global: true,
@@ -71,6 +74,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   });
   installConcurrencyCap(app, deps.limits);
   installAuth(app, deps.keys, deps.limits, deps.clock);
+  installBodyDepthLimit(app);
   await registerOpenApi(app);
   await app.register(healthRoutes);
   await app.register(indicatorRoutes, { iocs: deps.iocs, clock: deps.clock, maxItems: deps.limits.itemsPerRequest });

@@ -24,12 +24,24 @@ export type FieldCatalog = Record<string, FieldSpec>;
 
 const RANGE_OPERATORS: ReadonlySet<string> = new Set(["GTE", "LTE"]);
 
+/**
+ * Values one request's filters may hold in all (after normalising, which can add forms). Each
+ * becomes a bound SQL parameter; SQLite takes at most 32,766 in one statement (finding 8).
+ */
+export const MAX_FILTER_VALUES = 10_000;
+
 /** Checks `filters` against a catalog; the reason names the filter at fault. */
 export function parseFilters(filters: readonly WireFilter[], catalog: FieldCatalog): Result<RuleFilter[]> {
   const parsed: RuleFilter[] = [];
+  let values = 0;
   for (const [index, filter] of filters.entries()) {
     const result = parseFilter(filter, catalog);
     if (!result.ok) return fail(`filters[${index}]: ${result.error}`);
+    values += result.value.values.length;
+    if (values > MAX_FILTER_VALUES)
+      return fail(
+        `filters[${index}]: the filters hold at most ${MAX_FILTER_VALUES.toLocaleString("en")} values in all`,
+      );
     parsed.push(result.value);
   }
   return ok(parsed);

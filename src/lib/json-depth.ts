@@ -1,0 +1,46 @@
+/**
+ * How deep JSON nests, measured without recursion: code that walks a parsed body recursively
+ * (serialisers, validators, the rule checks) overflows its stack on a body nested thousands deep,
+ * so the edge refuses those before anything walks them.
+ */
+
+/** Deeper bodies are refused. A BIOC filter tree at its cap (depth 32) nests about 70 deep. */
+export const MAX_JSON_DEPTH = 128;
+
+/** True when a parsed JSON value holds arrays or objects more than `max` deep. */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop() as [unknown, number];
+    if (typeof item !== "object" || item === null) continue;
+    if (depth + 1 > max) return true;
+    for (const child of Array.isArray(item) ? item : Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+const OPEN_BRACKET = 0x5b;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACKET = 0x5d;
+const CLOSE_BRACE = 0x7d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/** The same for JSON text (one value, or one a line), read once without parsing it. */
+export function textNestedDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) inString = true;
+    else if (c === OPEN_BRACKET || c === OPEN_BRACE) {
+      if (++depth > max) return true;
+    } else if ((c === CLOSE_BRACKET || c === CLOSE_BRACE) && depth > 0) depth--;
+  }
+  return false;
+}
+
+export const tooDeepMessage = (max: number) => `the body is nested deeper than ${max} levels`;
