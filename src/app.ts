@@ -62,6 +62,7 @@ export async function buildApp(
   const app = await createHttpServer({
     ...services,
     limits: config.limits,
+    trustedProxies: config.trustedProxies,
     logger: options.logger ?? { level: config.logLevel },
   });
   app.addHook("onClose", async () => services.store.close());

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { resolve } from "node:path";
 
 /** Everything the server and CLI can be told, frozen once read. The only reader of process.env. */
@@ -10,6 +11,12 @@ export interface Config {
   /** 32-byte key encrypting advanced API key secrets, given as 64 hex chars or base64; read from the data dir when absent. */
   masterKey: string | undefined;
   logLevel: string;
+  /**
+   * Addresses or CIDR ranges of the proxies in front of Warden (WARDEN_TRUSTED_PROXIES, comma
+   * separated). Only from these is X-Forwarded-For believed: the client address it names is then
+   * the one limits count and the audit log records. Empty: the socket's peer is the client.
+   */
+  trustedProxies: readonly string[];
   limits: Limits;
 }
 
@@ -69,6 +76,7 @@ export function loadConfig(flags: ConfigOverrides = {}, env: Env = process.env):
     dataDir,
     masterKey: env.WARDEN_MASTER_KEY || undefined,
     logLevel: env.WARDEN_LOG_LEVEL ?? "info",
+    trustedProxies: parseTrustedProxies(env.WARDEN_TRUSTED_PROXIES ?? ""),
     limits: Object.freeze({
       ...DEFAULT_LIMITS,
       bodyBytes: intFromEnv(env, "WARDEN_MAX_BODY_BYTES", DEFAULT_LIMITS.bodyBytes),
@@ -85,6 +93,23 @@ export function loadConfig(flags: ConfigOverrides = {}, env: Env = process.env):
       headersTimeoutMs: intFromEnv(env, "WARDEN_HEADERS_TIMEOUT_MS", DEFAULT_LIMITS.headersTimeoutMs),
     }),
   });
+}
+
+/** `10.0.0.1, 10.1.0.0/16, ::1`: each an IP address or a CIDR range. */
+function parseTrustedProxies(raw: string): readonly string[] {
+  const entries = raw
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    const [address = "", bits, ...rest] = entry.split("/");
+    const family = isIP(address);
+    const maxBits = family === 6 ? 128 : 32;
+    const goodBits = bits === undefined || (/^[0-9]{1,3}$/.test(bits) && Number(bits) <= maxBits);
+    if (family === 0 || !goodBits || rest.length > 0)
+      throw new Error(`WARDEN_TRUSTED_PROXIES: '${entry}' is not an IP address or CIDR range`);
+  }
+  return Object.freeze(entries);
 }
 
 function parsePort(value: string | number): number {

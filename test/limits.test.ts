@@ -23,16 +23,80 @@ describe("abuse limits", () => {
     await t.close();
   });
 
-  it("refuses an address that keeps failing to authenticate, even with a good key, for a minute", async () => {
+  it("refuses an address that keeps failing, but never a request that authenticates", async () => {
     const t = await startTestApp({ WARDEN_AUTH_FAILURES_PER_MINUTE: "3" });
     const key = await t.key("af");
+    const other = await t.key("af");
     for (let i = 0; i < 3; i++)
       assert.equal((await t.post(GET, { request_data: {} }, { ...key, secret: "guess" })).statusCode, 401);
-    const locked = await t.post(GET, { request_data: {} }, key);
-    assert.equal(locked.statusCode, 429);
+    const locked = await t.post(GET, { request_data: {} }, { ...other, secret: "guess" });
+    assert.equal(locked.statusCode, 429, "a fourth wrong secret from the address, even for another key");
     assert.ok(Number(locked.headers["retry-after"]) > 0);
+    assert.equal((await t.post(GET, { request_data: {} }, key)).statusCode, 200, "the right secret still passes");
+    assert.equal((await t.post(GET, { request_data: {} }, other)).statusCode, 200);
     t.clock.advance(60_000);
-    assert.equal((await t.post(GET, { request_data: {} }, key)).statusCode, 200);
+    assert.equal((await t.post(GET, { request_data: {} }, { ...key, secret: "guess" })).statusCode, 401);
+    await t.close();
+  });
+
+  it("counts failures per key id too, from whatever address they come", async () => {
+    const t = await startTestApp({ WARDEN_AUTH_FAILURES_PER_MINUTE: "3", WARDEN_TRUSTED_PROXIES: "127.0.0.1" });
+    const key = await t.key("af");
+    const other = await t.key("af");
+    const from = (address: string) => ({ "x-forwarded-for": address });
+    for (let i = 0; i < 3; i++) {
+      const res = await t.post(GET, { request_data: {} }, { ...key, secret: "guess" }, from(`192.0.2.${i + 1}`));
+      assert.equal(res.statusCode, 401);
+    }
+    const guess = await t.post(GET, { request_data: {} }, { ...key, secret: "guess" }, from("192.0.2.9"));
+    assert.equal(guess.statusCode, 429, "the key id is locked for wrong secrets from any address");
+    const otherGuess = await t.post(GET, { request_data: {} }, { ...other, secret: "guess" }, from("192.0.2.9"));
+    assert.equal(otherGuess.statusCode, 401, "another key id from a fresh address is not");
+    assert.equal((await t.post(GET, { request_data: {} }, key, from("192.0.2.9"))).statusCode, 200);
+    await t.close();
+  });
+
+  it("behind a trusted proxy, limits the real client's address, not the proxy's", async () => {
+    const t = await startTestApp({ WARDEN_AUTH_FAILURES_PER_MINUTE: "3", WARDEN_TRUSTED_PROXIES: "127.0.0.0/8" });
+    const keys = [];
+    for (let i = 0; i < 4; i++) keys.push(await t.key("px"));
+    const attacker = { "x-forwarded-for": "198.51.100.7" };
+    for (const key of keys.slice(0, 3))
+      assert.equal((await t.post(GET, { request_data: {} }, { ...key, secret: "guess" }, attacker)).statusCode, 401);
+    const [, , , fourth] = keys as [unknown, unknown, unknown, (typeof keys)[0]];
+    const blocked = await t.post(GET, { request_data: {} }, { ...fourth, secret: "guess" }, attacker);
+    assert.equal(blocked.statusCode, 429);
+    const bystander = await t.post(
+      GET,
+      { request_data: {} },
+      { ...fourth, secret: "guess" },
+      {
+        "x-forwarded-for": "203.0.113.5",
+      },
+    );
+    assert.equal(bystander.statusCode, 401, "another client behind the same proxy is not locked out");
+    // the audit log records the client's address, not the proxy's
+    const write = await t.post(
+      "/public_api/v1/indicators/insert",
+      { request_data: [{ indicator: "px.exe", type: "FILENAME", severity: "SEV_010_INFO" }] },
+      fourth,
+      { "x-forwarded-for": "203.0.113.5" },
+    );
+    assert.equal(write.statusCode, 200, write.body);
+    const log = await t.post("/public_api/v1/audits/management_logs", { request_data: {} }, fourth);
+    assert.equal(log.json().reply.data[0].AUDIT_HOSTNAME, "203.0.113.5");
+    await t.close();
+  });
+
+  it("ignores X-Forwarded-For unless the proxy is trusted", async () => {
+    const t = await startTestApp({ WARDEN_AUTH_FAILURES_PER_MINUTE: "2" });
+    const key = await t.key("nx");
+    for (const address of ["198.51.100.1", "198.51.100.2"]) {
+      const res = await t.post(GET, { request_data: {} }, { ...key, secret: "x" }, { "x-forwarded-for": address });
+      assert.equal(res.statusCode, 401);
+    }
+    const res = await t.post(GET, { request_data: {} }, { ...key, secret: "x" }, { "x-forwarded-for": "198.51.100.3" });
+    assert.equal(res.statusCode, 429, "every request came from 127.0.0.1, whatever the header claims");
     await t.close();
   });
 

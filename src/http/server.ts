@@ -37,6 +37,8 @@ export interface HttpDeps {
   store: Pick<IocStore, "getExpiryDefaults">;
   clock: Clock;
   limits: Limits;
+  /** Proxies whose X-Forwarded-For is believed (Config.trustedProxies). */
+  trustedProxies?: readonly string[];
   logger: FastifyBaseLogger | boolean | { level: string };
 }
 
@@ -45,6 +47,8 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   const app = Fastify({
     logger: deps.logger,
     bodyLimit: deps.limits.bodyBytes,
+    // request.ip is the client's address: the proxy's own unless it is one we were told to trust
+    trustProxy: deps.trustedProxies && deps.trustedProxies.length > 0 ? [...deps.trustedProxies] : false,
     // Slow clients: a request must arrive whole within requestTimeoutMs (headers sooner, below).
     requestTimeout: deps.limits.requestTimeoutMs,
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },

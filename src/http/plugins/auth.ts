@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Limits } from "../../config.ts";
 import type { Permission } from "../../domain/keys/key-model.ts";
 import { roleAllows } from "../../domain/keys/key-model.ts";
@@ -24,6 +24,26 @@ function header(request: FastifyRequest, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** What failed authentications are counted under: the client's address, and the key id it named. */
+function failureNames(request: FastifyRequest, keyId: string | undefined): string[] {
+  const id = keyId?.trim();
+  return id && /^[0-9]{1,16}$/.test(id) ? [`address ${request.ip}`, `key ${id}`] : [`address ${request.ip}`];
+}
+
+/** 401, or 429 once the address or the key id has failed too often this minute. */
+function refuseFailure(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  failures: AuthFailureLimiter,
+  keyId: string | undefined,
+): FastifyReply {
+  const names = failureNames(request, keyId);
+  const blocked = failures.blockedFor(names);
+  failures.recordFailure(names);
+  if (blocked === 0) return sendError(reply, 401);
+  return sendError(reply.header("retry-after", String(blocked)), 429, "too many failed authentications");
+}
+
 /**
  * Checks in the contract's order, before the body is read: authentication (401), license (402),
  * permission (403). Every authentication failure looks the same from outside.
@@ -35,24 +55,16 @@ export function installAuth(app: FastifyInstance, keys: KeyService, limits: Limi
   app.addHook("onRequest", async (request, reply) => {
     const permission = request.routeOptions.config?.permission;
     if (permission === undefined) return;
-    const blocked = failures.blockedFor(request.ip);
-    if (blocked > 0)
-      return sendError(
-        reply.header("retry-after", String(blocked)),
-        429,
-        "too many failed authentications from this address",
-      );
+    const keyId = header(request, "x-xdr-auth-id");
     const principal = await keys.authenticate({
-      keyId: header(request, "x-xdr-auth-id"),
+      keyId,
       authorization: header(request, "authorization"),
       nonce: header(request, "x-xdr-nonce"),
       timestamp: header(request, "x-xdr-timestamp"),
+      // the client's own address when a trusted proxy forwarded the request (WARDEN_TRUSTED_PROXIES)
       address: request.ip,
     });
-    if (!principal) {
-      failures.recordFailure(request.ip);
-      return sendError(reply, 401);
-    }
+    if (!principal) return refuseFailure(request, reply, failures, keyId);
     const wait = perKey.take(principal.keyId);
     if (wait > 0)
       return sendError(reply.header("retry-after", String(wait)), 429, "this API key's request rate is over its limit");

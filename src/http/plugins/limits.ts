@@ -1,7 +1,8 @@
 /**
  * Abuse limits: a token bucket per API key (429 + Retry-After), a cap on failed authentications
- * per source address (so secrets cannot be guessed at speed), and a cap on requests served at once
- * (503 + Retry-After). All three are configurable (src/config.ts); 0 turns the first two off.
+ * per client address and per key id named (so secrets cannot be guessed at speed), and a cap on
+ * requests served at once (503 + Retry-After). All three are configurable (src/config.ts); 0 turns
+ * the first two off.
  */
 import type { FastifyInstance } from "fastify";
 import type { Limits } from "../../config.ts";
@@ -42,6 +43,11 @@ export class KeyRateLimiter {
   }
 }
 
+/**
+ * Failed authentications counted per name (a client address, a key id) in windows of a minute.
+ * Only failures are refused once a name is over: the caller checks a request's credentials first,
+ * so a stranger's guesses can never lock a correctly authenticated client out.
+ */
 export class AuthFailureLimiter {
   private readonly windows = new Map<string, { count: number; start: number }>();
   constructor(
@@ -49,24 +55,30 @@ export class AuthFailureLimiter {
     private readonly clock: Clock,
   ) {}
 
-  /** Seconds this address must wait before it may try again; 0 when it may. */
-  blockedFor(address: string): number {
-    const window = this.windows.get(address);
+  /** Seconds the longest-locked of these names must wait before failing may be answered 401 again; 0 when none is locked. */
+  blockedFor(names: readonly string[]): number {
+    return Math.max(0, ...names.map((name) => this.blockedName(name)));
+  }
+
+  private blockedName(name: string): number {
+    const window = this.windows.get(name);
     if (this.perMinute === 0 || !window || window.count < this.perMinute) return 0;
     const left = window.start + IDLE_MS - this.clock.now();
     if (left > 0) return Math.ceil(left / 1000);
-    this.windows.delete(address);
+    this.windows.delete(name);
     return 0;
   }
 
-  recordFailure(address: string): void {
+  recordFailure(names: readonly string[]): void {
     if (this.perMinute === 0) return;
     const now = this.clock.now();
-    const window = this.windows.get(address);
-    if (!window || now - window.start >= IDLE_MS) {
-      if (this.windows.size >= MAX_TRACKED) this.windows.clear();
-      this.windows.set(address, { count: 1, start: now });
-    } else window.count += 1;
+    for (const name of names) {
+      const window = this.windows.get(name);
+      if (!window || now - window.start >= IDLE_MS) {
+        if (this.windows.size >= MAX_TRACKED) this.windows.clear();
+        this.windows.set(name, { count: 1, start: now });
+      } else window.count += 1;
+    }
   }
 }
 
