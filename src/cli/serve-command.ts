@@ -1,8 +1,11 @@
+import { dirname, join } from "node:path";
 import { Command } from "commander";
 import { buildApp, type Services } from "../app.ts";
-import { loadConfig } from "../config.ts";
+import { type Config, loadConfig } from "../config.ts";
 import { actors } from "../domain/audit/audit-model.ts";
+import { MASTER_KEY_FILE } from "../domain/keys/master-key.ts";
 import { DEFAULT_TENANT } from "../domain/tenants/tenant-service.ts";
+import { looseModeWarnings } from "../lib/private-files.ts";
 
 interface ServeOptions {
   host?: string;
@@ -26,9 +29,19 @@ async function bootstrapEmptyStore({ tenants, keys }: Services): Promise<void> {
   );
 }
 
+/** The data directory and files whose modes are checked at start (a PostgreSQL database is not a file here). */
+function dataPaths(config: Config): { path: string; dir?: boolean }[] {
+  const paths = [{ path: config.dataDir, dir: true }, { path: join(config.dataDir, MASTER_KEY_FILE) }];
+  if (/^postgres(ql)?:\/\//i.test(config.database) || config.database === ":memory:") return paths;
+  const db = config.database;
+  if (dirname(db) !== config.dataDir) paths.push({ path: dirname(db), dir: true });
+  return [...paths, { path: db }, { path: `${db}-wal` }, { path: `${db}-shm` }];
+}
+
 async function serve(options: ServeOptions): Promise<void> {
   const config = loadConfig(options);
   const { app, services } = await buildApp(config);
+  for (const warning of looseModeWarnings(dataPaths(config))) app.log.warn(warning);
   await bootstrapEmptyStore(services);
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {

@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { makePrivateDir, PRIVATE_FILE_MODE } from "../../lib/private-files.ts";
 
 const KEY_BYTES = 32;
-const FILE_NAME = "master.key";
+export const MASTER_KEY_FILE = "master.key";
 
 /** Accepts 64 hex characters or base64 of 32 bytes. */
 export function parseMasterKey(text: string): Buffer {
@@ -21,16 +22,16 @@ export function parseMasterKey(text: string): Buffer {
  */
 export function loadMasterKey(fromEnv: string | undefined, dataDir: string): Buffer {
   if (fromEnv) return parseMasterKey(fromEnv);
-  const path = join(dataDir, FILE_NAME);
+  const path = join(dataDir, MASTER_KEY_FILE);
   try {
     return parseMasterKey(readFileSync(path, "utf8"));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
-  mkdirSync(dataDir, { recursive: true });
+  makePrivateDir(dataDir);
   try {
     // "wx" fails if another process created it first; then read the one that won.
-    writeFileSync(path, `${randomBytes(KEY_BYTES).toString("hex")}\n`, { mode: 0o600, flag: "wx" });
+    writeFileSync(path, `${randomBytes(KEY_BYTES).toString("hex")}\n`, { mode: PRIVATE_FILE_MODE, flag: "wx" });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
   }

@@ -1,18 +1,21 @@
-import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { makePrivateDir, touchPrivateFile } from "../../lib/private-files.ts";
 import { defineAuditFunctions } from "./sqlite-audit.ts";
 import { type Migration, SQLITE_MIGRATIONS } from "./sqlite-migrations.ts";
 
 export type SqliteDb = Database.Database;
 
 /**
- * Opens (creating if needed) the database file in WAL mode and brings its schema up to date.
+ * Opens (creating if needed, owner-only) the database file in WAL mode and brings its schema up to date.
  * WAL lets the CLI write while the server runs; synchronous=NORMAL keeps every committed
  * transaction across a process crash (only an OS crash or power loss can drop the newest ones).
  */
 export function openSqlite(path: string): SqliteDb {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  if (path !== ":memory:") {
+    makePrivateDir(dirname(path));
+    touchPrivateFile(path);
+  }
   const db = new Database(path);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
