@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startTestApp, type TestApp, type TestKey } from "./harness.ts";
-import { xsoarPost, xsoarUpload } from "./xsoar-client.ts";
+import { xsoarHeaders, xsoarPost, xsoarUpload } from "./xsoar-client.ts";
 
 const SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
@@ -292,6 +292,25 @@ describe("legacy XDR IOC endpoints, as the XSOAR integration calls them", () => 
       assert.deepEqual(
         (await rules(key)).map((r) => r.indicator),
         ["keep1.exe", "keep2.exe"],
+      );
+    });
+
+    it("answers a truncated multipart body with a 400, changing nothing", async () => {
+      const key = await fresh();
+      await xsoarUpload(t, key, "sync_tim_iocs", line("kept.exe"));
+      const boundary = "----cut";
+      const cut = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="iocs.json"\r\n\r\n${line("new.exe")}`;
+      const res = await t.app.inject({
+        method: "POST",
+        url: "/public_api/v1/indicators/sync_tim_iocs",
+        headers: { ...xsoarHeaders(key, t.clock.now()), "content-type": `multipart/form-data; boundary=${boundary}` },
+        payload: cut,
+      });
+      assert.equal(res.statusCode, 400, res.body);
+      assert.match(res.json().err_extra, /multipart body ends before/);
+      assert.deepEqual(
+        (await rules(key)).map((r) => r.indicator),
+        ["kept.exe"],
       );
     });
 

@@ -173,10 +173,26 @@ export const legacyIndicatorRoutes: FastifyPluginAsyncTypebox<LegacyRouteDeps> =
 async function readUpload(request: FastifyRequest): Promise<{ text: string | undefined; validate: boolean }> {
   let text: string | undefined;
   let validate = (request.query as Record<string, unknown> | undefined)?.validate === "true";
-  for await (const part of request.parts()) {
-    if (part.type === "file" && part.fieldname === "file") text = (await part.toBuffer()).toString("utf8");
-    else if (part.type === "file") await part.toBuffer();
-    else if (part.fieldname === "validate") validate = String(part.value) === "true";
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === "file" && part.fieldname === "file") text = (await part.toBuffer()).toString("utf8");
+      else if (part.type === "file") await part.toBuffer();
+      else if (part.fieldname === "validate") validate = String(part.value) === "true";
+    }
+  } catch (error) {
+    throw asClientError(error);
   }
   return { text, validate };
+}
+
+/**
+ * The multipart parser (busboy) throws plain errors for a body cut short or a malformed part
+ * (finding 8: a 500); those are the client's, so they leave as a 400. Limits keep their own status.
+ */
+function asClientError(error: unknown): unknown {
+  if (!(error instanceof Error) || "statusCode" in error) return error;
+  const message = /unexpected end/i.test(error.message)
+    ? "the multipart body ends before its closing boundary"
+    : `the multipart body is malformed: ${error.message}`;
+  return Object.assign(new Error(message), { statusCode: 400 });
 }
