@@ -61,6 +61,7 @@ export async function buildApp(
   const services = await buildServices(config, options.clock);
   const app = await createHttpServer({
     ...services,
+    refusals: services.store,
     limits: config.limits,
     trustedProxies: config.trustedProxies,
     logger: options.logger ?? { level: config.logLevel },

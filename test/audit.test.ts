@@ -15,6 +15,7 @@ interface AuditRow {
   AUDIT_ASSET_NAMES: string;
   AUDIT_HOSTNAME: string | null;
   AUDIT_RESULT: string;
+  AUDIT_REASON: string | null;
   AUDIT_DESCRIPTION: string;
   AUDIT_ENTITY: string;
   AUDIT_ENTITY_SUBTYPE: string;
@@ -98,7 +99,7 @@ describe("audits/management_logs", () => {
     assert.equal(assets(deleted).before?.comment, "calmer");
   });
 
-  it("records nothing for an item that was refused", async () => {
+  it("records a refused item as a failure, and no change", async () => {
     const before = (await ruleLogs()).total_count;
     const res = await t.post(
       "/public_api/v1/indicators/insert",
@@ -106,7 +107,70 @@ describe("audits/management_logs", () => {
       admin,
     );
     assert.equal(res.json().errors.length, 1);
-    assert.equal((await ruleLogs()).total_count, before);
+    const { total_count, data } = await ruleLogs({ sort: { field: "timestamp", keyword: "desc" } });
+    assert.equal(total_count, before + 1);
+    const [failed] = data;
+    assert.equal(failed?.AUDIT_RESULT, "FAIL");
+    assert.equal(failed?.AUDIT_ENTITY, "IOC_RULES");
+    assert.equal(failed?.AUDIT_OWNER_NAME, `Public API - ${admin.id}`);
+    assert.match(String(failed?.AUDIT_REASON), /1 of 1 items refused: .*HASH/);
+  });
+
+  it("records items the legacy endpoints refused, even when the client did not ask to hear of them", async () => {
+    const res = await t.post(
+      "/public_api/v1/indicators/insert_jsons",
+      {
+        request_data: [
+          { indicator: "ok.exe", type: "FILENAME", severity: "HIGH" },
+          { indicator: "x", type: "NOPE" },
+        ],
+      },
+      admin,
+    );
+    assert.deepEqual(res.json(), { reply: true });
+    const [latest] = (await logs({ filters: [{ field: "result", operator: "eq", value: "FAIL" }] })).data;
+    assert.equal(latest?.AUDIT_ASSET_NAMES, "indicators/insert_jsons");
+    assert.match(String(latest?.AUDIT_REASON), /^1 of 2 items refused: /);
+  });
+
+  it("records refused writes (who, from where, what, why) with result FAIL, and no refused read", async () => {
+    const viewer = await t.key("audited", "viewer");
+    const before = (await logs({})).total_count;
+    const forbidden = await t.post(
+      "/public_api/v1/bioc/delete",
+      { request_data: { filters: [{ field: "rule_id", operator: "EQ", value: 1 }] } },
+      viewer,
+      { "x-forwarded-for": "192.0.2.1" },
+    );
+    assert.equal(forbidden.statusCode, 403);
+    const bad = await t.post(
+      "/public_api/v1/indicators/delete",
+      { request_data: { filters: [{ field: "nope", operator: "EQ", value: 1 }] } },
+      admin,
+    );
+    assert.equal(bad.statusCode, 400);
+    const read = await t.post("/public_api/v1/indicators/get", { request_data: { filters: "x" } }, admin);
+    assert.equal(read.statusCode, 400);
+
+    const failures = await logs({
+      filters: [{ field: "result", operator: "in", value: ["fail"] }],
+      sort: { field: "timestamp", keyword: "asc" },
+    });
+    const recent = failures.data.slice(-2);
+    assert.equal((await logs({})).total_count, before + 2, "two refused writes, the refused read not");
+    assert.deepEqual(
+      recent.map((row) => [row.AUDIT_ENTITY, row.AUDIT_ENTITY_SUBTYPE, row.AUDIT_OWNER_NAME, row.AUDIT_RESULT]),
+      [
+        ["BIOC_RULES", "Delete", `Public API - ${viewer.id}`, "FAIL"],
+        ["IOC_RULES", "Delete", `Public API - ${admin.id}`, "FAIL"],
+      ],
+    );
+    const [denied, invalid] = recent;
+    assert.equal(denied?.AUDIT_HOSTNAME, "127.0.0.1", "X-Forwarded-For is not believed from an untrusted peer");
+    assert.match(String(denied?.AUDIT_REASON), /^403: Forbidden access/);
+    assert.match(String(invalid?.AUDIT_REASON), /^400: filters\[0\]: unknown field 'nope'/);
+    assert.match(String(denied?.AUDIT_DESCRIPTION), /^Refused bioc\/delete/);
+    assert.equal(denied?.AUDIT_ASSET_NAMES, "bioc/delete");
   });
 
   it("records BIOC rules and legacy writes under the key that made them", async () => {

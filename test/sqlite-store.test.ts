@@ -4,7 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import Database from "better-sqlite3";
+import { sqliteAuditStore } from "../src/storage/sqlite/sqlite-audit.ts";
+import { openSqlite } from "../src/storage/sqlite/sqlite-database.ts";
 import { openSqliteStore } from "../src/storage/sqlite/sqlite-store.ts";
+import { sqliteTenantStore } from "../src/storage/sqlite/sqlite-tenant-store.ts";
 import { auditContract } from "./audit-contract.ts";
 import { storeContract } from "./store-contract.ts";
 
@@ -31,5 +34,53 @@ describe("the SQLite file outside Warden", () => {
     assert.equal(foreign.prepare("SELECT count(*) FROM audit_log").pluck().get(), 1);
     assert.equal(foreign.prepare("SELECT count(*) FROM api_keys").pluck().get(), 0);
     foreign.close();
+  });
+
+  it("refuses deleting keys or tenants unrecorded, and any change to the audit log", async () => {
+    const file = join(dir, "append-only.db");
+    const store = openSqliteStore(file);
+    const actor = { name: "test", address: null };
+    const tenant = await store.createTenant("t", "xsiam", { now: 1, actor });
+    const empty = await store.createTenant("empty", "xsiam", { now: 1, actor });
+    assert.ok(tenant && empty);
+    await store.createKey(
+      {
+        tenantId: tenant.id,
+        role: "viewer",
+        security: "standard",
+        secretHash: Buffer.alloc(32),
+        sealedSecret: null,
+        createdAt: 1,
+        expiresAt: null,
+      },
+      { now: 1, actor },
+    );
+    await store.close();
+    const foreign = new Database(file);
+    for (const sql of ["DELETE FROM api_keys", `DELETE FROM tenants WHERE id = ${empty.id}`])
+      assert.throws(() => foreign.exec(sql), /no such function: warden_audit/, sql);
+    for (const sql of ["UPDATE audit_log SET actor = 'someone else'", "DELETE FROM audit_log"])
+      assert.throws(() => foreign.exec(sql), /the audit log is append-only/, sql);
+    assert.equal(foreign.prepare("SELECT count(*) FROM audit_log").pluck().get(), 3);
+    foreign.close();
+  });
+
+  it("records deletes of keys and tenants made on Warden's own connection", async () => {
+    const db = openSqlite(join(dir, "deletes.db"));
+    const actor = { name: "test", address: null };
+    const gone = await sqliteTenantStore(db).createTenant("gone", "xsiam", { now: 1, actor });
+    assert.ok(gone);
+    db.exec(`DELETE FROM tenants WHERE id = ${gone.id}`);
+    const oldestFirst = { field: "timestamp", descending: false } as const;
+    const entries = (await sqliteAuditStore(db).findAudit(gone.id, [], { from: 0, to: 10 }, oldestFirst)).rules;
+    assert.deepEqual(
+      entries.map((e) => [e.entity, e.action, e.target, e.actor]),
+      [
+        ["TENANTS", "Create", "gone", "test"],
+        ["TENANTS", "Delete", "gone", "unknown"],
+      ],
+    );
+    assert.throws(() => db.exec("DELETE FROM audit_log"), /append-only/);
+    db.close();
   });
 });

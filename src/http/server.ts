@@ -10,13 +10,14 @@ import type { IocService } from "../domain/ioc/ioc-service.ts";
 import type { LegacyIocService } from "../domain/ioc/legacy-ioc-service.ts";
 import type { KeyService } from "../domain/keys/key-service.ts";
 import type { Clock } from "../lib/clock.ts";
-import type { IocStore } from "../storage/ports.ts";
+import type { AuditStore, IocStore } from "../storage/ports.ts";
 import { registerConsole } from "./console.ts";
 import { registerOpenApi } from "./openapi.ts";
 import { installAuth } from "./plugins/auth.ts";
 import { installBodyDepthLimit } from "./plugins/body-depth.ts";
 import { installErrorHandling } from "./plugins/error-handler.ts";
 import { installConcurrencyCap } from "./plugins/limits.ts";
+import { installRefusalAudit } from "./plugins/refusal-audit.ts";
 import { installSecurityHeaders } from "./plugins/security-headers.ts";
 import { auditRoutes } from "./routes/audit-routes.ts";
 import { biocRoutes } from "./routes/bioc-routes.ts";
@@ -35,6 +36,8 @@ export interface HttpDeps {
   alerts: AlertService;
   audit: AuditService;
   store: Pick<IocStore, "getExpiryDefaults">;
+  /** Where refused writes are recorded. */
+  refusals: Pick<AuditStore, "recordRefusal">;
   clock: Clock;
   limits: Limits;
   /** Proxies whose X-Forwarded-For is believed (Config.trustedProxies). */
@@ -79,6 +82,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   installConcurrencyCap(app, deps.limits);
   installAuth(app, deps.keys, deps.limits, deps.clock);
   installBodyDepthLimit(app);
+  installRefusalAudit(app, deps.refusals, deps.clock);
   await registerOpenApi(app);
   await app.register(healthRoutes);
   await app.register(indicatorRoutes, { iocs: deps.iocs, clock: deps.clock, maxItems: deps.limits.itemsPerRequest });

@@ -1,4 +1,11 @@
-import type { AuditAction, AuditEntity, AuditEntry, AuditOrder } from "../domain/audit/audit-model.ts";
+import type {
+  AuditAction,
+  AuditEntity,
+  AuditEntry,
+  AuditOrder,
+  AuditRefusal,
+  AuditResult,
+} from "../domain/audit/audit-model.ts";
 
 /** An `audit_log` row with its records decoded (PostgreSQL's JSONB as it comes, SQLite's text once restored). */
 export interface AuditRow {
@@ -12,6 +19,8 @@ export interface AuditRow {
   target: string;
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
+  result: AuditResult;
+  reason: string | null;
 }
 
 /**
@@ -74,15 +83,24 @@ export function toAuditEntry(row: AuditRow): AuditEntry {
     target: row.target,
     before: ordered(row.before, row.entity),
     after: ordered(row.after, row.entity),
+    result: row.result,
+    reason: row.reason,
   };
+}
+
+/** The columns and values of a refused write's row, in that order (both backends insert it alike). */
+export const REFUSAL_COLUMNS = "tenant_id, at, actor, address, entity, action, target, result, reason";
+
+export function refusalValues(tenantId: number, refusal: AuditRefusal): unknown[] {
+  const { at, actor, entity, action, target, reason } = refusal;
+  return [tenantId, at, actor.name, actor.address, entity, action, target, "FAIL", reason];
 }
 
 const SORT_COLUMNS: Record<AuditOrder["field"], string> = {
   timestamp: "at",
   type: "entity",
   sub_type: "action",
-  // every entry is a success: the order is the order of writing
-  result: "id",
+  result: "result",
 };
 
 /** ORDER BY for an audit page; entries written in the same millisecond keep the order they were written in. */

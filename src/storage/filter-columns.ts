@@ -48,7 +48,7 @@ export const AUDIT_FILTER_COLUMNS: Record<string, ColumnSpec> = {
   timestamp: { sql: "at" },
   type: { sql: "entity" },
   sub_type: { sql: "action" },
-  result: { sql: "'SUCCESS'" },
+  result: { sql: "result" },
   email: { sql: "''" },
   owner_name: { sql: "actor" },
 };

@@ -3,7 +3,7 @@
  * sees, counts or touches another tenant's rules. Each backend passes test/store-contract.ts.
  */
 import type { Alert, NewAlert } from "../domain/alerts/alert-model.ts";
-import type { AuditEntry, AuditOrder, ChangeContext } from "../domain/audit/audit-model.ts";
+import type { AuditEntry, AuditOrder, AuditRefusal, ChangeContext } from "../domain/audit/audit-model.ts";
 import type { BiocDraft, BiocRule } from "../domain/bioc/bioc-model.ts";
 import type { RuleFilter, RulePage } from "../domain/filters/filter-model.ts";
 import type { ExpiryDefaults, IocDraft, IocRule, IocType, Severity } from "../domain/ioc/ioc-model.ts";
@@ -153,6 +153,8 @@ export interface AuditStore {
     page: RulePage,
     order: AuditOrder,
   ): Promise<RulePageResult<AuditEntry>>;
+  /** Records a write Warden refused, with result FAIL, in the tenant's log (changes come from the triggers). */
+  recordRefusal(tenantId: number, refusal: AuditRefusal): Promise<void>;
 }
 
 export interface Store extends TenantStore, KeyStore, IocStore, BiocStore, RuleSetStore, AlertStore, AuditStore {

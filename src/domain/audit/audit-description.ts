@@ -33,6 +33,7 @@ function describeRule(entry: AuditEntry, kind: string, label: (doc: Record<strin
 }
 
 function describeTenant(entry: AuditEntry): string {
+  if (entry.action === "Delete") return `Deleted tenant '${entry.target}'`;
   if (entry.action === "Create") return `Created tenant '${entry.target}' (license ${shown(entry.after?.license)})`;
   const expiry = entry.after ?? entry.before;
   if (expiry && "ioc_type" in expiry) {
@@ -50,6 +51,7 @@ function describeKey(entry: AuditEntry): string {
 
 /** One line a person can read, as the live service's AUDIT_DESCRIPTION is. */
 export function describeAuditEntry(entry: AuditEntry): string {
+  if (entry.result !== "SUCCESS") return `Refused ${entry.target}: ${entry.reason ?? "no reason given"}`;
   switch (entry.entity) {
     case "IOC_RULES":
       return describeRule(entry, "IOC", (doc) => `${doc.type} ${shown(doc.indicator)}`);

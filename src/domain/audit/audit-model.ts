@@ -22,6 +22,9 @@ export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 export const AUDIT_ACTIONS = ["Create", "Edit", "Enable", "Disable", "Delete", "Revoke"] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
+/** SUCCESS for a change made; FAIL for a write Warden refused (the live service's AUDIT_RESULT). */
+export type AuditResult = "SUCCESS" | "FAIL";
+
 export interface AuditEntry {
   id: number;
   tenantId: number;
@@ -35,6 +38,22 @@ export interface AuditEntry {
   /** The record as it was (null for a creation) and as it became (null for a deletion). */
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
+  result: AuditResult;
+  /** Why a write was refused (its status and message); null for a change made. */
+  reason: string | null;
+}
+
+/**
+ * A write Warden refused, as the log records it: who, from where (the actor), what they tried
+ * (entity, action, and the endpoint as target) and why. Nothing changed, so there is no record.
+ */
+export interface AuditRefusal {
+  at: number;
+  actor: Actor;
+  entity: AuditEntity;
+  action: AuditAction;
+  target: string;
+  reason: string;
 }
 
 export const AUDIT_SORT_FIELDS = ["timestamp", "type", "sub_type", "result"] as const;

@@ -65,11 +65,12 @@ export function installAuth(app: FastifyInstance, keys: KeyService, limits: Limi
       address: request.ip,
     });
     if (!principal) return refuseFailure(request, reply, failures, keyId);
+    // known from here on, so a write refused below is recorded under the key that tried it
+    request.principal = principal;
     const wait = perKey.take(principal.keyId);
     if (wait > 0)
       return sendError(reply.header("retry-after", String(wait)), 429, "this API key's request rate is over its limit");
     if (!licenseAllowsRuleApi(principal.tenant.license)) return sendError(reply, 402);
     if (!roleAllows(principal.role, permission)) return sendError(reply, 403);
-    request.principal = principal;
   });
 }

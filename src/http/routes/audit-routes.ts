@@ -37,7 +37,7 @@ const AuditRow = Type.Object({
   AUDIT_ASSET_NAMES: Type.String(),
   AUDIT_HOSTNAME: Nullable(Type.String()),
   AUDIT_RESULT: Type.String(),
-  AUDIT_REASON: Type.Null(),
+  AUDIT_REASON: Nullable(Type.String({ description: "Why a write was refused (result FAIL)" })),
   AUDIT_DESCRIPTION: Type.String(),
   AUDIT_ENTITY: Type.String(),
   AUDIT_ENTITY_SUBTYPE: Type.String(),

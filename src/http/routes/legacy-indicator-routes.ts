@@ -7,6 +7,7 @@ import { sourceOf } from "../../domain/keys/principal.ts";
 import type { Clock } from "../../lib/clock.ts";
 import type { IocStore } from "../../storage/ports.ts";
 import { sendError } from "../errors.ts";
+import { noteRefusedItems } from "../plugins/refusal-audit.ts";
 import { ErrorResponse } from "../schemas.ts";
 import { changeToWire } from "../wire/ioc-change-wire.ts";
 
@@ -30,8 +31,10 @@ function sourceFor(request: FastifyRequest): string {
   return value && SOURCE_HEADER.test(value) ? value.trim() : sourceOf(request.principal);
 }
 
-/** With `validate` the client hears which items were refused; without, a bare success. */
-function writeReply(report: LegacyWriteReport, validate: boolean | undefined) {
+/** With `validate` the client hears which items were refused; without, a bare success. Either way the log does. */
+function writeReply(request: FastifyRequest, report: LegacyWriteReport, validate: boolean | undefined) {
+  const refused = report.validationErrors;
+  noteRefusedItems(request, refused.length, report.stored + refused.length, refused[0]?.error ?? "");
   if (!validate) return { reply: true };
   return { reply: { success: true, validation_errors: report.validationErrors } };
 }
@@ -73,7 +76,7 @@ export const legacyIndicatorRoutes: FastifyPluginAsyncTypebox<LegacyRouteDeps> =
       async (request) => {
         const { request_data: data, validate } = request.body;
         const items = Array.isArray(data) ? data : [data]; // a single object is tolerated
-        return writeReply(await legacy.insertJsons(request.principal, sourceFor(request), items), validate);
+        return writeReply(request, await legacy.insertJsons(request.principal, sourceFor(request), items), validate);
       },
     );
   }
@@ -95,7 +98,7 @@ export const legacyIndicatorRoutes: FastifyPluginAsyncTypebox<LegacyRouteDeps> =
     async (request, reply) => {
       const report = await legacy.insertCsv(request.principal, sourceFor(request), request.body.request_data);
       if (!report.ok) return sendError(reply, 400, report.error);
-      return writeReply(report.value, request.body.validate);
+      return writeReply(request, report.value, request.body.validate);
     },
   );
 
@@ -116,7 +119,7 @@ export const legacyIndicatorRoutes: FastifyPluginAsyncTypebox<LegacyRouteDeps> =
       if (text === undefined) return sendError(reply, 400, "the multipart body has no field named 'file'");
       const report = await legacy.sync(request.principal, sourceFor(request), text);
       if (!report.ok) return sendError(reply, 400, report.error);
-      return writeReply(report.value, validate);
+      return writeReply(request, report.value, validate);
     },
   );
 

@@ -3,6 +3,7 @@ import type { AuditEntry } from "../../domain/audit/audit-model.ts";
 
 /** What the entry changed, by name: the indicator, the BIOC's name, the tenant, the key. */
 function assetName(entry: AuditEntry): string {
+  if (entry.result !== "SUCCESS") return entry.target;
   const doc = entry.after ?? entry.before ?? {};
   if (entry.entity === "IOC_RULES") return String(doc.indicator ?? "").slice(0, 256);
   if (entry.entity === "BIOC_RULES") return String(doc.name ?? "").slice(0, 256);
@@ -23,8 +24,8 @@ export function auditToWire(entry: AuditEntry) {
     AUDIT_ASSET_JSON: JSON.stringify({ before: entry.before, after: entry.after }),
     AUDIT_ASSET_NAMES: assetName(entry),
     AUDIT_HOSTNAME: entry.address,
-    AUDIT_RESULT: "SUCCESS",
-    AUDIT_REASON: null,
+    AUDIT_RESULT: entry.result,
+    AUDIT_REASON: entry.reason,
     AUDIT_DESCRIPTION: describeAuditEntry(entry),
     AUDIT_ENTITY: entry.entity,
     AUDIT_ENTITY_SUBTYPE: entry.action,

@@ -21,14 +21,16 @@ const biocDoc = (r: string) => `jsonb_build_object('rule_id', ${r}.rule_id, 'nam
   'creation_time', ${r}.creation_time, 'modification_time', ${r}.modification_time)`;
 
 /** Never the secret's hash or its sealed form. */
-const keyDoc = (r: string) => `jsonb_build_object('key_id', ${r}.id, 'role', ${r}.role, 'security', ${r}.security,
+export const keyDoc = (
+  r: string,
+) => `jsonb_build_object('key_id', ${r}.id, 'role', ${r}.role, 'security', ${r}.security,
   'created_at', ${r}.created_at, 'expires_at', ${r}.expires_at, 'revoked_at', ${r}.revoked_at)`;
 
-const tenantDoc = (r: string) => `jsonb_build_object('name', ${r}.name, 'license', ${r}.license)`;
+export const tenantDoc = (r: string) => `jsonb_build_object('name', ${r}.name, 'license', ${r}.license)`;
 const expiryDoc = (r: string) => `jsonb_build_object('ioc_type', ${r}.ioc_type, 'days', ${r}.days)`;
 
-const COLUMNS = "tenant_id, at, actor, address, entity, action, target, before, after";
-const WHO = "audit_at(), audit_actor(), audit_address()";
+export const COLUMNS = "tenant_id, at, actor, address, entity, action, target, before, after";
+export const WHO = "audit_at(), audit_actor(), audit_address()";
 
 /** A rule table's three statement-level triggers and the function they share. */
 function ruleTriggers(table: string, entity: string, doc: (r: string) => string, updateAction: string): string {

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { ChangeContext } from "../../domain/audit/audit-model.ts";
-import { type AuditRow, auditOrderBy, toAuditEntry } from "../audit-rows.ts";
+import { type AuditRow, auditOrderBy, REFUSAL_COLUMNS, refusalValues, toAuditEntry } from "../audit-rows.ts";
 import { AUDIT_FILTER_COLUMNS } from "../filter-columns.ts";
 import type { AuditStore } from "../ports.ts";
 import { POSTGRES_FILTERS, whereClause } from "../sql-filters.ts";
@@ -43,5 +43,11 @@ export function postgresAuditStore(pool: pg.Pool): AuditStore {
         );
         return { total: count.rows[0]?.n ?? 0, rules: rows.rows.map(toAuditEntry) };
       }),
+    recordRefusal: async (tenantId, refusal) => {
+      await pool.query(
+        `INSERT INTO audit_log (${REFUSAL_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        refusalValues(tenantId, refusal),
+      );
+    },
   };
 }

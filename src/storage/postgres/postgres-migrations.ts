@@ -1,4 +1,5 @@
 import type { Migration } from "../sqlite/sqlite-migrations.ts";
+import { POSTGRES_AUDIT_HARDENING_MIGRATION } from "./postgres-audit-hardening-migration.ts";
 import { POSTGRES_AUDIT_MIGRATION } from "./postgres-audit-migration.ts";
 
 /**
@@ -117,5 +118,10 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     name: "index on IOC type",
     // as on SQLite: a get filtered by type counts its matches without reading the whole table
     sql: "CREATE INDEX ioc_rules_type ON ioc_rules (tenant_id, type);",
+  },
+  {
+    version: 4,
+    name: "audit: refused writes with result and reason, deletes of keys and tenants, append-only log",
+    sql: POSTGRES_AUDIT_HARDENING_MIGRATION,
   },
 ];

@@ -23,10 +23,10 @@ const biocDoc = (r: string) => `json_object('rule_id', ${r}.rule_id, 'name', ${r
   'creation_time', ${r}.creation_time, 'modification_time', ${r}.modification_time)`;
 
 /** Never the secret's hash or its sealed form. */
-const keyDoc = (r: string) => `json_object('key_id', ${r}.id, 'role', ${r}.role, 'security', ${r}.security,
+export const keyDoc = (r: string) => `json_object('key_id', ${r}.id, 'role', ${r}.role, 'security', ${r}.security,
   'created_at', ${r}.created_at, 'expires_at', ${r}.expires_at, 'revoked_at', ${r}.revoked_at)`;
 
-const tenantDoc = (r: string) => `json_object('name', ${r}.name, 'license', ${r}.license)`;
+export const tenantDoc = (r: string) => `json_object('name', ${r}.name, 'license', ${r}.license)`;
 const expiryDoc = (r: string) => `json_object('ioc_type', ${r}.ioc_type, 'days', ${r}.days)`;
 
 /**
@@ -34,7 +34,7 @@ const expiryDoc = (r: string) => `json_object('ioc_type', ${r}.ioc_type, 'days',
  * defines (sqlite-audit.ts), answering for the transaction in progress; a tool that writes to the
  * file without them is refused ("no such function"), so no change goes unrecorded.
  */
-const audit = (tenant: string, entity: string, action: string, target: string, before: string, after: string) =>
+export const audit = (tenant: string, entity: string, action: string, target: string, before: string, after: string) =>
   `INSERT INTO audit_log (tenant_id, at, actor, address, entity, action, target, before, after)
    VALUES (${tenant}, warden_audit_at(), warden_audit_actor(), warden_audit_address(), '${entity}', ${action},
      ${target}, ${before}, ${after});`;

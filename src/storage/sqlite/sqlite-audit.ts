@@ -1,5 +1,5 @@
 import type { AuditEntity, AuditEntry, ChangeContext } from "../../domain/audit/audit-model.ts";
-import { type AuditRow, auditOrderBy, toAuditEntry } from "../audit-rows.ts";
+import { type AuditRow, auditOrderBy, REFUSAL_COLUMNS, refusalValues, toAuditEntry } from "../audit-rows.ts";
 import { AUDIT_FILTER_COLUMNS } from "../filter-columns.ts";
 import type { AuditStore } from "../ports.ts";
 import { whereClause } from "../sql-filters.ts";
@@ -93,8 +93,12 @@ export function sqliteAuditStore(db: SqliteDb): AuditStore {
     const rows = select.all(...params, page.to - page.from, page.from) as SqliteAuditRow[];
     return { total, rules: rows.map(fromRow) };
   });
+  const refuse = db.prepare(`INSERT INTO audit_log (${REFUSAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   return {
     findAudit: async (tenantId, filters, page, order) =>
       find(tenantId, whereClause(filters, AUDIT_FILTER_COLUMNS), page, order),
+    recordRefusal: async (tenantId, refusal) => {
+      refuse.run(...refusalValues(tenantId, refusal));
+    },
   };
 }

@@ -1,3 +1,4 @@
+import { AUDIT_HARDENING_MIGRATION } from "./sqlite-audit-hardening-migration.ts";
 import { AUDIT_MIGRATION } from "./sqlite-audit-migration.ts";
 
 /**
@@ -165,5 +166,10 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         ('ioc_rules', 'ioc_rules_type', '1000000 100000 20000');
       ANALYZE sqlite_schema;
     `,
+  },
+  {
+    version: 6,
+    name: "audit: refused writes with result and reason, deletes of keys and tenants, append-only log",
+    sql: AUDIT_HARDENING_MIGRATION,
   },
 ];
