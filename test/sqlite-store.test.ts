@@ -84,3 +84,25 @@ describe("the SQLite file outside Warden", () => {
     db.close();
   });
 });
+
+describe("tenant names unique without regard to case, on a file that already has case-duplicates", () => {
+  it("keeps both old tenants under their exact names and refuses a third", async () => {
+    const file = join(dir, "case.db");
+    openSqlite(file).close();
+    // The file as an older Warden left it: before the rule, with ACME beside acme.
+    const old = new Database(file);
+    old.function("warden_audit_actor", () => "old version");
+    old.function("warden_audit_address", () => null);
+    old.function("warden_audit_at", () => 1);
+    old.exec(`DROP TRIGGER tenants_name_nocase_insert; DROP TRIGGER tenants_name_nocase_update;
+      DROP INDEX tenants_name_lower; DELETE FROM schema_migrations WHERE version = 7;
+      INSERT INTO tenants (name, license, created_at) VALUES ('acme', 'xsiam', 1), ('ACME', 'xsiam', 1)`);
+    old.close();
+    const store = openSqliteStore(file);
+    const actor = { name: "test", address: null };
+    assert.equal((await store.findTenantByName("acme"))?.name, "acme");
+    assert.equal((await store.findTenantByName("ACME"))?.name, "ACME");
+    assert.equal(await store.createTenant("Acme", "xsiam", { now: 2, actor }), undefined);
+    await store.close();
+  });
+});

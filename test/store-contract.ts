@@ -34,8 +34,14 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     });
     after(async () => store.close());
 
-    it("creates tenants with unique names", async () => {
+    it("creates tenants with unique names, without regard to case", async () => {
       assert.equal(await store.createTenant("t1", "xsiam", at(NOW)), undefined);
+      assert.equal(await store.createTenant("T1", "xsiam", at(NOW)), undefined, "T1 beside t1");
+      const unlike = await Promise.all([
+        store.createTenant("Case-X", "xsiam", at(NOW)),
+        store.createTenant("case-x", "xsiam", at(NOW)),
+      ]);
+      assert.equal(unlike.filter(Boolean).length, 1, "two created at once: one wins");
       const found = await store.findTenantByName("t1");
       assert.deepEqual(found, { id: tenantA, name: "t1", license: "xsiam", createdAt: NOW });
       assert.deepEqual(await store.getTenant(tenantA), found);

@@ -24,7 +24,7 @@ export class TenantService {
       return fail(`unknown license '${license}': expected one of ${LICENSES.join(", ")}`);
     }
     const tenant = await this.store.createTenant(name, license as License, { now: this.clock.now(), actor });
-    return tenant ? ok(tenant) : fail(`tenant '${name}' already exists`);
+    return tenant ? ok(tenant) : fail(`tenant '${name}' already exists (names are unique without regard to case)`);
   }
 
   async find(name: string): Promise<Result<Tenant>> {

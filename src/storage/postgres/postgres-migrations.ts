@@ -124,4 +124,24 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     name: "audit: refused writes with result and reason, deletes of keys and tenants, append-only log",
     sql: POSTGRES_AUDIT_HARDENING_MIGRATION,
   },
+  {
+    version: 5,
+    name: "tenant names unique without regard to case",
+    // As SQLite's migration 7: tenants whose names already differ only in case keep them, and
+    // no new one may join them. The lock makes two concurrent creations check one after the other.
+    sql: `
+      CREATE INDEX tenants_name_lower ON tenants (lower(name));
+      CREATE FUNCTION tenants_name_nocase() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM pg_advisory_xact_lock(hashtext('warden tenant names'));
+        IF EXISTS (SELECT 1 FROM tenants WHERE lower(name) = lower(NEW.name) AND id <> NEW.id) THEN
+          RAISE EXCEPTION 'a tenant of that name already exists (names are unique without regard to case)'
+            USING ERRCODE = 'unique_violation';
+        END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER tenants_name_nocase BEFORE INSERT OR UPDATE OF name ON tenants
+        FOR EACH ROW EXECUTE FUNCTION tenants_name_nocase();
+    `,
+  },
 ];

@@ -9,10 +9,12 @@ const TENANT = 'SELECT id, name, license, created_at AS "createdAt" FROM tenants
 const KEY = `SELECT id, tenant_id AS "tenantId", role, security, secret_hash AS "secretHash", sealed_secret AS "sealedSecret",
   created_at AS "createdAt", expires_at AS "expiresAt", revoked_at AS "revokedAt" FROM api_keys`;
 
+const UNIQUE_VIOLATION = "23505";
+
 export function postgresTenantStore(pool: pg.Pool): TenantStore {
   const one = async (sql: string, params: unknown[]) => (await pool.query<Tenant>(sql, params)).rows[0];
   return {
-    createTenant: async (name, license, ctx) =>
+    createTenant: (name, license, ctx) =>
       auditedTransaction(pool, ctx, async (client) => {
         const { rows } = await client.query<Tenant>(
           `INSERT INTO tenants (name, license, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING
@@ -20,6 +22,10 @@ export function postgresTenantStore(pool: pg.Pool): TenantStore {
           [name, license, ctx.now],
         );
         return rows[0];
+      }).catch((error: unknown) => {
+        // the name in another case, found by migration 5's trigger
+        if ((error as { code?: string }).code === UNIQUE_VIOLATION) return undefined;
+        throw error;
       }),
     getTenant: async (tenantId) => one(`${TENANT} WHERE id = $1`, [tenantId]),
     findTenantByName: async (name) => one(`${TENANT} WHERE name = $1`, [name]),

@@ -172,4 +172,22 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     name: "audit: refused writes with result and reason, deletes of keys and tenants, append-only log",
     sql: AUDIT_HARDENING_MIGRATION,
   },
+  {
+    version: 7,
+    name: "tenant names unique without regard to case",
+    // Tenants whose names already differ only in case (made by an older version) keep their
+    // names and are still found by them exactly; no new one may join them. A unique index on
+    // lower(name) would refuse to build over such a store, so triggers keep the rule instead.
+    sql: `
+      CREATE INDEX tenants_name_lower ON tenants (lower(name));
+      CREATE TRIGGER tenants_name_nocase_insert BEFORE INSERT ON tenants
+      WHEN EXISTS (SELECT 1 FROM tenants WHERE lower(name) = lower(NEW.name)) BEGIN
+        SELECT RAISE(ABORT, 'a tenant of that name already exists (names are unique without regard to case)');
+      END;
+      CREATE TRIGGER tenants_name_nocase_update BEFORE UPDATE OF name ON tenants
+      WHEN EXISTS (SELECT 1 FROM tenants WHERE lower(name) = lower(NEW.name) AND id <> NEW.id) BEGIN
+        SELECT RAISE(ABORT, 'a tenant of that name already exists (names are unique without regard to case)');
+      END;
+    `,
+  },
 ];

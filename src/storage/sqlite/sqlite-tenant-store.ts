@@ -18,15 +18,17 @@ function toTenant(row: TenantRow | undefined): Tenant | undefined {
 }
 
 export function sqliteTenantStore(db: SqliteDb): TenantStore {
-  const insert = db.prepare<[string, string, number], TenantRow>(
-    `INSERT INTO tenants (name, license, created_at) VALUES (?, ?, ?)
+  const insert = db.prepare<[{ name: string; license: string; now: number }], TenantRow>(
+    // names are unique without regard to case (migration 7 holds the same rule for any writer)
+    `INSERT INTO tenants (name, license, created_at)
+     SELECT @name, @license, @now WHERE NOT EXISTS (SELECT 1 FROM tenants WHERE lower(name) = lower(@name))
      ON CONFLICT (name) DO NOTHING RETURNING ${COLUMNS}`,
   );
   const byId = db.prepare<[number], TenantRow>(`SELECT ${COLUMNS} FROM tenants WHERE id = ?`);
   const byName = db.prepare<[string], TenantRow>(`SELECT ${COLUMNS} FROM tenants WHERE name = ?`);
   const all = db.prepare<[], TenantRow>(`SELECT ${COLUMNS} FROM tenants ORDER BY id`);
   const create = sqliteAuditedWrites(db)((ctx: ChangeContext, name: string, license: License) =>
-    toTenant(insert.get(name, license, ctx.now)),
+    toTenant(insert.get({ name, license, now: ctx.now })),
   );
   return {
     createTenant: async (name, license, ctx) => create(ctx, name, license),
