@@ -295,6 +295,37 @@ describe("legacy XDR IOC endpoints, as the XSOAR integration calls them", () => 
       );
     });
 
+    it("binds a source name to the key that first wrote under it, until that key is revoked", async () => {
+      const first = await fresh();
+      const tenant = await t.services.tenants.find(first.tenant);
+      assert.ok(tenant.ok);
+      const second = await t.key(first.tenant, "instance_admin", "advanced");
+      await xsoarUpload(t, first, "sync_tim_iocs", [line("one.exe"), line("two.exe")].join("\n"));
+      const taken = await xsoarUpload(t, second, "sync_tim_iocs", line("other.exe"));
+      assert.equal(taken.statusCode, 403, taken.body);
+      assert.match(taken.json().err_extra, /source 'xsoar' belongs to API key \d+/);
+      const insert = await xsoarPost(t, second, "tim_insert_jsons", [JSON.parse(line("three.exe"))]);
+      assert.equal(insert.statusCode, 403, "every legacy write, not only the sync");
+      assert.deepEqual(
+        (await rules(first)).map((r) => r.indicator),
+        ["one.exe", "two.exe"],
+      );
+      const impersonated = await t.post(
+        "/public_api/v1/indicators/tim_insert_jsons",
+        { request_data: [] },
+        { ...second, security: "advanced" },
+        { "x-iocs-source": `Public API user (key #${first.id})` },
+      );
+      assert.equal(impersonated.statusCode, 403, "another key's own source name is its alone");
+      await t.services.keys.revoke(first.id, { name: "test", address: null });
+      const after = await xsoarUpload(t, second, "sync_tim_iocs", line("other.exe"));
+      assert.equal(after.statusCode, 200, "a revoked key's source passes to the next key that writes");
+      assert.deepEqual(
+        (await rules(second)).map((r) => r.indicator),
+        ["other.exe"],
+      );
+    });
+
     it("answers a truncated multipart body with a 400, changing nothing", async () => {
       const key = await fresh();
       await xsoarUpload(t, key, "sync_tim_iocs", line("kept.exe"));

@@ -59,6 +59,11 @@ export interface KeyStore {
    * Expired entries are forgotten, so the table stays bounded.
    */
   rememberNonces(keyId: number, nonces: readonly string[], expiresAt: number, now: number): Promise<boolean>;
+  /**
+   * Binds this tenant's IOC source name to `keyId` unless a key that is still live (not revoked,
+   * not expired at `now`) holds it already; answers the key that holds it after.
+   */
+  claimSource(tenantId: number, source: string, keyId: number, now: number): Promise<number>;
 }
 
 /**

@@ -2,9 +2,9 @@ import type { Limits } from "../../config.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { fail, ok, type Result } from "../../lib/result.ts";
 import { clip } from "../../lib/text.ts";
-import type { IocChange, IocStore } from "../../storage/ports.ts";
+import type { IocChange, IocStore, KeyStore } from "../../storage/ports.ts";
 import { isJsonObject } from "../items/item-reader.ts";
-import { changeBy, type Principal } from "../keys/principal.ts";
+import { changeBy, isKeySource, type Principal, sourceOf } from "../keys/principal.ts";
 import { withEffectiveExpiry } from "./ioc-expiry.ts";
 import type { IocDraft } from "./ioc-model.ts";
 import { canonicalCandidates } from "./ioc-values.ts";
@@ -40,10 +40,27 @@ function indicatorOf(item: unknown): string {
  */
 export class LegacyIocService {
   constructor(
-    private readonly store: IocStore,
+    private readonly store: IocStore & Pick<KeyStore, "claimSource">,
     private readonly clock: Clock,
     private readonly limits: Limits,
   ) {}
+
+  /**
+   * The source a write goes under: the one the client names (x-iocs-source), bound to the key
+   * that first writes under it until that key is revoked or expires, so no other key can replace
+   * its rules with sync_tim_iocs (issue 18, finding 10); the key's own source when none is named.
+   */
+  async source(principal: Principal, requested: string | undefined): Promise<Result<string>> {
+    const own = sourceOf(principal);
+    if (requested === undefined || requested === own) return ok(own);
+    if (isKeySource(requested)) return fail(`source '${requested}' is another API key's own`);
+    const now = this.clock.now();
+    const holder = await this.store.claimSource(principal.tenant.id, requested, principal.keyId, now);
+    if (holder === principal.keyId) return ok(requested);
+    return fail(
+      `source '${requested}' belongs to API key ${holder}, which wrote under it first; use another name, or revoke that key`,
+    );
+  }
 
   /** Parses items, reporting the bad ones; `label` names an item in its error (e.g. its CSV row). */
   private parse(items: readonly unknown[], label: (index: number) => string = () => "") {

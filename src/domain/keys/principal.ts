@@ -25,3 +25,8 @@ export function changeBy(principal: Principal, now: number): ChangeContext {
 export function sourceOf(principal: Principal): string {
   return `Public API user (key #${principal.keyId})`;
 }
+
+/** Whether a source name is some key's own (sourceOf's form), which no other key may write under. */
+export function isKeySource(source: string): boolean {
+  return /^Public API user \(key #[0-9]+\)$/.test(source);
+}

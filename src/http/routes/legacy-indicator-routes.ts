@@ -1,9 +1,8 @@
 import multipart from "@fastify/multipart";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import type { FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import Type from "typebox";
 import type { LegacyIocService, LegacyWriteReport } from "../../domain/ioc/legacy-ioc-service.ts";
-import { sourceOf } from "../../domain/keys/principal.ts";
 import type { Clock } from "../../lib/clock.ts";
 import type { IocStore } from "../../storage/ports.ts";
 import { sendError } from "../errors.ts";
@@ -24,11 +23,17 @@ const errors = { 400: ErrorResponse, 401: ErrorResponse, 402: ErrorResponse, 403
 const base = "/public_api/v1/indicators";
 const SOURCE_HEADER = /^[\x20-\x7e]{1,64}$/;
 
-/** Rules written through these endpoints belong to the `x-iocs-source` the client names (XSOAR sends "xsoar"). */
-function sourceFor(request: FastifyRequest): string {
+/**
+ * Rules written through these endpoints belong to the `x-iocs-source` the client names (XSOAR
+ * sends "xsoar"), as far as the key may use that name (LegacyIocService.source); 403 when not.
+ */
+async function sourceFor(legacy: LegacyIocService, request: FastifyRequest, reply: FastifyReply) {
   const header = request.headers["x-iocs-source"];
   const value = Array.isArray(header) ? header[0] : header;
-  return value && SOURCE_HEADER.test(value) ? value.trim() : sourceOf(request.principal);
+  const requested = value && SOURCE_HEADER.test(value) ? value.trim() : undefined;
+  const source = await legacy.source(request.principal, requested);
+  if (!source.ok) sendError(reply, 403, source.error);
+  return source.ok ? source.value : undefined;
 }
 
 /** With `validate` the client hears which items were refused; without, a bare success. Either way the log does. */
@@ -73,10 +78,12 @@ export const legacyIndicatorRoutes: FastifyPluginAsyncTypebox<LegacyRouteDeps> =
         },
         config: { permission: "rules:write" },
       },
-      async (request) => {
+      async (request, reply) => {
+        const source = await sourceFor(legacy, request, reply);
+        if (source === undefined) return reply;
         const { request_data: data, validate } = request.body;
         const items = Array.isArray(data) ? data : [data]; // a single object is tolerated
-        return writeReply(request, await legacy.insertJsons(request.principal, sourceFor(request), items), validate);
+        return writeReply(request, await legacy.insertJsons(request.principal, source, items), validate);
       },
     );
   }
@@ -96,7 +103,9 @@ export const legacyIndicatorRoutes: FastifyPluginAsyncTypebox<LegacyRouteDeps> =
       config: { permission: "rules:write" },
     },
     async (request, reply) => {
-      const report = await legacy.insertCsv(request.principal, sourceFor(request), request.body.request_data);
+      const source = await sourceFor(legacy, request, reply);
+      if (source === undefined) return reply;
+      const report = await legacy.insertCsv(request.principal, source, request.body.request_data);
       if (!report.ok) return sendError(reply, 400, report.error);
       return writeReply(request, report.value, request.body.validate);
     },
@@ -113,11 +122,13 @@ export const legacyIndicatorRoutes: FastifyPluginAsyncTypebox<LegacyRouteDeps> =
       config: { permission: "rules:write" },
     },
     async (request, reply) => {
+      const source = await sourceFor(legacy, request, reply);
+      if (source === undefined) return reply;
       if (!request.isMultipart())
         return sendError(reply, 400, "send the IOCs as multipart/form-data with a field named 'file'");
       const { text, validate } = await readUpload(request);
       if (text === undefined) return sendError(reply, 400, "the multipart body has no field named 'file'");
-      const report = await legacy.sync(request.principal, sourceFor(request), text);
+      const report = await legacy.sync(request.principal, source, text);
       if (!report.ok) return sendError(reply, 400, report.error);
       return writeReply(request, report.value, validate);
     },

@@ -144,4 +144,17 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         FOR EACH ROW EXECUTE FUNCTION tenants_name_nocase();
     `,
   },
+  {
+    version: 6,
+    name: "IOC source names bound to the key that writes under them",
+    // as SQLite's migration 8
+    sql: `
+      CREATE TABLE ioc_source_keys (
+        tenant_id BIGINT NOT NULL REFERENCES tenants (id),
+        source TEXT NOT NULL,
+        key_id BIGINT NOT NULL,
+        PRIMARY KEY (tenant_id, source)
+      );
+    `,
+  },
 ];

@@ -73,5 +73,17 @@ export function postgresKeyStore(pool: pg.Pool): KeyStore {
         );
         return inserted.rowCount === nonces.length;
       }),
+    claimSource: async (tenantId, source, keyId, now) => {
+      // one statement: of two keys claiming a free name at once, one wins and both see which
+      const { rows } = await pool.query<{ key_id: string }>(
+        `INSERT INTO ioc_source_keys AS s (tenant_id, source, key_id) VALUES ($1, $2, $3)
+         ON CONFLICT (tenant_id, source) DO UPDATE SET key_id = CASE WHEN EXISTS (
+           SELECT 1 FROM api_keys AS k WHERE k.id = s.key_id
+             AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $4)) THEN s.key_id ELSE excluded.key_id END
+         RETURNING key_id`,
+        [tenantId, source, keyId, now],
+      );
+      return Number(rows[0]?.key_id);
+    },
   };
 }

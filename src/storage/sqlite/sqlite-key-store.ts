@@ -21,6 +21,12 @@ const COLUMNS = "id, tenant_id, role, security, secret_hash, sealed_secret, crea
 /** Expired nonces are swept at most this often, keeping the per-request cost to one insert. */
 const NONCE_SWEEP_INTERVAL_MS = 30_000;
 
+/** Takes a source name that is free, or whose key is revoked or expired; leaves a live key's alone. */
+export const CLAIM_SOURCE = `INSERT INTO ioc_source_keys (tenant_id, source, key_id) VALUES (@tenantId, @source, @keyId)
+  ON CONFLICT (tenant_id, source) DO UPDATE SET key_id = excluded.key_id
+  WHERE NOT EXISTS (SELECT 1 FROM api_keys AS k WHERE k.id = ioc_source_keys.key_id
+    AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > @now))`;
+
 function toKey(row: KeyRow): ApiKeyRecord {
   return {
     id: row.id,
@@ -48,6 +54,14 @@ export function sqliteKeyStore(db: SqliteDb): KeyStore {
   const sweep = db.prepare("DELETE FROM nonces WHERE expires_at <= ?");
   const forgetExpired = db.prepare("DELETE FROM nonces WHERE key_id = ? AND nonce = ? AND expires_at <= ?");
   const remember = db.prepare("INSERT INTO nonces (key_id, nonce, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+  const claim = db.prepare(CLAIM_SOURCE);
+  const holder = db.prepare<[number, string], number>(
+    "SELECT key_id FROM ioc_source_keys WHERE tenant_id = ? AND source = ?",
+  );
+  const claimSource = db.transaction((tenantId: number, source: string, keyId: number, now: number): number => {
+    claim.run({ tenantId, source, keyId, now });
+    return holder.pluck().get(tenantId, source) as number;
+  });
   let lastSweep = 0;
   const write = sqliteAuditedWrites(db);
   const create = write((_ctx: ChangeContext, key: NewApiKey) => toKey(insert.get(key) as KeyRow));
@@ -75,5 +89,6 @@ export function sqliteKeyStore(db: SqliteDb): KeyStore {
     listKeys: async (tenantId) => (tenantId === undefined ? all.all() : ofTenant.all(tenantId)).map(toKey),
     revokeKey: async (keyId, ctx) => revokeOne(ctx, keyId),
     rememberNonces: async (keyId, nonces, expiresAt, now) => rememberNonces(keyId, nonces, expiresAt, now),
+    claimSource: async (tenantId, source, keyId, now) => claimSource(tenantId, source, keyId, now),
   };
 }

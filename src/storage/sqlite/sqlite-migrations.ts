@@ -190,4 +190,18 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 8,
+    name: "IOC source names bound to the key that writes under them",
+    // x-iocs-source names a feed whose rules sync_tim_iocs replaces; the first key to write under
+    // a name holds it (until it is revoked or expires), so no other key can replace its rules.
+    sql: `
+      CREATE TABLE ioc_source_keys (
+        tenant_id INTEGER NOT NULL REFERENCES tenants (id),
+        source TEXT NOT NULL,
+        key_id INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, source)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
