@@ -133,6 +133,28 @@ describe("audits/management_logs", () => {
     assert.match(String(latest?.AUDIT_REASON), /^1 of 2 items refused: /);
   });
 
+  it("numbers each tenant's entries 1, 2, 3 ... whatever other tenants write in between", async () => {
+    const x = await t.key("numbered-x");
+    const y = await t.key("numbered-y");
+    for (const [i, key] of [x, y, x, y, y, x].entries()) {
+      const item = { indicator: `n${i}.exe`, type: "FILENAME", severity: "SEV_010_INFO" };
+      await t.post("/public_api/v1/indicators/insert", { request_data: [item] }, key);
+    }
+    for (const key of [x, y]) {
+      const { data, total_count } = await logs({ sort: { field: "timestamp", keyword: "asc" } }, key);
+      assert.deepEqual(
+        data.map((row) => row.AUDIT_ID),
+        Array.from({ length: total_count }, (_, i) => i + 1),
+        "no gap shows another tenant's activity",
+      );
+      const second = await logs({ filters: [{ field: "audit_id", operator: "eq", value: 2 }] }, key);
+      assert.deepEqual(
+        second.data.map((row) => [row.AUDIT_ID, row.AUDIT_DESCRIPTION]),
+        [[2, data[1]?.AUDIT_DESCRIPTION]],
+      );
+    }
+  });
+
   it("records refused writes (who, from where, what, why) with result FAIL, and no refused read", async () => {
     const viewer = await t.key("audited", "viewer");
     const before = (await logs({})).total_count;

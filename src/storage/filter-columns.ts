@@ -44,7 +44,7 @@ export const ALERT_FILTER_COLUMNS: Record<string, ColumnSpec> = same(
  * Warden's actors have no e-mail addresses.
  */
 export const AUDIT_FILTER_COLUMNS: Record<string, ColumnSpec> = {
-  audit_id: { sql: "id" },
+  audit_id: { sql: "tenant_audit_id" },
   timestamp: { sql: "at" },
   type: { sql: "entity" },
   sub_type: { sql: "action" },

@@ -1,6 +1,13 @@
 import type pg from "pg";
 import type { ChangeContext } from "../../domain/audit/audit-model.ts";
-import { type AuditRow, auditOrderBy, REFUSAL_COLUMNS, refusalValues, toAuditEntry } from "../audit-rows.ts";
+import {
+  type AuditRow,
+  auditOrderBy,
+  numberedAudit,
+  REFUSAL_COLUMNS,
+  refusalValues,
+  toAuditEntry,
+} from "../audit-rows.ts";
 import { AUDIT_FILTER_COLUMNS } from "../filter-columns.ts";
 import type { AuditStore } from "../ports.ts";
 import { POSTGRES_FILTERS, whereClause } from "../sql-filters.ts";
@@ -33,11 +40,11 @@ export function postgresAuditStore(pool: pg.Pool): AuditStore {
         const scope = scoped ? "tenant_id = $1" : "TRUE";
         const params = scoped ? [tenantId, ...where.params] : where.params;
         const count = await client.query<{ n: number }>(
-          `SELECT count(*)::bigint AS n FROM audit_log WHERE ${scope} AND ${where.sql}`,
+          `SELECT count(*)::bigint AS n FROM ${numberedAudit(scope)} WHERE ${where.sql}`,
           params,
         );
         const rows = await client.query<AuditRow>(
-          `SELECT * FROM audit_log WHERE ${scope} AND ${where.sql} ORDER BY ${auditOrderBy(order)}
+          `SELECT * FROM ${numberedAudit(scope)} WHERE ${where.sql} ORDER BY ${auditOrderBy(order)}
            LIMIT ${page.to - page.from} OFFSET ${page.from}`,
           params,
         );

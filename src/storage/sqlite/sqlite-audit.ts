@@ -1,5 +1,12 @@
 import type { AuditEntity, AuditEntry, ChangeContext } from "../../domain/audit/audit-model.ts";
-import { type AuditRow, auditOrderBy, REFUSAL_COLUMNS, refusalValues, toAuditEntry } from "../audit-rows.ts";
+import {
+  type AuditRow,
+  auditOrderBy,
+  numberedAudit,
+  REFUSAL_COLUMNS,
+  refusalValues,
+  toAuditEntry,
+} from "../audit-rows.ts";
 import { AUDIT_FILTER_COLUMNS } from "../filter-columns.ts";
 import type { AuditStore } from "../ports.ts";
 import { whereClause } from "../sql-filters.ts";
@@ -85,9 +92,9 @@ export function sqliteAuditStore(db: SqliteDb): AuditStore {
   const find = db.transaction((tenantId: number | null, where: { sql: string; params: unknown[] }, page, order) => {
     const scope = tenantId === null ? "1 = 1" : "tenant_id = ?";
     const params = tenantId === null ? where.params : [tenantId, ...where.params];
-    const count = prepare(`SELECT count(*) FROM audit_log WHERE ${scope} AND ${where.sql}`).pluck();
+    const count = prepare(`SELECT count(*) FROM ${numberedAudit(scope)} WHERE ${where.sql}`).pluck();
     const select = prepare(
-      `SELECT * FROM audit_log WHERE ${scope} AND ${where.sql} ORDER BY ${auditOrderBy(order)} LIMIT ? OFFSET ?`,
+      `SELECT * FROM ${numberedAudit(scope)} WHERE ${where.sql} ORDER BY ${auditOrderBy(order)} LIMIT ? OFFSET ?`,
     );
     const total = count.get(...params) as number;
     const rows = select.all(...params, page.to - page.from, page.from) as SqliteAuditRow[];
