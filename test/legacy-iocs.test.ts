@@ -326,6 +326,14 @@ describe("legacy XDR IOC endpoints, as the XSOAR integration calls them", () => 
       );
     });
 
+    it("refuses a file line nested too deep with a 400 naming the line", async () => {
+      const key = await fresh();
+      const deep = `{"indicator":${"[".repeat(100_000)}${"]".repeat(100_000)}}`;
+      const res = await xsoarUpload(t, key, "sync_tim_iocs", `${line("a.exe")}\n${deep}`);
+      assert.equal(res.statusCode, 400, res.body.slice(0, 300));
+      assert.match(res.json().err_extra, /line 2 is nested deeper than 128 levels/);
+    });
+
     it("answers a truncated multipart body with a 400, changing nothing", async () => {
       const key = await fresh();
       await xsoarUpload(t, key, "sync_tim_iocs", line("kept.exe"));
