@@ -23,6 +23,22 @@ describe("abuse limits", () => {
     await t.close();
   });
 
+  it("does not turn throttled writes into audit entries", async () => {
+    const t = await startTestApp({ WARDEN_RATE_LIMIT_PER_KEY: "1" });
+    const key = await t.key("rl");
+    const insert = () => t.post("/public_api/v1/indicators/insert", { request_data: [] }, key);
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await insert()).statusCode);
+    assert.deepEqual(statuses, [200, 200, 429, 429]);
+    t.clock.advance(10_000);
+    const log = await t.post("/public_api/v1/audits/management_logs", { request_data: {} }, key);
+    assert.equal(
+      log.json().reply.data.filter((row: { AUDIT_RESULT: string }) => row.AUDIT_RESULT === "FAIL").length,
+      0,
+    );
+    await t.close();
+  });
+
   it("refuses an address that keeps failing, but never a request that authenticates", async () => {
     const t = await startTestApp({ WARDEN_AUTH_FAILURES_PER_MINUTE: "3" });
     const key = await t.key("af");

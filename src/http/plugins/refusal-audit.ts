@@ -33,6 +33,12 @@ const ACTIONS: Record<string, AuditAction> = {
 
 const REASON_LENGTH = 512;
 
+/**
+ * Throttling is about load, not about what was written: a key over its rate would otherwise turn
+ * every refused request into a database write, the very load the limit sheds.
+ */
+const NOT_RECORDED = new Set([429, 503]);
+
 const isWrite = (request: FastifyRequest) => request.routeOptions.config?.permission === "rules:write";
 
 /** The endpoint as the log shows it: `indicators/insert`, `bioc/delete`. */
@@ -67,7 +73,7 @@ export function installRefusalAudit(app: FastifyInstance, audit: Pick<AuditStore
   app.addHook("onSend", async (request, reply, payload) => {
     const principal = request.principal;
     const reason = request.refusal ?? (reply.statusCode >= 400 ? `${reply.statusCode}` : undefined);
-    if (!principal || !isWrite(request) || reason === undefined) return payload;
+    if (!principal || !isWrite(request) || reason === undefined || NOT_RECORDED.has(reply.statusCode)) return payload;
     const endpoint = endpointOf(request);
     const { now, actor } = changeBy(principal, clock.now());
     try {
