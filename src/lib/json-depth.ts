@@ -9,12 +9,33 @@ export const MAX_JSON_DEPTH = 128;
 
 /** True when a parsed JSON value holds arrays or objects more than `max` deep. */
 export function nestedDeeperThan(value: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [item, depth] = stack.pop() as [unknown, number];
-    if (typeof item !== "object" || item === null) continue;
-    if (depth + 1 > max) return true;
-    for (const child of Array.isArray(item) ? item : Object.values(item)) stack.push([child, depth + 1]);
+  // Two parallel stacks of containers only: a bulk body holds hundreds of thousands of values,
+  // and pushing only what can nest keeps this well under the cost of parsing it.
+  const items: object[] = [];
+  const depths: number[] = [];
+  if (typeof value === "object" && value !== null) {
+    items.push(value);
+    depths.push(1);
+  }
+  while (items.length > 0) {
+    const item = items.pop() as object;
+    const depth = depths.pop() as number;
+    if (depth > max) return true;
+    if (Array.isArray(item)) {
+      for (const child of item)
+        if (typeof child === "object" && child !== null) {
+          items.push(child);
+          depths.push(depth + 1);
+        }
+      continue;
+    }
+    for (const key in item) {
+      const child = (item as Record<string, unknown>)[key];
+      if (typeof child === "object" && child !== null) {
+        items.push(child);
+        depths.push(depth + 1);
+      }
+    }
   }
   return false;
 }
