@@ -33,7 +33,7 @@ const PAIRS: [string, unknown, string][] = [
   [
     "run keys",
     tree("REGISTRY_EVENT", leaf("action_registry_key_name", "REGEX", "\\\\run(once)?$")),
-    'dataset = xdr_data | filter event_type = ENUM.REGISTRY and action_registry_key_name ~= "\\\\\\\\run(once)?$"',
+    'dataset = xdr_data | filter event_type = ENUM.REGISTRY and action_registry_key_name ~= "\\\\run(once)?$"',
   ],
   [
     "scripts dropped",

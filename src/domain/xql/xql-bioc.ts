@@ -5,6 +5,7 @@
  * and an equality every match needs.
  */
 import type { RequiredEq } from "../../engine/bioc-predicate.ts";
+import { ENUM_FIELDS } from "../../engine/enum-forms.ts";
 import { fail, ok, type Result } from "../../lib/result.ts";
 import type { Expr, Query, Stage } from "./xql-ast.ts";
 import { compileQuery } from "./xql-eval.ts";
@@ -115,7 +116,8 @@ function plainText(expr: Expr): string | undefined {
 
 function requiredEq(filters: Expr[]): RequiredEq | undefined {
   for (const c of filters) {
-    if (c.kind !== "binary" || c.left.kind !== "field" || c.left.name === "event_type") continue;
+    // Enum fields are compared in a canonical spelling the index does not know: never index keys.
+    if (c.kind !== "binary" || c.left.kind !== "field" || ENUM_FIELDS.has(c.left.name)) continue;
     if (c.op === "=") {
       const value = plainText(c.right);
       if (value !== undefined) return { field: c.left.name, values: [value] };

@@ -1,5 +1,5 @@
 /** The XQL functions the evaluator runs on one event, and the aggregates it refuses to. */
-import { RE2JS } from "re2js";
+import { compileBoundedRegex, regexSubject } from "../../lib/bounded-regex.ts";
 import { inCidr, isNull, number, text, truthy, type XqlValue } from "./xql-values.ts";
 
 export type XqlFunction = (args: XqlValue[]) => XqlValue;
@@ -99,7 +99,9 @@ function regextract(value: XqlValue, pattern: XqlValue): XqlValue {
   const subject = str(value);
   const source = str(pattern);
   if (subject === undefined || source === undefined) return null;
-  const matcher = RE2JS.compile(source).matcher(subject);
+  const regex = compileBoundedRegex(source, false);
+  if (typeof regex === "string") return null;
+  const matcher = regex.matcher(regexSubject(subject));
   const found: string[] = [];
   while (matcher.find()) found.push((matcher.groupCount() > 0 ? matcher.group(1) : matcher.group()) ?? "");
   return found;
