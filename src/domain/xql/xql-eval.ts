@@ -218,7 +218,7 @@ function compileCall(expr: Expr & { kind: "call" }, compileExpr: (e: Expr) => Co
     throw compileError(expr, `aggregate function '${expr.name}' cannot be evaluated on one event`);
   const fn = FUNCTIONS[expr.name];
   if (!fn) throw compileError(expr, `unknown function '${expr.name}'`);
-  const pattern = expr.name === "regextract" ? expr.args[1] : undefined;
+  const pattern = expr.name === "regextract" || expr.name === "replex" ? expr.args[1] : undefined;
   if (pattern?.kind === "literal" && typeof pattern.value === "string") {
     const regex = compileBoundedRegex(pattern.value, false);
     if (typeof regex === "string") throw compileError(pattern, `regular expression ${regex}`);
