@@ -27,16 +27,13 @@ function compileError(expr: { pos: { line: number; column: number } }, message: 
   return new XqlSyntaxError({ line: expr.pos.line, column: expr.pos.column, message });
 }
 
+/** Reads alter's values first, then the event's own; after `fields`, only the kept names. */
 function readField(name: string): Compiled {
-  const own =
-    name === "event_type"
-      ? (event: EndpointEvent) => eventTypeOf(event)
-      : (event: EndpointEvent) => fieldValue(event, name);
-  return ({ vars, event, kept }) => {
-    if (vars?.has(name)) return vars.get(name);
-    if (kept && !kept.has(name)) return null;
-    return own(event) ?? null;
-  };
+  if (name === "event_type")
+    return ({ vars, event, kept }) =>
+      vars?.has(name) ? vars.get(name) : kept !== undefined && !kept.has(name) ? null : (eventTypeOf(event) ?? null);
+  return ({ vars, event, kept }) =>
+    vars?.has(name) ? vars.get(name) : kept !== undefined && !kept.has(name) ? null : (fieldValue(event, name) ?? null);
 }
 
 type Known = Expr & { kind: "literal" | "enum" | "word" };
@@ -108,17 +105,21 @@ export function compileRegexLiteral(expr: Expr, pattern: string): RE2JS {
   return regex;
 }
 
+function regexTest(regex: RE2JS): Matcher {
+  const one = (a: XqlValue) => !isNull(a) && regex.matcher(regexSubject(text(a) ?? "")).find();
+  return (a) => (Array.isArray(a) ? a.some(one) : one(a));
+}
+
 function regexMatcher(right: Expr, compileExpr: (e: Expr) => Compiled): (scope: Scope) => Matcher {
-  const test = (regex: RE2JS | string, a: XqlValue) =>
-    typeof regex !== "string" && !isNull(a) && regex.matcher(regexSubject(text(a) ?? "")).find();
   if (right.kind === "literal" && typeof right.value === "string") {
-    const regex = compileRegexLiteral(right, right.value);
-    return () => (a) => (Array.isArray(a) ? a.some((x) => test(regex, x)) : test(regex, a));
+    const matches = regexTest(compileRegexLiteral(right, right.value));
+    return () => matches;
   }
   const pattern = compileExpr(right);
-  return (scope) => (a) => {
+  return (scope) => {
     const source = text(pattern(scope));
-    return source !== undefined && test(compileBoundedRegex(source), a);
+    const regex = source === undefined ? "no pattern" : compileBoundedRegex(source);
+    return typeof regex === "string" ? () => false : regexTest(regex);
   };
 }
 

@@ -251,7 +251,9 @@ class Parser {
   }
 
   private or(): Expr {
-    const items = [this.and()];
+    const first = this.and();
+    if (!this.at("or")) return first;
+    const items = [first];
     while (this.at("or")) {
       this.next();
       items.push(this.and());
@@ -260,7 +262,9 @@ class Parser {
   }
 
   private and(): Expr {
-    const items = [this.not()];
+    const first = this.not();
+    if (!this.at("and")) return first;
+    const items = [first];
     while (this.at("and")) {
       this.next();
       items.push(this.not());
