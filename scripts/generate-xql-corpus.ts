@@ -9,22 +9,12 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { seededRandom } from "../bench/lib.ts";
 
 const COUNT = 1100;
 const OUT = join(import.meta.dirname, "..", "test", "xql", "corpus", "corpus.json");
 
-/** mulberry32: a small seeded generator, so the corpus is the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rnd = random(20261202);
+const rnd = seededRandom(20261202);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)] as T;
 const some = <T>(items: readonly T[], n: number): T[] => {
   const copy = [...items];
