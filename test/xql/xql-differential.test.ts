@@ -129,3 +129,14 @@ describe("BIOC trees and their XQL twins", () => {
     );
   });
 });
+
+describe("the regex input cap", () => {
+  it("reads only the first 65,536 characters of a field, in trees and XQL alike", () => {
+    const filter = { SEARCH_FIELD: "action_process_image_command_line", SEARCH_TYPE: "REGEX", SEARCH_VALUE: "needle" };
+    const matcher = new LinearMatcher([], entries(filter as FilterNode));
+    const fired = (line: string) =>
+      matcher.match({ event_type: "PROCESS", action_process_image_command_line: line }, 0).map((h) => h.ruleId);
+    assert.deepEqual(fired(`${"x".repeat(65_530)}needle`), [1, 2]);
+    assert.deepEqual(fired(`${"x".repeat(65_531)}needle`), []);
+  });
+});
