@@ -23,6 +23,14 @@ describe("XQL string literals", () => {
     assert.deepEqual(strings('a = "\\test\\" OR b = 1'), ["\\test\\"]);
   });
 
+  it('reads a \\" again as a quote when the string cannot end there', () => {
+    assert.deepEqual(strings('split(x, "\\",\\"")'), ['","']);
+    assert.deepEqual(strings('regextract(x, "\\"(\\w+)\\",\\"") | filter y = "C:\\Temp\\"'), [
+      '"(\\w+)","',
+      "C:\\Temp\\",
+    ]);
+  });
+
   it('processes escapes in """...""", keeping unknown ones', () => {
     assert.deepEqual(strings('a = """\\\\test\\\\"""'), ["\\test\\"]);
     assert.deepEqual(strings('a = """line\\nnext\\ttab \\"q\\""""'.replace('\\""""', '\\" """')), [

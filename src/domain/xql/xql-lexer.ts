@@ -67,7 +67,13 @@ class Cursor {
   offset = 0;
   line = 1;
   lineStart = 0;
-  constructor(readonly text: string) {}
+  /** Offsets of `\"` read as a string's end because of what follows: candidates for a second reading. */
+  readonly closings: number[] = [];
+  constructor(
+    readonly text: string,
+    /** Offsets of `\"` to read as a quote whatever follows (see tokenize). */
+    readonly quotes: ReadonlySet<number> = new Set(),
+  ) {}
   get column(): number {
     return this.offset - this.lineStart;
   }
@@ -137,10 +143,16 @@ function readString(c: Cursor): Pick<Token, "text" | "value"> {
     if (ch === "" || ch === "\n") throw recognitionError(line, column, c.text.slice(start, c.offset));
     c.advance();
     if (ch === quote) break;
-    if (ch === "\\" && c.peek() === quote && !closesAt(c.text, c.offset)) {
-      value += quote;
-      c.advance();
-    } else value += ch;
+    if (ch === "\\" && c.peek() === quote) {
+      const at = c.offset - 1;
+      if (c.quotes.has(at) || !closesAt(c.text, c.offset)) {
+        value += quote;
+        c.advance();
+        continue;
+      }
+      c.closings.push(at);
+    }
+    value += ch;
   }
   return { text: c.text.slice(start, c.offset), value };
 }
@@ -171,9 +183,34 @@ function readNumberOrWord(c: Cursor): Pick<Token, "kind" | "text" | "value"> {
   return { kind: "number", text, value: Number(text) };
 }
 
-/** Splits a query into tokens, ending with one `eof` token; throws XqlSyntaxError on a character XQL has no use for. */
+/** How many `\"` string ends tokenize may read again as quotes before it reports the first error. */
+const MAX_REREADS = 8;
+
+/**
+ * Splits a query into tokens, ending with one `eof` token; throws XqlSyntaxError on a character XQL
+ * has no use for. When reading a `\"` as a string's end leaves text that cannot be read (as in
+ * `"\",\""`, the string `","`), that `\"` is read again as a quote; the first error stands if no
+ * such reading works.
+ */
 export function tokenize(query: string): Token[] {
-  const c = new Cursor(query);
+  const quotes = new Set<number>();
+  let first: XqlSyntaxError | undefined;
+  for (let attempt = 0; ; attempt++) {
+    const c = new Cursor(query, quotes);
+    try {
+      return readTokens(c);
+    } catch (error) {
+      if (!(error instanceof XqlSyntaxError)) throw error;
+      first ??= error;
+      const retry = c.closings.findLast((at) => !quotes.has(at));
+      if (retry === undefined || attempt >= MAX_REREADS) throw first;
+      quotes.add(retry);
+    }
+  }
+}
+
+function readTokens(c: Cursor): Token[] {
+  const query = c.text;
   const tokens: Token[] = [];
   for (;;) {
     skipTrivia(c);
