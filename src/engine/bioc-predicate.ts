@@ -3,9 +3,10 @@
  * to case; numbers compare as numbers for GTE/LTE/RANGE; EXTRA_FIELDS are alternatives; a missing
  * field matches only IS_EMPTY. Regexes run on RE2 (linear time).
  */
-import { RE2JS } from "re2js";
 import { type FilterLeaf, type FilterNode, parseDecimal, parseRange } from "../domain/bioc/bioc-tree.ts";
-import { type EndpointEvent, fieldValue } from "./event-model.ts";
+import { compileBoundedRegex, regexSubject } from "../lib/bounded-regex.ts";
+import { canonicalEnumValue, ENUM_FIELDS, withoutEnumPrefix } from "./enum-forms.ts";
+import { type EndpointEvent, eventTypeOf, fieldValue } from "./event-model.ts";
 import { valueText } from "./rule-hit.ts";
 import { compileWildcard } from "./wildcard.ts";
 
@@ -71,8 +72,22 @@ function complexEqTest(json: string): ValueTest {
 }
 
 function regexTest(pattern: string): ValueTest {
-  const regex = RE2JS.compile(pattern, RE2JS.CASE_INSENSITIVE);
-  return anyElement((value) => !isEmpty(value) && regex.matcher(valueText(value)).find());
+  const regex = compileBoundedRegex(pattern);
+  // Stored trees were checked at insert; one that no longer compiles (older limits) matches nothing.
+  if (typeof regex === "string") return () => false;
+  return anyElement((value) => !isEmpty(value) && regex.matcher(regexSubject(valueText(value))).find());
+}
+
+/** EQ/NEQ on an enum field: `ENUM.X`, `X` and event_type's numbers are one value (enum-forms.ts). */
+function enumTest(field: string, leaf: FilterLeaf): ValueTest | undefined {
+  if (!ENUM_FIELDS.has(field) || (leaf.SEARCH_TYPE !== "EQ" && leaf.SEARCH_TYPE !== "NEQ")) return undefined;
+  const wanted = String(canonicalEnumValue(field, leaf.SEARCH_VALUE)).toLowerCase();
+  const same = (value: unknown) => {
+    const name = field === "event_type" ? eventTypeOf({ event_type: value }) : undefined;
+    return withoutEnumPrefix(name?.toLowerCase() ?? lowerText(value)) === wanted;
+  };
+  const negate = leaf.SEARCH_TYPE === "NEQ";
+  return anyElement((value) => !isEmpty(value) && same(value) !== negate);
 }
 
 /** The test one leaf applies to one field's value. */
@@ -115,11 +130,13 @@ export function leafTest(leaf: FilterLeaf): ValueTest {
 
 function compileLeaf(leaf: FilterLeaf): Predicate {
   const fields = [leaf.SEARCH_FIELD, ...(leaf.EXTRA_FIELDS ?? [])];
-  const test = leafTest(leaf);
+  const plain = leafTest(leaf);
+  const tests = fields.map((field) => enumTest(field, leaf) ?? plain);
   return (event) => {
-    for (const field of fields) {
+    for (let i = 0; i < fields.length; i++) {
+      const field = fields[i] as string;
       const value = fieldValue(event, field);
-      if (test(value)) return { field, value };
+      if ((tests[i] as ValueTest)(value)) return { field, value };
     }
     return undefined;
   };
@@ -161,6 +178,8 @@ export interface RequiredEq {
 function eqLeaf(node: FilterNode): RequiredEq | undefined {
   if ("AND" in node || "OR" in node) return undefined;
   if (node.SEARCH_TYPE !== "EQ" || (node.EXTRA_FIELDS?.length ?? 0) > 0) return undefined;
+  // Enum fields compare in a canonical spelling (enum-forms.ts) that index keys do not have.
+  if (ENUM_FIELDS.has(node.SEARCH_FIELD)) return undefined;
   return { field: node.SEARCH_FIELD, values: [node.SEARCH_VALUE.toLowerCase()] };
 }
 

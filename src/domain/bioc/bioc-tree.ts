@@ -3,7 +3,7 @@
  * refuses to descend past the depth cap or to queue more than the node cap, so no request body, however
  * deep or wide, can overflow the call stack or make the check slower than linear in its size.
  */
-import { RE2JS } from "re2js";
+import { compileBoundedRegex } from "../../lib/bounded-regex.ts";
 import { clip } from "../../lib/text.ts";
 
 export const SEARCH_TYPES = [
@@ -318,15 +318,10 @@ function checkTypedValue(type: SearchType, value: string): string | undefined {
   }
 }
 
-/** The engine matches with RE2 (linear time), so lookarounds and backreferences must fail here. */
+/** The engine matches with RE2 (linear time): lookarounds, backreferences and huge programs fail here. */
 function regexProblem(pattern: string): string | undefined {
-  try {
-    RE2JS.compile(pattern);
-    return undefined;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return `REGEX does not compile under RE2 syntax: ${oneLine(clip(reason, 2 * MAX_ECHO))}`;
-  }
+  const regex = compileBoundedRegex(pattern);
+  return typeof regex === "string" ? `REGEX ${oneLine(clip(regex, 2 * MAX_ECHO))}` : undefined;
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {

@@ -10,7 +10,8 @@ export type Expr =
   | { kind: "field"; name: string; pos: Pos }
   | { kind: "enum"; name: string; pos: Pos }
   | { kind: "word"; text: string; pos: Pos }
-  | { kind: "json"; base: Expr; path: (string | number)[]; pos: Pos }
+  /** `base -> a.b[0]`; `as` "array" for `->a[]` (the array's items), "json" for `->a{}` (the value as JSON text). */
+  | { kind: "json"; base: Expr; path: (string | number)[]; as: "value" | "array" | "json"; pos: Pos }
   | { kind: "index"; base: Expr; index: Expr; pos: Pos }
   | { kind: "call"; name: string; args: Expr[]; pos: Pos }
   | { kind: "list"; items: Expr[]; pos: Pos }
@@ -27,6 +28,7 @@ export type BinaryOp =
   | ">"
   | ">="
   | "~="
+  | "!~="
   | "contains"
   | "not contains"
   | "in"

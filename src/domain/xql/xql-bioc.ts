@@ -5,6 +5,7 @@
  * and an equality every match needs.
  */
 import type { RequiredEq } from "../../engine/bioc-predicate.ts";
+import { ENUM_FIELDS } from "../../engine/enum-forms.ts";
 import { fail, ok, type Result } from "../../lib/result.ts";
 import type { Expr, Query, Stage } from "./xql-ast.ts";
 import { compileQuery } from "./xql-eval.ts";
@@ -53,16 +54,31 @@ function checkSource(query: Query): string | undefined {
   if (source.kind === "preset")
     return source.names.every((n) => n.toLowerCase().startsWith("xdr_"))
       ? undefined
-      : `a BIOC query may only use xdr_ presets, not '${source.names.join(", ")}'`;
+      : `a BIOC query may only use the xdr_ presets (xdr_process, xdr_file, xdr_network, ...), not preset '${source.names.join(", ")}'`;
   if (source.kind !== "dataset") return `a BIOC query reads a dataset or preset, not a ${source.kind}`;
   const other = source.names.find((n) => !BIOC_DATASETS.has(n.toLowerCase()));
   return other ? `a BIOC query may only read xdr_data or cloud_audit_log, not '${other}'` : undefined;
 }
 
-function checkStages(stages: Stage[]): string | undefined {
+/** Stages that run on one event; every other stage needs many rows or other data. */
+const ONE_EVENT_STAGES: ReadonlySet<string> = new Set(["fields", "config"]);
+const AGGREGATE_STAGES: ReadonlySet<string> = new Set(["comp", "windowcomp", "bin", "dedup", "top", "transaction"]);
+const ROW_SET_STAGES: ReadonlySet<string> = new Set(["sort", "limit", "arrayexpand"]);
+
+function stageRefusal(name: string): string {
+  if (AGGREGATE_STAGES.has(name)) return "aggregates many events, and a BIOC matches one event at a time";
+  if (ROW_SET_STAGES.has(name)) return "orders, cuts or multiplies result rows, which a BIOC does not have";
+  if (name === "join" || name === "union" || name === "call" || name === "view")
+    return "reads other datasets or queries, and a BIOC sees only the event it matches";
+  return "is not evaluated on single events";
+}
+
+function checkStages(stages: Stage[]): XqlProblem | undefined {
   for (const [index, stage] of stages.entries()) {
-    if (stage.kind === "other")
-      return `stage ${index + 1} '${stage.name}' is not allowed in a BIOC query: only filter and alter are`;
+    if (stage.kind !== "other" || ONE_EVENT_STAGES.has(stage.name)) continue;
+    const why = stageRefusal(stage.name);
+    const message = `stage ${index + 1} '${stage.name}' ${why}: a BIOC query may use only filter, alter, fields and config (use a correlation rule)`;
+    return { syntax: { line: stage.pos.line, column: stage.pos.column, message } };
   }
   return undefined;
 }
@@ -115,7 +131,8 @@ function plainText(expr: Expr): string | undefined {
 
 function requiredEq(filters: Expr[]): RequiredEq | undefined {
   for (const c of filters) {
-    if (c.kind !== "binary" || c.left.kind !== "field" || c.left.name === "event_type") continue;
+    // Enum fields are compared in a canonical spelling the index does not know: never index keys.
+    if (c.kind !== "binary" || c.left.kind !== "field" || ENUM_FIELDS.has(c.left.name)) continue;
     if (c.op === "=") {
       const value = plainText(c.right);
       if (value !== undefined) return { field: c.left.name, values: [value] };
@@ -140,8 +157,10 @@ export function problemText(problem: XqlProblem): string {
 export function checkBiocQuery(text: string): Result<BiocQueryPlan, XqlProblem> {
   try {
     const query = parseXql(text);
-    const problem = checkSource(query) ?? checkStages(query.stages);
-    if (problem) return fail({ reason: problem });
+    const source = checkSource(query);
+    if (source) return fail({ reason: source });
+    const stage = checkStages(query.stages);
+    if (stage) return fail(stage);
     compileQuery(query); // unknown functions and aggregates, with their positions
     const hasPreset = query.source?.kind === "preset";
     const filtersType = query.stages.some((s) => s.kind === "filter" && readsEventType(s.expr));

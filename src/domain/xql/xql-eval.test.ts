@@ -61,7 +61,7 @@ describe("XQL evaluation", () => {
   it("contains, ~= and their negations", () => {
     assert.ok(matches('action_process_image_command_line contains "-encodedcommand"'));
     assert.ok(matches('action_process_image_command_line not contains "-nop"'));
-    assert.ok(matches('action_process_image_command_line ~= "-enc(odedcommand)?\\\\s+[a-z0-9=]+"'));
+    assert.ok(matches('action_process_image_command_line ~= "-enc(odedcommand)?\\s+[a-z0-9=]+"'));
     assert.ok(!matches('action_process_image_command_line ~= "^cmd"'));
     assert.ok(matches('tags contains "bravo"'));
   });
@@ -113,7 +113,7 @@ describe("XQL evaluation", () => {
     assert.equal(value('json_extract_scalar(json, "$.n")'), "3");
     assert.equal(value('extract_time(ts, "HOUR")'), 13);
     assert.equal(value('extract_time(ts, "DAYOFWEEK")'), 1);
-    assert.deepEqual(value('regextract(action_process_image_command_line, "-(\\\\w+)Command")'), ["Encoded"]);
+    assert.deepEqual(value('regextract(action_process_image_command_line, "-(\\w+)Command")'), ["Encoded"]);
     assert.equal(value('replace(action_process_image_name, ".exe", "")'), "PowerShell");
     assert.equal(value('trim("  x  ")'), "x");
     assert.equal(value('ltrim("xxaxx", "x")'), "axx");
@@ -142,6 +142,47 @@ describe("XQL evaluation", () => {
         (error: unknown) =>
           error instanceof XqlSyntaxError && error.detail.column === 28 && error.detail.message === message,
       );
+    }
+  });
+});
+
+describe("XQL forms real rules use", () => {
+  const fires = (query: string, event: Record<string, unknown>) => compileQuery(parseXql(query))(event) !== undefined;
+
+  it("matches Windows paths as written, trailing backslashes included", () => {
+    const event = {
+      action_process_image_path: "C:\\Windows\\System32\\rundll32.exe",
+      action_file_path: "C:\\Users\\bob",
+    };
+    assert.ok(fires('filter action_process_image_path contains "\\rundll32.exe"', event));
+    assert.ok(fires('filter action_file_path contains "C:\\Users\\"', event));
+    assert.ok(fires('filter action_process_image_path = "*\\System32\\*"', event));
+    assert.ok(fires('filter action_process_image_path ~= "\\\\system32\\\\rundll32\\.exe$"', event));
+    assert.ok(fires('filter action_process_image_path in ("*\\rundll32.exe", "x")', event));
+    assert.ok(!fires('filter not (action_process_image_path contains "\\rundll32.exe")', event));
+  });
+
+  it("runs !~=, JSON arrays and fields", () => {
+    const event = { cmd: "whoami /all", data: '{"TicketOptions":"0x40810000","list":[1,{"a":2}]}' };
+    assert.ok(fires('filter cmd !~= "^net"', event));
+    assert.ok(!fires('filter cmd !~= "^who"', event));
+    assert.ok(!fires('filter missing !~= "x"', event));
+    assert.ok(fires('alter o = data->TicketOptions | filter o = "0x40810000"', event));
+    assert.ok(fires("alter l = data->list[] | filter array_length(l) = 2", event));
+    assert.ok(fires('alter j = data->list{} | filter j = "[1,{\\"a\\":2}]"', event));
+    assert.ok(fires('alter t = to_json_string(data) | filter t contains "Ticket"', event));
+    assert.ok(fires('fields * | filter cmd contains "who"', event));
+    assert.ok(!fires('fields data | filter cmd contains "who"', event));
+  });
+
+  it("takes ENUM.X, X and event_type's number for an enum, in events and queries", () => {
+    for (const eventForm of ["PROCESS_START", "ENUM.PROCESS_START", "process_start"]) {
+      const event = { event_type: 1, event_sub_type: eventForm, agent_os_type: "ENUM.AGENT_OS_WINDOWS" };
+      for (const queryForm of ["ENUM.PROCESS_START", '"PROCESS_START"', "PROCESS_START", '"ENUM.PROCESS_START"'])
+        assert.ok(fires(`filter event_sub_type = ${queryForm}`, event), `${queryForm} on ${eventForm}`);
+      assert.ok(fires("filter event_type = ENUM.PROCESS and event_type = 1 and event_type = PROCESS", event));
+      assert.ok(fires('filter agent_os_type in ("AGENT_OS_WINDOWS", ENUM.AGENT_OS_LINUX)', event));
+      assert.ok(!fires("filter event_sub_type = ENUM.PROCESS_STOP", event));
     }
   });
 });

@@ -4,9 +4,11 @@
  * `contains`, `~=` on RE2 (linear time), `incidr` / `incidr6`, and nulls that match nothing but
  * `= null`. A function the evaluator does not know is a compile error with its position.
  */
-import { RE2JS } from "re2js";
+import type { RE2JS } from "re2js";
+import { canonicalEnumValue, canonicalEventEnum, ENUM_FIELDS } from "../../engine/enum-forms.ts";
 import { type EndpointEvent, eventTypeOf, fieldValue } from "../../engine/event-model.ts";
 import { compileWildcard } from "../../engine/wildcard.ts";
+import { compileBoundedRegex, regexSubject } from "../../lib/bounded-regex.ts";
 import type { BinaryOp, Expr, Query, Stage } from "./xql-ast.ts";
 import { AGGREGATE_FUNCTIONS, asJson, FUNCTIONS, jsonPathGet } from "./xql-functions.ts";
 import { XqlSyntaxError } from "./xql-lexer.ts";
@@ -15,6 +17,8 @@ import { compare, inCidr, isNull, number, text, truthy, type XqlValue } from "./
 interface Scope {
   event: EndpointEvent;
   vars: Map<string, XqlValue> | undefined;
+  /** After a `fields` stage, the names still readable. */
+  kept?: ReadonlySet<string> | undefined;
 }
 type Compiled = (scope: Scope) => XqlValue;
 type Matcher = (value: XqlValue) => boolean;
@@ -23,14 +27,42 @@ function compileError(expr: { pos: { line: number; column: number } }, message: 
   return new XqlSyntaxError({ line: expr.pos.line, column: expr.pos.column, message });
 }
 
+/** Reads alter's values first, then the event's own; after `fields`, only the kept names. */
 function readField(name: string): Compiled {
   if (name === "event_type")
-    return ({ vars, event }) => (vars?.has(name) ? vars.get(name) : (eventTypeOf(event) ?? null));
-  return ({ vars, event }) => (vars?.has(name) ? vars.get(name) : (fieldValue(event, name) ?? null));
+    return ({ vars, event, kept }) =>
+      vars?.has(name) ? vars.get(name) : kept !== undefined && !kept.has(name) ? null : (eventTypeOf(event) ?? null);
+  return ({ vars, event, kept }) =>
+    vars?.has(name) ? vars.get(name) : kept !== undefined && !kept.has(name) ? null : (fieldValue(event, name) ?? null);
+}
+
+type Known = Expr & { kind: "literal" | "enum" | "word" };
+
+/**
+ * The right side of `field = X` in the spelling events are compared in: `ENUM.X`, `"X"` and (for
+ * event_type) the number all name X; a bare upper-case word after an enum field is an enum name.
+ */
+function enumForm(left: Expr, right: Expr): Expr {
+  if (left.kind !== "field" || !ENUM_FIELDS.has(left.name)) return right;
+  if (right.kind === "field" && /^[A-Z][A-Z0-9_]*$/.test(right.name))
+    return { kind: "enum", name: right.name, pos: right.pos };
+  if (right.kind === "list") return { ...right, items: right.items.map((item) => enumForm(left, item)) };
+  if (right.kind === "literal" && (typeof right.value === "string" || typeof right.value === "number"))
+    return { ...right, value: canonicalEnumValue(left.name, right.value) };
+  if (right.kind === "enum") return { ...right, name: String(canonicalEnumValue(left.name, right.name)) };
+  return right;
 }
 
 /** Equality with a known right side: the common case, prepared once. */
-function equalsLiteral(literal: Expr & { kind: "literal" | "enum" | "word" }): Matcher {
+/** An enum field read in the rules' spelling, for equality tests. */
+function enumRead(left: Expr, compileExpr: (e: Expr) => Compiled): Compiled {
+  const read = compileExpr(left);
+  if (left.kind !== "field" || left.name === "event_type" || !ENUM_FIELDS.has(left.name)) return read;
+  const field = left.name;
+  return (s) => canonicalEventEnum(field, read(s));
+}
+
+function equalsLiteral(literal: Known): Matcher {
   const value = literal.kind === "literal" ? literal.value : literal.kind === "enum" ? literal.name : literal.text;
   if (value === null) return isNull;
   if (typeof value === "string" && value.includes("*")) {
@@ -48,14 +80,14 @@ function equals(a: XqlValue, b: XqlValue): boolean {
   return compare(a, b) === 0;
 }
 
-function isKnown(expr: Expr): expr is Expr & { kind: "literal" | "enum" | "word" } {
+function isKnown(expr: Expr): expr is Known {
   return expr.kind === "literal" || expr.kind === "enum" || expr.kind === "word";
 }
 
 function listMatchers(list: Expr, compileExpr: (e: Expr) => Compiled): (scope: Scope) => Matcher[] {
   const items = list.kind === "list" ? list.items : [list];
   if (items.every(isKnown)) {
-    const fixed = items.map((item) => equalsLiteral(item as Expr & { kind: "literal" | "enum" | "word" }));
+    const fixed = items.map((item) => equalsLiteral(item as Known));
     return () => fixed;
   }
   const compiled = items.map(compileExpr);
@@ -66,26 +98,28 @@ function listMatchers(list: Expr, compileExpr: (e: Expr) => Compiled): (scope: S
     });
 }
 
+/** A regex a rule may store: RE2 syntax and a bounded program (lib/bounded-regex.ts). */
+export function compileRegexLiteral(expr: Expr, pattern: string): RE2JS {
+  const regex = compileBoundedRegex(pattern);
+  if (typeof regex === "string") throw compileError(expr, `regular expression ${regex}`);
+  return regex;
+}
+
+function regexTest(regex: RE2JS): Matcher {
+  const one = (a: XqlValue) => !isNull(a) && regex.matcher(regexSubject(text(a) ?? "")).find();
+  return (a) => (Array.isArray(a) ? a.some(one) : one(a));
+}
+
 function regexMatcher(right: Expr, compileExpr: (e: Expr) => Compiled): (scope: Scope) => Matcher {
   if (right.kind === "literal" && typeof right.value === "string") {
-    let regex: RE2JS;
-    try {
-      regex = RE2JS.compile(right.value, RE2JS.CASE_INSENSITIVE);
-    } catch (error) {
-      throw compileError(right, `invalid regular expression: ${(error as Error).message}`);
-    }
-    return () => (a) => !isNull(a) && regex.matcher(text(a) ?? "").find();
+    const matches = regexTest(compileRegexLiteral(right, right.value));
+    return () => matches;
   }
   const pattern = compileExpr(right);
-  return (scope) => (a) => {
+  return (scope) => {
     const source = text(pattern(scope));
-    return (
-      source !== undefined &&
-      !isNull(a) &&
-      RE2JS.compile(source, RE2JS.CASE_INSENSITIVE)
-        .matcher(text(a) ?? "")
-        .find()
-    );
+    const regex = source === undefined ? "no pattern" : compileBoundedRegex(source);
+    return typeof regex === "string" ? () => false : regexTest(regex);
   };
 }
 
@@ -103,9 +137,11 @@ function containsValue(a: XqlValue, b: XqlValue): boolean {
   return (text(a) ?? "").toLowerCase().includes((text(b) ?? "").toLowerCase());
 }
 
-function compileBinary(expr: Expr & { kind: "binary" }, compileExpr: (e: Expr) => Compiled): Compiled {
+function compileBinary(node: Expr & { kind: "binary" }, compileExpr: (e: Expr) => Compiled): Compiled {
+  const equality = node.op === "=" || node.op === "!=" || node.op === "in" || node.op === "not in";
+  const expr = equality ? { ...node, right: enumForm(node.left, node.right) } : node;
   const { op } = expr;
-  const left = compileExpr(expr.left);
+  const left = equality ? enumRead(expr.left, compileExpr) : compileExpr(expr.left);
   if (op === "and") {
     const right = compileExpr(expr.right);
     return (s) => truthy(left(s)) && truthy(right(s));
@@ -140,9 +176,13 @@ function compileBinary(expr: Expr & { kind: "binary" }, compileExpr: (e: Expr) =
       return op === "in" ? found : !found;
     };
   }
-  if (op === "~=") {
+  if (op === "~=" || op === "!~=") {
     const matcher = regexMatcher(expr.right, compileExpr);
-    return (s) => matcher(s)(left(s));
+    if (op === "~=") return (s) => matcher(s)(left(s));
+    return (s) => {
+      const a = left(s);
+      return !isNull(a) && !matcher(s)(a);
+    };
   }
   const right = compileExpr(expr.right);
   if (op === "contains" || op === "not contains") {
@@ -179,6 +219,11 @@ function compileCall(expr: Expr & { kind: "call" }, compileExpr: (e: Expr) => Co
     throw compileError(expr, `aggregate function '${expr.name}' cannot be evaluated on one event`);
   const fn = FUNCTIONS[expr.name];
   if (!fn) throw compileError(expr, `unknown function '${expr.name}'`);
+  const pattern = expr.name === "regextract" || expr.name === "replex" ? expr.args[1] : undefined;
+  if (pattern?.kind === "literal" && typeof pattern.value === "string") {
+    const regex = compileBoundedRegex(pattern.value, false);
+    if (typeof regex === "string") throw compileError(pattern, `regular expression ${regex}`);
+  }
   const args = expr.args.map(compileExpr);
   return (s) => fn(args.map((arg) => arg(s)));
 }
@@ -207,10 +252,7 @@ export function compileExpr(expr: Expr): Compiled {
     }
     case "json": {
       const base = compileExpr(expr.base);
-      return (s) => {
-        const found = jsonPathGet(asJson(base(s)), expr.path);
-        return found === undefined ? null : typeof found === "object" && found !== null ? JSON.stringify(found) : found;
-      };
+      return (s) => jsonResult(jsonPathGet(asJson(base(s)), expr.path), expr.as);
     }
     case "index": {
       const [base, index] = [compileExpr(expr.base), compileExpr(expr.index)];
@@ -221,6 +263,19 @@ export function compileExpr(expr: Expr): Compiled {
     case "binary":
       return compileBinary(expr, compileExpr);
   }
+}
+
+/** `->a` gives scalars as they are and objects as JSON text; `->a[]` the array's items; `->a{}` JSON text. */
+function jsonResult(found: unknown, as: "value" | "array" | "json"): XqlValue {
+  if (found === undefined || found === null) return null;
+  if (as === "json") return JSON.stringify(found);
+  if (as === "array") {
+    const items = Array.isArray(found) ? found : asJson(found);
+    return Array.isArray(items)
+      ? items.map((v) => (typeof v === "object" && v !== null ? JSON.stringify(v) : v))
+      : null;
+  }
+  return typeof found === "object" ? JSON.stringify(found) : found;
 }
 
 /** What a matching query reports: the first field its first filter reads, with the event's value there. */
@@ -262,7 +317,23 @@ function compileStage(stage: Stage): StageRunner {
       return true;
     };
   }
-  throw compileError(stage, `stage '${stage.name}' cannot be evaluated on one event; only filter and alter can`);
+  if (stage.name === "fields") return fieldsStage(stage);
+  if (stage.name === "config") return () => true;
+  throw compileError(
+    stage,
+    `stage '${stage.name}' cannot be evaluated on one event; only filter, alter, fields and config can`,
+  );
+}
+
+/** `fields a, b`: later stages read only these (and what alter made); `fields *` keeps all. */
+function fieldsStage(stage: Stage & { kind: "other" }): StageRunner {
+  const names = stage.args.flatMap((arg) => (arg.kind === "expr" && arg.expr.kind === "field" ? [arg.expr.name] : []));
+  if (stage.args.some((arg) => arg.kind === "keyword" && arg.word === "*") || names.length === 0) return () => true;
+  const kept = new Set(names);
+  return (scope) => {
+    scope.kept = kept;
+    return true;
+  };
 }
 
 /** The query as a function over one event: undefined when it does not match. */
@@ -272,7 +343,7 @@ export function compileQuery(query: Query): (event: EndpointEvent) => XqlMatch |
   const reported = (firstFilter?.kind === "filter" ? firstField(firstFilter.expr) : undefined) ?? "event_type";
   const read = readField(reported);
   return (event) => {
-    const scope: Scope = { event, vars: undefined };
+    const scope: Scope = { event, vars: undefined, kept: undefined };
     for (const stage of stages) if (!stage(scope)) return undefined;
     return { field: reported, value: read(scope) };
   };

@@ -1,5 +1,6 @@
 /** The XQL functions the evaluator runs on one event, and the aggregates it refuses to. */
-import { RE2JS } from "re2js";
+import { isIP } from "node:net";
+import { compileBoundedRegex, regexSubject } from "../../lib/bounded-regex.ts";
 import { inCidr, isNull, number, text, truthy, type XqlValue } from "./xql-values.ts";
 
 export type XqlFunction = (args: XqlValue[]) => XqlValue;
@@ -99,7 +100,9 @@ function regextract(value: XqlValue, pattern: XqlValue): XqlValue {
   const subject = str(value);
   const source = str(pattern);
   if (subject === undefined || source === undefined) return null;
-  const matcher = RE2JS.compile(source).matcher(subject);
+  const regex = compileBoundedRegex(source, false);
+  if (typeof regex === "string") return null;
+  const matcher = regex.matcher(regexSubject(subject));
   const found: string[] = [];
   while (matcher.find()) found.push((matcher.groupCount() > 0 ? matcher.group(1) : matcher.group()) ?? "");
   return found;
@@ -123,6 +126,45 @@ const arithmetic =
     const [x, y] = [number(a), number(b)];
     return x === undefined || y === undefined ? null : op(x, y);
   };
+
+function isPrivateIpv4(value: XqlValue): boolean {
+  return ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "169.254.0.0/16"].some((range) =>
+    inCidr(value, range, 4),
+  );
+}
+
+function ipToInt(value: XqlValue): XqlValue {
+  const s = str(value);
+  if (s === undefined || isIP(s) !== 4) return null;
+  return s.split(".").reduce((acc, part) => acc * 256 + Number(part), 0);
+}
+
+function intToIp(value: XqlValue): XqlValue {
+  const n = number(value);
+  if (n === undefined || !Number.isInteger(n) || n < 0 || n > 0xffffffff) return null;
+  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
+}
+
+function urlHost(value: XqlValue): XqlValue {
+  const s = str(value);
+  if (s === undefined) return null;
+  const match = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^@/?#]*@)?(\[[^\]]+\]|[^:/?#]+)/i.exec(s.trim());
+  return match?.[1]?.toLowerCase() ?? null;
+}
+
+/** `replex(s, pattern, replacement)`: every match replaced; a pattern over the size cap leaves s as it is. */
+function replex([value, pattern, replacement]: XqlValue[]): XqlValue {
+  const [s, p] = [str(value), str(pattern)];
+  if (s === undefined || p === undefined) return null;
+  const regex = compileBoundedRegex(p, false);
+  return typeof regex === "string" ? s : regex.matcher(regexSubject(s)).replaceAll(str(replacement) ?? "");
+}
+
+/** `format_string("%s-%d", a, b)`: the %s/%d/%f/%% forms. */
+function formatString([format, ...args]: XqlValue[]): XqlValue {
+  let next = 0;
+  return (str(format) ?? "").replace(/%[sdf%]/g, (spec) => (spec === "%%" ? "%" : (str(args[next++]) ?? "null")));
+}
 
 export const FUNCTIONS: Readonly<Record<string, XqlFunction>> = {
   lowercase: ([v]) => str(v)?.toLowerCase() ?? null,
@@ -194,5 +236,32 @@ export const FUNCTIONS: Readonly<Record<string, XqlFunction>> = {
   floor: ([v]) => {
     const n = number(v);
     return n === undefined ? null : Math.floor(n);
+  },
+  to_json_string: ([v]) => (isNull(v) ? null : JSON.stringify(v)),
+  to_boolean: ([v]) => (isNull(v) ? null : truthy(v)),
+  arrayconcat: (args) => args.flatMap((a) => asArray(a) ?? []),
+  arrayindexof: ([array, item]) => {
+    const list = asArray(array);
+    if (!list) return null;
+    const at = list.findIndex((v) => str(v)?.toLowerCase() === str(item)?.toLowerCase());
+    return at < 0 ? null : at;
+  },
+  json_extract_scalar_array: ([json, path]) => {
+    const found = jsonPathGet(asJson(json), parsePath(str(path) ?? ""));
+    return Array.isArray(found) ? found.filter((v) => v === null || typeof v !== "object").map(String) : null;
+  },
+  incidrlist: ([ip, cidrs]) => inCidr(ip, cidrs, 4),
+  is_ipv4: ([v]) => isIP(str(v) ?? "") === 4,
+  is_ipv6: ([v]) => isIP(str(v) ?? "") === 6,
+  is_known_private_ipv4: ([v]) => isPrivateIpv4(v),
+  ip_to_int: ([v]) => ipToInt(v),
+  int_to_ip: ([v]) => intToIp(v),
+  extract_url_host: ([v]) => urlHost(v),
+  replex,
+  format_string: formatString,
+  object_create: (args) => {
+    const object: Record<string, unknown> = {};
+    for (let i = 0; i + 1 < args.length; i += 2) object[str(args[i]) ?? ""] = args[i + 1];
+    return JSON.stringify(object);
   },
 };

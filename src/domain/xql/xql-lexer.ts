@@ -1,7 +1,8 @@
 /**
  * XQL tokens with their positions (1-based line, 0-based column, as ANTLR reports them).
  * Whitespace and `//` / `/* *\/` comments are skipped; strings come in double, single or triple
- * double quotes; `1h`-style words (digits then letters) are single tokens.
+ * double quotes (docs/xql.md says what each means); names may be backtick-quoted; `1h`-style
+ * words (digits then letters) are single tokens.
  */
 
 export type TokenKind = "ident" | "string" | "number" | "word" | "symbol" | "eof";
@@ -10,8 +11,10 @@ export interface Token {
   kind: TokenKind;
   /** The source text of the token. */
   text: string;
-  /** For strings, the unescaped content; for numbers, the number. */
+  /** For strings, the content the query means; for numbers, the number; for quoted names, the name. */
   value?: string | number;
+  /** A backtick-quoted name: never a keyword. */
+  quoted?: boolean;
   offset: number;
   line: number;
   column: number;
@@ -30,6 +33,7 @@ export class XqlSyntaxError extends Error {
 }
 
 const SYMBOLS = [
+  "!~=",
   "!=",
   "<=",
   ">=",
@@ -43,6 +47,8 @@ const SYMBOLS = [
   ")",
   "[",
   "]",
+  "{",
+  "}",
   ",",
   ".",
   "+",
@@ -61,7 +67,13 @@ class Cursor {
   offset = 0;
   line = 1;
   lineStart = 0;
-  constructor(readonly text: string) {}
+  /** Offsets of `\"` read as a string's end because of what follows: candidates for a second reading. */
+  readonly closings: number[] = [];
+  constructor(
+    readonly text: string,
+    /** Offsets of `\"` to read as a quote whatever follows (see tokenize). */
+    readonly quotes: ReadonlySet<number> = new Set(),
+  ) {}
   get column(): number {
     return this.offset - this.lineStart;
   }
@@ -96,15 +108,34 @@ function skipTrivia(c: Cursor): void {
   }
 }
 
+/**
+ * What may stand after a string's closing quote (after spaces): the end, a line break, a closing
+ * bracket, a separator, a pipe or an operator word. `\"` followed by one of these closes the
+ * string with the backslash kept, so `"C:\Users\"` is `C:\Users\`; anywhere else `\"` is a quote.
+ */
+const AFTER_STRING = /^[ \t]*(?:$|[\r\n),|\]}]|\/\/|(?:and|or|not|in|contains|incidr6?|as|by)(?![A-Za-z0-9_$@]))/i;
+
+function closesAt(text: string, quoteAt: number): boolean {
+  return AFTER_STRING.test(text.slice(quoteAt + 1, quoteAt + 40));
+}
+
+function readTriple(c: Cursor, start: number, line: number, column: number): Pick<Token, "text" | "value"> {
+  const end = c.text.indexOf('"""', start + 3);
+  if (end < 0) throw recognitionError(line, column, c.text.slice(start, start + 20));
+  c.advance(end + 3 - start);
+  return { text: c.text.slice(start, c.offset), value: processEscapes(c.text.slice(start + 3, end)) };
+}
+
+/** Escape processing for triple-quoted strings; an unknown escape keeps its backslash (`\d` stays `\d`). */
+function processEscapes(raw: string): string {
+  return raw.replace(/\\([\s\S])/g, (all, next: string) => ESCAPES[next] ?? all);
+}
+
+/** A plain string: every character is itself, except `\"` (a quote) where it does not close the string. */
 function readString(c: Cursor): Pick<Token, "text" | "value"> {
   const [start, line, column] = [c.offset, c.line, c.column];
   const quote = c.peek();
-  if (quote === '"' && c.peek(1) === '"' && c.peek(2) === '"') {
-    const end = c.text.indexOf('"""', start + 3);
-    if (end < 0) throw recognitionError(line, column, c.text.slice(start, start + 20));
-    c.advance(end + 3 - start);
-    return { text: c.text.slice(start, c.offset), value: c.text.slice(start + 3, end) };
-  }
+  if (quote === '"' && c.peek(1) === '"' && c.peek(2) === '"') return readTriple(c, start, line, column);
   c.advance();
   let value = "";
   for (;;) {
@@ -112,13 +143,29 @@ function readString(c: Cursor): Pick<Token, "text" | "value"> {
     if (ch === "" || ch === "\n") throw recognitionError(line, column, c.text.slice(start, c.offset));
     c.advance();
     if (ch === quote) break;
-    if (ch === "\\") {
-      const next = c.peek();
-      value += ESCAPES[next] ?? `\\${next}`;
-      c.advance();
-    } else value += ch;
+    if (ch === "\\" && c.peek() === quote) {
+      const at = c.offset - 1;
+      if (c.quotes.has(at) || !closesAt(c.text, c.offset)) {
+        value += quote;
+        c.advance();
+        continue;
+      }
+      c.closings.push(at);
+    }
+    value += ch;
   }
   return { text: c.text.slice(start, c.offset), value };
+}
+
+/** `` `Failed Logins` ``: a name with any characters but a backtick or a line break. */
+function readQuotedName(c: Cursor): Pick<Token, "text" | "value"> {
+  const [start, line, column] = [c.offset, c.line, c.column];
+  const end = c.text.indexOf("`", start + 1);
+  const newline = c.text.indexOf("\n", start + 1);
+  if (end < 0 || end === start + 1 || (newline >= 0 && newline < end))
+    throw recognitionError(line, column, c.text.slice(start, start + 20));
+  c.advance(end + 1 - start);
+  return { text: c.text.slice(start + 1, end), value: c.text.slice(start + 1, end) };
 }
 
 function readNumberOrWord(c: Cursor): Pick<Token, "kind" | "text" | "value"> {
@@ -136,9 +183,34 @@ function readNumberOrWord(c: Cursor): Pick<Token, "kind" | "text" | "value"> {
   return { kind: "number", text, value: Number(text) };
 }
 
-/** Splits a query into tokens, ending with one `eof` token; throws XqlSyntaxError on a character XQL has no use for. */
+/** How many `\"` string ends tokenize may read again as quotes before it reports the first error. */
+const MAX_REREADS = 8;
+
+/**
+ * Splits a query into tokens, ending with one `eof` token; throws XqlSyntaxError on a character XQL
+ * has no use for. When reading a `\"` as a string's end leaves text that cannot be read (as in
+ * `"\",\""`, the string `","`), that `\"` is read again as a quote; the first error stands if no
+ * such reading works.
+ */
 export function tokenize(query: string): Token[] {
-  const c = new Cursor(query);
+  const quotes = new Set<number>();
+  let first: XqlSyntaxError | undefined;
+  for (let attempt = 0; ; attempt++) {
+    const c = new Cursor(query, quotes);
+    try {
+      return readTokens(c);
+    } catch (error) {
+      if (!(error instanceof XqlSyntaxError)) throw error;
+      first ??= error;
+      const retry = c.closings.findLast((at) => !quotes.has(at));
+      if (retry === undefined || attempt >= MAX_REREADS) throw first;
+      quotes.add(retry);
+    }
+  }
+}
+
+function readTokens(c: Cursor): Token[] {
+  const query = c.text;
   const tokens: Token[] = [];
   for (;;) {
     skipTrivia(c);
@@ -149,6 +221,7 @@ export function tokenize(query: string): Token[] {
       return tokens;
     }
     if (ch === '"' || ch === "'") tokens.push({ kind: "string", ...readString(c), ...position });
+    else if (ch === "`") tokens.push({ kind: "ident", quoted: true, ...readQuotedName(c), ...position });
     else if (DIGIT.test(ch)) tokens.push({ ...readNumberOrWord(c), ...position });
     else if (IDENT_START.test(ch)) {
       while (IDENT_PART.test(c.peek())) c.advance();

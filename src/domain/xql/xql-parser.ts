@@ -9,7 +9,7 @@ import { type Token, tokenize, XqlSyntaxError } from "./xql-lexer.ts";
 
 const SOURCE_WORDS = new Set(["dataset", "cold_dataset", "preset", "datamodel", "config"]);
 const STAGES: ReadonlySet<string> = new Set(STAGE_NAMES);
-const COMPARISONS = new Set(["=", "!=", "<", "<=", ">", ">=", "~="]);
+const COMPARISONS = new Set(["=", "!=", "<", "<=", ">", ">=", "~=", "!~="]);
 const WORD_COMPARISONS = new Set(["contains", "in", "incidr", "incidr6"]);
 const STAGE_KEYWORDS = new Set(["as", "by", "asc", "desc"]);
 /** Operator words, never field names. */
@@ -17,8 +17,23 @@ const RESERVED = new Set(["and", "or", "not", "in", "contains", "incidr", "incid
 
 const pos = (token: Token): Pos => ({ line: token.line, column: token.column });
 
+/**
+ * How deep parentheses, `not`, calls, sub-queries and operator chains may nest: deeper queries are
+ * refused with a position instead of exhausting the stack (no real rule comes near it).
+ */
+export const MAX_XQL_DEPTH = 200;
+
+/** `a and b and c ...` as a balanced tree, so a long chain of conditions costs no stack depth. */
+function balanced(op: "and" | "or", items: Expr[]): Expr {
+  if (items.length === 1) return items[0] as Expr;
+  const middle = Math.ceil(items.length / 2);
+  const left = balanced(op, items.slice(0, middle));
+  return { kind: "binary", op, left, right: balanced(op, items.slice(middle)), pos: left.pos };
+}
+
 class Parser {
   private i = 0;
+  private depth = 0;
 
   constructor(
     private readonly source: string,
@@ -35,10 +50,25 @@ class Parser {
     return token;
   }
 
-  /** Whether the next token is this keyword (any case) or symbol. */
+  /** Whether the next token is this keyword (any case, never a backtick-quoted name) or symbol. */
   private at(text: string, ahead = 0): boolean {
     const token = this.peek(ahead);
-    return token.kind === "symbol" ? token.text === text : token.kind === "ident" && token.text.toLowerCase() === text;
+    if (token.kind === "symbol") return token.text === text;
+    return token.kind === "ident" && !token.quoted && token.text.toLowerCase() === text;
+  }
+
+  /** One level deeper; `levels` are given back with leave(). */
+  private enter(levels = 1): void {
+    this.depth += levels;
+    if (this.depth > MAX_XQL_DEPTH)
+      this.fail(
+        this.peek(),
+        `the query nests deeper than ${MAX_XQL_DEPTH} levels (parentheses, not, calls, operators)`,
+      );
+  }
+
+  private leave(levels = 1): void {
+    this.depth -= levels;
   }
 
   private fail(token: Token, message: string): never {
@@ -97,7 +127,7 @@ class Parser {
   private sourceClause(): Source | undefined {
     const first = this.peek();
     const word = first.kind === "ident" ? first.text.toLowerCase() : "";
-    if (!SOURCE_WORDS.has(word) || word === "config") return undefined;
+    if (first.quoted || !SOURCE_WORDS.has(word) || word === "config") return undefined;
     this.next();
     if (word === "datamodel") {
       if (!this.at("dataset")) return { kind: "datamodel", names: [], pos: pos(first) };
@@ -111,16 +141,26 @@ class Parser {
     if (this.at("in")) {
       this.next();
       this.expect("(");
-      const names = [this.ident("a dataset name").text];
+      const names = [this.datasetName()];
       while (this.at(",")) {
         this.next();
-        names.push(this.ident("a dataset name").text);
+        names.push(this.datasetName());
       }
       this.closeParen();
       return names;
     }
     this.expect("=", "{'=', 'in'}");
-    return [this.ident("a dataset name").text];
+    return [this.datasetName()];
+  }
+
+  /** `xdr_data`, `"dropbox_raw"` or `` `x` ``. */
+  private datasetName(): string {
+    const token = this.peek();
+    if (token.kind === "string") {
+      this.next();
+      return token.value as string;
+    }
+    return this.ident("a dataset name").text;
   }
 
   private closeParen(): void {
@@ -134,7 +174,7 @@ class Parser {
 
   private stage(pipe: Token | undefined): Stage {
     const token = this.peek();
-    const name = token.kind === "ident" ? token.text.toLowerCase() : "";
+    const name = token.kind === "ident" && !token.quoted ? token.text.toLowerCase() : "";
     if (!STAGES.has(name)) {
       const from = pipe ?? token;
       const end = token.kind === "eof" ? from.offset + from.text.length : token.offset + token.text.length;
@@ -182,9 +222,13 @@ class Parser {
         if (this.isEnd(true) || this.at("|") || this.at(",")) this.mismatched("an expression");
       } else if (this.startsSubquery()) {
         this.next();
+        this.enter();
         args.push({ kind: "subquery", query: this.query(true), pos: pos(token) });
+        this.leave();
         this.closeParen();
-      } else if (token.kind === "ident" && STAGE_KEYWORDS.has(token.text.toLowerCase())) {
+      } else if (this.at("*") && (this.at(",", 1) || this.at("|", 1) || this.peek(1).kind === "eof")) {
+        args.push({ kind: "keyword", word: this.next().text, pos: pos(token) }); // fields *
+      } else if (token.kind === "ident" && !token.quoted && STAGE_KEYWORDS.has(token.text.toLowerCase())) {
         args.push({ kind: "keyword", word: this.next().text.toLowerCase(), pos: pos(token) });
       } else if (token.kind === "ident" && this.at("=", 1)) {
         this.next();
@@ -196,7 +240,10 @@ class Parser {
   }
 
   expression(): Expr {
-    return this.or();
+    this.enter();
+    const expr = this.or();
+    this.leave();
+    return expr;
   }
 
   private binary(op: BinaryOp, left: Expr, right: Expr): Expr {
@@ -204,27 +251,34 @@ class Parser {
   }
 
   private or(): Expr {
-    let left = this.and();
+    const first = this.and();
+    if (!this.at("or")) return first;
+    const items = [first];
     while (this.at("or")) {
       this.next();
-      left = this.binary("or", left, this.and());
+      items.push(this.and());
     }
-    return left;
+    return balanced("or", items);
   }
 
   private and(): Expr {
-    let left = this.not();
+    const first = this.not();
+    if (!this.at("and")) return first;
+    const items = [first];
     while (this.at("and")) {
       this.next();
-      left = this.binary("and", left, this.not());
+      items.push(this.not());
     }
-    return left;
+    return balanced("and", items);
   }
 
   private not(): Expr {
     if (!this.at("not")) return this.comparison();
     const token = this.next();
-    return { kind: "unary", op: "not", operand: this.not(), pos: pos(token) };
+    this.enter();
+    const operand = this.not();
+    this.leave();
+    return { kind: "unary", op: "not", operand, pos: pos(token) };
   }
 
   private comparisonOp(): BinaryOp | undefined {
@@ -250,44 +304,78 @@ class Parser {
     return this.binary(op, left, listOperand ? this.list() : this.additive());
   }
 
+  /** Operator chains nest left-deep, so each operator counts as a level until the chain ends. */
   private additive(): Expr {
     let left = this.multiplicative();
-    while (this.at("+") || this.at("-")) left = this.binary(this.next().text as BinaryOp, left, this.multiplicative());
+    let levels = 0;
+    while (this.at("+") || this.at("-")) {
+      this.enter();
+      levels += 1;
+      left = this.binary(this.next().text as BinaryOp, left, this.multiplicative());
+    }
+    this.leave(levels);
     return left;
   }
 
   private multiplicative(): Expr {
     let left = this.unary();
-    while (this.at("*") || this.at("/") || this.at("%"))
+    let levels = 0;
+    while (this.at("*") || this.at("/") || this.at("%")) {
+      this.enter();
+      levels += 1;
       left = this.binary(this.next().text as BinaryOp, left, this.unary());
+    }
+    this.leave(levels);
     return left;
   }
 
   private unary(): Expr {
     if (!this.at("-")) return this.postfix();
     const token = this.next();
-    return { kind: "unary", op: "-", operand: this.unary(), pos: pos(token) };
+    this.enter();
+    const operand = this.unary();
+    this.leave();
+    return { kind: "unary", op: "-", operand, pos: pos(token) };
   }
 
   private postfix(): Expr {
     let expr = this.primary();
+    let levels = 0;
     for (;;) {
       if (this.at("->")) {
+        this.enter();
+        levels += 1;
         this.next();
-        expr = { kind: "json", base: expr, path: this.jsonPath(), pos: expr.pos };
+        const [path, as] = this.jsonPath();
+        expr = { kind: "json", base: expr, path, as, pos: expr.pos };
       } else if (this.at("[")) {
+        this.enter();
+        levels += 1;
         this.next();
         const index = this.expression();
         this.expect("]");
         expr = { kind: "index", base: expr, index, pos: expr.pos };
-      } else return expr;
+      } else break;
     }
+    this.leave(levels);
+    return expr;
   }
 
-  private jsonPath(): (string | number)[] {
+  /** `-> a.b`, `-> ["a b"][0]`, `-> a[]` (array items), `-> a{}` (JSON text), `-> []` (the value as an array). */
+  private jsonPath(): [(string | number)[], "value" | "array" | "json"] {
     const path: (string | number)[] = [];
-    do {
+    for (;;) {
       if (path.length > 0 && this.at(".")) this.next();
+      if (this.at("[") && this.at("]", 1)) {
+        this.next();
+        this.next();
+        return [path, "array"];
+      }
+      if (this.at("{") && this.at("}", 1)) {
+        this.next();
+        this.next();
+        return [path, "json"];
+      }
       if (this.at("[")) {
         this.next();
         const key = this.next();
@@ -296,8 +384,8 @@ class Parser {
         path.push(key.value as string | number);
         this.expect("]");
       } else path.push(this.ident("a JSON key").text);
-    } while (this.at(".") || this.at("["));
-    return path;
+      if (!this.at(".") && !this.at("[") && !this.at("{")) return [path, "value"];
+    }
   }
 
   private primary(): Expr {
@@ -313,10 +401,19 @@ class Parser {
         this.next();
         return { kind: "word", text: token.text, pos: pos(token) };
       case "ident":
+        if (token.quoted) {
+          this.next();
+          return { kind: "field", name: token.text, pos: pos(token) };
+        }
         if (RESERVED.has(token.text.toLowerCase()) && !this.at("(", 1)) return this.mismatched("an expression");
         return this.identifier();
       default:
-        if (this.at("(")) return this.parenthesised();
+        if (this.at("(")) {
+          this.enter();
+          const expr = this.parenthesised();
+          this.leave();
+          return expr;
+        }
         return this.mismatched("an expression");
     }
   }

@@ -7,7 +7,8 @@ import { ErrorResponse } from "../schemas.ts";
 
 /**
  * `xql/validate` (Warden's own): 200 `{"reply":{"valid":true}}`, or 400 with the problem in the
- * seed's form: err_msg `{"line": 1, "column": 19, "message": "..."}`, the same as an object in err_extra.
+ * seed's form: err_msg `{"line": 1, "column": 19, "message": "..."}`, the same as an object in err_extra;
+ * a BIOC rule broken without a position (e.g. a preset) has the reason as err_msg and `{message}` in err_extra.
  */
 export const xqlRoutes: FastifyPluginAsyncTypebox<{ maxLength: number }> = async (app, { maxLength }) => {
   app.post(
@@ -34,7 +35,8 @@ export const xqlRoutes: FastifyPluginAsyncTypebox<{ maxLength: number }> = async
       const result = validateXql(query, bioc);
       if (result.ok) return { reply: { valid: true } };
       const problem = result.error;
-      if ("reason" in problem) return sendError(reply, 400, problem.reason);
+      // The reason is the message: a client that shows err_msg must show what is wrong.
+      if ("reason" in problem) return sendError(reply, 400, { message: problem.reason }, problem.reason);
       return sendError(reply, 400, problem.syntax, syntaxErrorText(problem.syntax));
     },
   );

@@ -1,0 +1,37 @@
+/**
+ * Enum values come as `ENUM.PROCESS_START`, `PROCESS_START` or a number, in events and in rules
+ * alike. Rules and events meet on one spelling: the name without `ENUM.`, and for event_type the
+ * name its number stands for (the only enum whose numbers the public schema gives).
+ */
+import { eventTypeOf } from "./event-model.ts";
+
+/** Fields whose bare upper-case words in a query are enum names, not field names. */
+export const ENUM_FIELDS: ReadonlySet<string> = new Set([
+  "event_type",
+  "event_sub_type",
+  "agent_os_type",
+  "agent_os_sub_type",
+  "action_network_protocol",
+  "action_registry_value_type",
+  "action_file_type",
+  "action_process_integrity_level",
+  "dns_query_type",
+]);
+
+/** Lower-cased text without a leading `enum.`; other text as it is. */
+export function withoutEnumPrefix(lowered: string): string {
+  return lowered.length > 5 && lowered.charCodeAt(4) === 46 && lowered.startsWith("enum.") ? lowered.slice(5) : lowered;
+}
+
+/** The one spelling of a rule's value for this field: event_type numbers become names. */
+export function canonicalEnumValue(field: string, value: string | number): string | number {
+  if (field === "event_type") return eventTypeOf({ event_type: value }) ?? value;
+  return typeof value === "string" ? value.replace(/^enum\./i, "") : value;
+}
+
+/** An event's value of an enum field in the rules' spelling (arrays item by item). */
+export function canonicalEventEnum(field: string, value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((item) => canonicalEventEnum(field, item));
+  if (typeof value !== "string" && typeof value !== "number") return value;
+  return canonicalEnumValue(field, value);
+}
