@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 
 /** Everything the server and CLI can be told, frozen once read. The only reader of process.env. */
@@ -10,6 +11,8 @@ export interface Config {
   /** 32-byte key encrypting advanced API key secrets, given as 64 hex chars or base64; read from the data dir when absent. */
   masterKey: string | undefined;
   logLevel: string;
+  /** Worker threads that parse and match events (default: one per core); 0 matches on the main thread. */
+  matchWorkers: number;
   limits: Limits;
 }
 
@@ -33,6 +36,8 @@ export interface Limits {
   /** A request whose headers and body have not arrived within this is dropped (slow clients). */
   requestTimeoutMs: number;
   headersTimeoutMs: number;
+  /** Longest one batch of events may take to match on a worker before the worker is replaced and the request fails. */
+  matchTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: Limits = Object.freeze({
@@ -48,6 +53,7 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxConcurrentRequests: 512,
   requestTimeoutMs: 120_000,
   headersTimeoutMs: 20_000,
+  matchTimeoutMs: 10_000,
 });
 
 export interface ConfigOverrides {
@@ -69,6 +75,7 @@ export function loadConfig(flags: ConfigOverrides = {}, env: Env = process.env):
     dataDir,
     masterKey: env.WARDEN_MASTER_KEY || undefined,
     logLevel: env.WARDEN_LOG_LEVEL ?? "info",
+    matchWorkers: intFromEnv(env, "WARDEN_MATCH_WORKERS", availableParallelism(), true),
     limits: Object.freeze({
       ...DEFAULT_LIMITS,
       bodyBytes: intFromEnv(env, "WARDEN_MAX_BODY_BYTES", DEFAULT_LIMITS.bodyBytes),
@@ -83,6 +90,7 @@ export function loadConfig(flags: ConfigOverrides = {}, env: Env = process.env):
       maxConcurrentRequests: intFromEnv(env, "WARDEN_MAX_CONCURRENT_REQUESTS", DEFAULT_LIMITS.maxConcurrentRequests),
       requestTimeoutMs: intFromEnv(env, "WARDEN_REQUEST_TIMEOUT_MS", DEFAULT_LIMITS.requestTimeoutMs),
       headersTimeoutMs: intFromEnv(env, "WARDEN_HEADERS_TIMEOUT_MS", DEFAULT_LIMITS.headersTimeoutMs),
+      matchTimeoutMs: intFromEnv(env, "WARDEN_MATCH_TIMEOUT_MS", DEFAULT_LIMITS.matchTimeoutMs),
     }),
   });
 }
