@@ -10,6 +10,7 @@ import { loadMasterKey } from "./domain/keys/master-key.ts";
 import { TenantService } from "./domain/tenants/tenant-service.ts";
 import { EngineRegistry } from "./engine/engine-registry.ts";
 import { createHttpServer } from "./http/server.ts";
+import { type EventMatching, eventMatching } from "./ingest/event-matching.ts";
 import { type Clock, systemClock } from "./lib/clock.ts";
 import { openStore } from "./storage/open-store.ts";
 import type { Store } from "./storage/ports.ts";
@@ -30,6 +31,8 @@ export interface Services {
   legacy: LegacyIocService;
   biocs: BiocService;
   engine: EngineRegistry;
+  /** Where events are matched (worker threads unless configured off); closed with the store. */
+  matching: EventMatching;
   alerts: AlertService;
   audit: AuditService;
 }
@@ -39,6 +42,7 @@ export async function buildServices(config: Config, clock: Clock = systemClock):
   const masterKey = loadMasterKey(config.masterKey, config.dataDir);
   const store = await openStore(config.database);
   const engine = new EngineRegistry(store, clock);
+  const matching = eventMatching(engine, config.matchWorkers, config.limits.matchTimeoutMs);
   return {
     store,
     clock,
@@ -48,7 +52,8 @@ export async function buildServices(config: Config, clock: Clock = systemClock):
     legacy: new LegacyIocService(store, clock, config.limits),
     biocs: new BiocService(store, clock, config.limits),
     engine,
-    alerts: new AlertService(engine, store, clock, config.limits),
+    matching,
+    alerts: new AlertService(matching, store, clock, config.limits),
     audit: new AuditService(store),
   };
 }
@@ -66,6 +71,9 @@ export async function buildApp(
     trustedProxies: config.trustedProxies,
     logger: options.logger ?? { level: config.logLevel },
   });
-  app.addHook("onClose", async () => services.store.close());
+  app.addHook("onClose", async () => {
+    await services.matching.close();
+    await services.store.close();
+  });
   return { app, services };
 }

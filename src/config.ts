@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 
 /** Everything the server and CLI can be told, frozen once read. The only reader of process.env. */
@@ -17,6 +18,8 @@ export interface Config {
    * the one limits count and the audit log records. Empty: the socket's peer is the client.
    */
   trustedProxies: readonly string[];
+  /** Worker threads that parse and match events (default: one per core); 0 matches on the main thread. */
+  matchWorkers: number;
   limits: Limits;
 }
 
@@ -40,6 +43,8 @@ export interface Limits {
   /** A request whose headers and body have not arrived within this is dropped (slow clients). */
   requestTimeoutMs: number;
   headersTimeoutMs: number;
+  /** Longest one batch of events may take to match on a worker before the worker is replaced and the request fails. */
+  matchTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: Limits = Object.freeze({
@@ -55,6 +60,7 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxConcurrentRequests: 512,
   requestTimeoutMs: 120_000,
   headersTimeoutMs: 20_000,
+  matchTimeoutMs: 10_000,
 });
 
 export interface ConfigOverrides {
@@ -77,6 +83,7 @@ export function loadConfig(flags: ConfigOverrides = {}, env: Env = process.env):
     masterKey: env.WARDEN_MASTER_KEY || undefined,
     logLevel: env.WARDEN_LOG_LEVEL ?? "info",
     trustedProxies: parseTrustedProxies(env.WARDEN_TRUSTED_PROXIES ?? ""),
+    matchWorkers: intFromEnv(env, "WARDEN_MATCH_WORKERS", availableParallelism(), true),
     limits: Object.freeze({
       ...DEFAULT_LIMITS,
       bodyBytes: intFromEnv(env, "WARDEN_MAX_BODY_BYTES", DEFAULT_LIMITS.bodyBytes),
@@ -91,6 +98,7 @@ export function loadConfig(flags: ConfigOverrides = {}, env: Env = process.env):
       maxConcurrentRequests: intFromEnv(env, "WARDEN_MAX_CONCURRENT_REQUESTS", DEFAULT_LIMITS.maxConcurrentRequests),
       requestTimeoutMs: intFromEnv(env, "WARDEN_REQUEST_TIMEOUT_MS", DEFAULT_LIMITS.requestTimeoutMs),
       headersTimeoutMs: intFromEnv(env, "WARDEN_HEADERS_TIMEOUT_MS", DEFAULT_LIMITS.headersTimeoutMs),
+      matchTimeoutMs: intFromEnv(env, "WARDEN_MATCH_TIMEOUT_MS", DEFAULT_LIMITS.matchTimeoutMs),
     }),
   });
 }

@@ -11,6 +11,7 @@ export async function withServices(command: Command, work: (services: Services) 
   try {
     await work(services);
   } finally {
+    await services.matching.close();
     await services.store.close();
   }
 }

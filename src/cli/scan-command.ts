@@ -4,9 +4,11 @@ import cliProgress from "cli-progress";
 import { Command } from "commander";
 import type { Services } from "../app.ts";
 import { DEFAULT_TENANT } from "../domain/tenants/tenant-service.ts";
-import { MAX_EVENT_BYTES, parseEventLine } from "../engine/event-input.ts";
+import { MAX_EVENT_BYTES } from "../engine/event-input.ts";
 import { readLines } from "../engine/line-reader.ts";
 import type { RuleHit } from "../engine/rule-hit.ts";
+import type { MatchResult } from "../ingest/match-job.ts";
+import { MatchOverrun } from "../ingest/match-pool.ts";
 import { exitWithError, withServices } from "./cli-context.ts";
 
 interface ScanOptions {
@@ -43,40 +45,72 @@ function progressBar(path: string, enabled: boolean) {
   return bar;
 }
 
-async function scan({ tenants, engine, clock }: Services, path: string, options: ScanOptions): Promise<void> {
+/** Lines gathered into one piece of work for the matcher (threads take pieces in turn). */
+const PIECE_CHARS = 128 * 1024;
+
+interface Piece {
+  text: string[];
+  chars: number;
+  firstLine: number;
+}
+
+async function scan(services: Services, path: string, options: ScanOptions): Promise<void> {
+  const { tenants, matching, clock } = services;
   const tenant = await tenants.find(options.tenant);
   if (!tenant.ok) exitWithError(tenant.error);
-  const matcher = await engine.matcherFor(tenant.value.id);
+  const tenantId = tenant.value.id;
   const input = path === "-" ? process.stdin : createReadStream(path);
   input.on("error", (error: Error) => exitWithError(`cannot read ${path}: ${error.message}`));
   const out: Writable = options.out ? createWriteStream(options.out) : process.stdout;
   const bar = progressBar(path, options.progress);
   const summary: ScanSummary = { events: 0, matchedEvents: 0, hits: 0, malformed: [] };
   const started = performance.now();
+  // The rules as they are when the scan starts, for the whole scan.
+  const matchOptions = { now: clock.now(), maxStaleMs: Number.POSITIVE_INFINITY, withEventText: false };
+  const inFlight: Promise<MatchResult>[] = [];
+  const window = Math.max(2, matching.threads * 2);
   let bytes = 0;
+  let piece: Piece = { text: [], chars: 0, firstLine: 1 };
+  const drainOne = async () => {
+    const result = await (inFlight.shift() as Promise<MatchResult>).catch((error: Error) =>
+      exitWithError(
+        error instanceof MatchOverrun ? `${error.message}; a rule is too costly for these events` : error.message,
+      ),
+    );
+    summary.events += result.events;
+    summary.malformed.push(...result.malformed);
+    summary.matchedEvents += result.matched.length;
+    for (const { line, hits } of result.matched) {
+      summary.hits += hits.length;
+      for (const hit of hits)
+        if (!out.write(hitLine(line, hit))) await new Promise((resolve) => out.once("drain", resolve));
+    }
+    bar?.update(bytes, { events: summary.events, hits: summary.hits });
+  };
+  const submit = async () => {
+    const input = { text: piece.text.join("\n"), firstLine: piece.firstLine };
+    inFlight.push(matching.match(tenantId, [input], matchOptions));
+    piece = { text: [], chars: 0, firstLine: piece.firstLine + piece.text.length };
+    while (inFlight.length >= window) await drainOne();
+  };
   for await (const read of readLines(input, MAX_EVENT_BYTES)) {
     bytes += "text" in read ? read.text.length + 1 : read.tooLong + 1;
-    const parsed =
-      "text" in read
-        ? parseEventLine(read.text, read.line)
-        : { line: read.line, error: `line is ${read.tooLong} characters long; at most ${MAX_EVENT_BYTES} are read` };
-    if (!parsed) continue;
-    if ("error" in parsed) {
-      summary.malformed.push(parsed);
-      continue;
+    if ("text" in read) piece.text.push(read.text);
+    else {
+      piece.text.push(""); // keeps the piece's line numbers in step
+      const error = `line is ${read.tooLong} characters long; at most ${MAX_EVENT_BYTES} are read`;
+      summary.malformed.push({ line: read.line, error });
     }
-    summary.events += 1;
-    const hits = matcher.match(parsed.event, clock.now());
-    if (hits.length > 0) summary.matchedEvents += 1;
-    summary.hits += hits.length;
-    for (const hit of hits)
-      if (!out.write(hitLine(parsed.line, hit))) await new Promise((resolve) => out.once("drain", resolve));
-    if (summary.events % 10_000 === 0) bar?.update(bytes, { events: summary.events, hits: summary.hits });
+    piece.chars += piece.text.at(-1)?.length ?? 0;
+    if (piece.chars >= PIECE_CHARS) await submit();
   }
-  bar?.update(bytes, { events: summary.events, hits: summary.hits });
+  if (piece.text.length > 0) await submit();
+  while (inFlight.length > 0) await drainOne();
   bar?.stop();
   if (options.out) await new Promise((resolve) => out.end(resolve));
-  report(summary, tenant.value.name, matcher.iocCount, matcher.biocCount, performance.now() - started);
+  summary.malformed.sort((a, b) => a.line - b.line);
+  const { iocs, biocs } = await matching.ruleCounts(tenantId, matchOptions.maxStaleMs);
+  report(summary, tenant.value.name, iocs, biocs, performance.now() - started);
 }
 
 function report(summary: ScanSummary, tenant: string, iocs: number, biocs: number, ms: number): void {

@@ -1,7 +1,7 @@
 /**
  * The BIOC half of a compiled matcher: rules grouped by the event type they watch, and within a
- * type looked up by a required EQ value where the tree has one, so an event only meets the rules
- * that could match it.
+ * type looked up by what they need (an equal value, or a text the field contains: see
+ * bioc-leaf-index.ts), so an event only meets the rules that could match it.
  */
 
 import type { FilterTree } from "../domain/bioc/bioc-tree.ts";
@@ -9,7 +9,8 @@ import type { Severity } from "../domain/ioc/ioc-model.ts";
 import type { BiocQueryPlan } from "../domain/xql/xql-bioc.ts";
 import { compileQuery } from "../domain/xql/xql-eval.ts";
 import { getOrCreate } from "../lib/maps.ts";
-import { compileNode, type Predicate, type RequiredEq, requiredEq } from "./bioc-predicate.ts";
+import { eventTexts, type Need, requiredNeeds, SubstringIndex } from "./bioc-leaf-index.ts";
+import { compileNode, type Predicate } from "./bioc-predicate.ts";
 import { type EndpointEvent, eventTypeOf, eventTypeOfInvestigation, fieldValue } from "./event-model.ts";
 import { type RuleHit, valueText } from "./rule-hit.ts";
 
@@ -28,18 +29,20 @@ export interface CompiledBioc {
   severity: Severity;
   eventType: string;
   predicate: Predicate;
-  required: RequiredEq | undefined;
+  /** One of these holds for every event the rule matches; undefined: tried on every event of its type. */
+  needs: Need[] | undefined;
 }
 
 function compileXqlBioc(entry: BiocEntry & { xql: BiocQueryPlan }): CompiledBioc {
   const { ruleId, name, severity, xql } = entry;
+  const required = xql.required;
   return {
     ruleId,
     name,
     severity,
     eventType: xql.eventType ?? ANY_EVENT_TYPE,
     predicate: compileQuery(xql.query),
-    required: xql.required,
+    needs: required?.values.map((text) => ({ field: required.field, kind: "eq" as const, text })),
   };
 }
 
@@ -54,7 +57,7 @@ export function compileBioc(entry: BiocEntry): CompiledBioc {
     severity: entry.severity,
     eventType: eventTypeOfInvestigation(investigationType),
     predicate: compileNode(filter),
-    required: requiredEq(filter),
+    needs: requiredNeeds(filter),
   };
 }
 
@@ -68,18 +71,39 @@ export function biocHit(rule: CompiledBioc, event: EndpointEvent): RuleHit | und
 
 interface TypeGroup {
   /** field -> lower-cased value -> rules that need that value there */
-  byValue: Map<string, Map<string, CompiledBioc[]>>;
-  /** rules with no required EQ: tried on every event of the type */
+  equal: Map<string, Map<string, CompiledBioc[]>>;
+  /** field -> the texts rules need that field to contain */
+  containing: Map<string, SubstringIndex<CompiledBioc>>;
+  /** rules that need nothing indexable: tried on every event of the type, by rule id */
   always: CompiledBioc[];
 }
 
 const byRuleId = (a: CompiledBioc, b: CompiledBioc) => a.ruleId - b.ruleId;
 const byHitRule = (a: RuleHit, b: RuleHit) => a.ruleId - b.ruleId;
 
-function keysOf(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(keysOf);
-  if (value === undefined || value === null || value === "") return [];
-  return [valueText(value).toLowerCase()];
+function addUnique(list: CompiledBioc[], rule: CompiledBioc): void {
+  if (list.at(-1) !== rule) list.push(rule);
+}
+
+function groupOf(rules: readonly CompiledBioc[]): TypeGroup {
+  const equal = new Map<string, Map<string, CompiledBioc[]>>();
+  const needles = new Map<string, Map<string, CompiledBioc[]>>();
+  const always: CompiledBioc[] = [];
+  for (const rule of rules) {
+    if (!rule.needs) {
+      always.push(rule);
+      continue;
+    }
+    for (const { field, kind, text } of rule.needs) {
+      const byText = getOrCreate(kind === "eq" ? equal : needles, field, () => new Map<string, CompiledBioc[]>());
+      addUnique(
+        getOrCreate(byText, text, () => []),
+        rule,
+      );
+    }
+  }
+  const containing = new Map([...needles].map(([field, byText]) => [field, new SubstringIndex(byText)] as const));
+  return { equal, containing, always: always.sort(byRuleId) };
 }
 
 export class BiocIndex {
@@ -89,17 +113,9 @@ export class BiocIndex {
   ) {}
 
   static build(rules: readonly CompiledBioc[]): BiocIndex {
-    const groups = new Map<string, TypeGroup>();
-    for (const rule of rules) {
-      const group = getOrCreate(groups, rule.eventType, (): TypeGroup => ({ byValue: new Map(), always: [] }));
-      if (!rule.required) {
-        group.always.push(rule);
-        continue;
-      }
-      const byValue = getOrCreate(group.byValue, rule.required.field, () => new Map<string, CompiledBioc[]>());
-      for (const value of new Set(rule.required.values)) getOrCreate(byValue, value, () => []).push(rule);
-    }
-    for (const group of groups.values()) group.always.sort(byRuleId);
+    const byType = new Map<string, CompiledBioc[]>();
+    for (const rule of rules) getOrCreate(byType, rule.eventType, () => []).push(rule);
+    const groups = new Map([...byType].map(([type, list]) => [type, groupOf(list)] as const));
     return new BiocIndex(groups, rules.length);
   }
 
@@ -117,12 +133,13 @@ export class BiocIndex {
   }
 
   private matchGroup(group: TypeGroup, event: EndpointEvent, hits: RuleHit[]): void {
-    const candidates = new Set(group.always);
-    for (const [field, byValue] of group.byValue) {
-      for (const key of keysOf(fieldValue(event, field)))
-        for (const rule of byValue.get(key) ?? []) candidates.add(rule);
-    }
-    const ordered = [...candidates].sort((a, b) => a.ruleId - b.ruleId);
+    const found: CompiledBioc[] = [];
+    const add = (rule: CompiledBioc) => found.push(rule);
+    for (const [field, byText] of group.equal)
+      for (const text of eventTexts(fieldValue(event, field))) for (const rule of byText.get(text) ?? []) add(rule);
+    for (const [field, index] of group.containing)
+      for (const text of eventTexts(fieldValue(event, field))) index.find(text, add);
+    const ordered = found.length === 0 ? group.always : [...new Set([...group.always, ...found])].sort(byRuleId);
     for (const rule of ordered) {
       const hit = biocHit(rule, event);
       if (hit) hits.push(hit);

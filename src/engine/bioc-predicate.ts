@@ -169,40 +169,8 @@ export function compileNode(node: FilterNode): Predicate {
   return compileLeaf(node);
 }
 
-/** An EQ every match must satisfy: the field and the lower-cased values it may hold. */
+/** An equality every match must satisfy (XQL rules' index key): the field and the lower-cased values it may hold. */
 export interface RequiredEq {
   field: string;
   values: string[];
-}
-
-function eqLeaf(node: FilterNode): RequiredEq | undefined {
-  if ("AND" in node || "OR" in node) return undefined;
-  if (node.SEARCH_TYPE !== "EQ" || (node.EXTRA_FIELDS?.length ?? 0) > 0) return undefined;
-  // Enum fields compare in a canonical spelling (enum-forms.ts) that index keys do not have.
-  if (ENUM_FIELDS.has(node.SEARCH_FIELD)) return undefined;
-  return { field: node.SEARCH_FIELD, values: [node.SEARCH_VALUE.toLowerCase()] };
-}
-
-/**
- * Finds an EQ condition the tree cannot match without, so the matcher can look rules up by an
- * event's value instead of trying each one: a top EQ leaf, an OR of EQ leaves on one field, or
- * either of those under the top AND.
- */
-export function requiredEq(node: FilterNode): RequiredEq | undefined {
-  const leaf = eqLeaf(node);
-  if (leaf) return leaf;
-  if ("OR" in node) {
-    const leaves = node.OR.map(eqLeaf);
-    const [first] = leaves;
-    if (!first || leaves.some((l) => !l || l.field !== first.field)) return undefined;
-    return { field: first.field, values: leaves.flatMap((l) => l?.values ?? []) };
-  }
-  if ("AND" in node) {
-    for (const child of node.AND) {
-      if ("AND" in child) continue;
-      const found = requiredEq(child);
-      if (found) return found;
-    }
-  }
-  return undefined;
 }

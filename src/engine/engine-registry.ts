@@ -6,6 +6,8 @@ import type { BiocEntry } from "./bioc-index.ts";
 import { CompiledMatcher } from "./compiled-matcher.ts";
 import { IocIndex } from "./ioc-index.ts";
 import type { Matcher } from "./rule-hit.ts";
+import { iocColumnsBuilder, type RuleSnapshot } from "./rule-snapshot.ts";
+import { TenantCache } from "./tenant-cache.ts";
 
 /**
  * A stored rule as the engine takes it. An XQL rule whose query no longer passes the checks
@@ -18,66 +20,45 @@ function toEntry(rule: MatchableBioc): BiocEntry[] {
   return plan.ok ? [{ ruleId, name, severity, xql: plan.value }] : [];
 }
 
-interface Built {
-  version: number;
-  matcher: Matcher;
-  builtAt: number;
-}
-
 /**
- * One compiled matcher per tenant, rebuilt whole when the tenant's rule-set version moves (every
- * rule write bumps it, in whichever process made the write) and swapped in at once. Concurrent
- * requests share one build.
+ * Each tenant's rules as the engine uses them: a compiled matcher (matching on this thread), or a
+ * snapshot of the rules for worker threads to build their own matchers from. Both are rebuilt
+ * whole when the tenant's rule-set version moves; a process uses one or the other.
  */
 export class EngineRegistry {
-  private readonly built = new Map<number, Built>();
-  private readonly building = new Map<number, Promise<Built>>();
+  private readonly matchers: TenantCache<Matcher>;
+  private readonly snapshots: TenantCache<RuleSnapshot>;
 
   constructor(
     private readonly store: RuleSetStore,
-    private readonly clock: Clock,
-  ) {}
-
-  /**
-   * The tenant's matcher for its current rules. With `maxStaleMs`, a matcher built less than that
-   * long ago may be answered instead: ingest can take a second's delay, so a stream of writes
-   * neither makes every event wait for a rebuild nor keeps the process rebuilding back to back.
-   * A matcher younger than half the allowance is used as it is; an older one is still answered
-   * while its successor builds in the background; past the allowance the caller waits.
-   */
-  async matcherFor(tenantId: number, maxStaleMs = 0): Promise<Matcher> {
-    const version = await this.store.ruleSetVersion(tenantId);
-    const current = this.built.get(tenantId);
-    if (current && current.version === version) return current.matcher;
-    const age = current ? this.clock.now() - current.builtAt : Number.POSITIVE_INFINITY;
-    if (current && age < maxStaleMs / 2) return current.matcher;
-    const pending = this.rebuild(tenantId, version);
-    if (current && age < maxStaleMs) {
-      pending.catch(() => undefined); // a failed background build is retried on the next call
-      return current.matcher;
-    }
-    return (await pending).matcher;
+    clock: Clock,
+  ) {
+    const version = (tenantId: number) => store.ruleSetVersion(tenantId);
+    this.matchers = new TenantCache(clock, version, (tenantId) => this.buildMatcher(tenantId));
+    this.snapshots = new TenantCache(clock, version, (tenantId, v) => this.buildSnapshot(tenantId, v));
   }
 
-  private rebuild(tenantId: number, version: number): Promise<Built> {
-    let pending = this.building.get(tenantId);
-    if (!pending) {
-      pending = this.build(tenantId, version)
-        .then((fresh) => {
-          // A build that started before a later write is still used once; the next call sees the new version.
-          this.built.set(tenantId, fresh);
-          return fresh;
-        })
-        .finally(() => this.building.delete(tenantId));
-      this.building.set(tenantId, pending);
-    }
-    return pending;
+  /** The tenant's matcher for its current rules, or (with `maxStaleMs`) one at most that old: see TenantCache.get. */
+  matcherFor(tenantId: number, maxStaleMs = 0): Promise<Matcher> {
+    return this.matchers.get(tenantId, maxStaleMs);
   }
 
-  private async build(tenantId: number, version: number): Promise<Built> {
+  /** The tenant's rules as worker threads take them, with the same staleness allowance. */
+  snapshotFor(tenantId: number, maxStaleMs = 0): Promise<RuleSnapshot> {
+    return this.snapshots.get(tenantId, maxStaleMs);
+  }
+
+  private async buildMatcher(tenantId: number): Promise<Matcher> {
     const iocs = IocIndex.builder();
     await this.store.forEachMatchableIoc(tenantId, (rule) => iocs.add(rule));
     const biocs = (await this.store.listMatchableBiocs(tenantId)).flatMap(toEntry);
-    return { version, matcher: CompiledMatcher.of(iocs.finish(), biocs), builtAt: this.clock.now() };
+    return CompiledMatcher.of(iocs.finish(), biocs);
+  }
+
+  private async buildSnapshot(tenantId: number, version: number): Promise<RuleSnapshot> {
+    const iocs = iocColumnsBuilder();
+    await this.store.forEachMatchableIoc(tenantId, (rule) => iocs.add(rule));
+    const biocs = (await this.store.listMatchableBiocs(tenantId)).flatMap(toEntry);
+    return { tenantId, version, iocs: iocs.finish(), biocs };
   }
 }

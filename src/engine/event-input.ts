@@ -23,7 +23,9 @@ export interface ParsedEvents {
 /** Events over 1 MiB are not endpoint events; refusing them bounds what one line can cost. */
 export const MAX_EVENT_BYTES = 1024 * 1024;
 
-function isEvent(value: unknown): value is EndpointEvent {
+export const NOT_AN_OBJECT = "an event must be a JSON object";
+
+export function isEvent(value: unknown): value is EndpointEvent {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
@@ -39,7 +41,7 @@ export function parseEventLine(
     return { line, error: `line is ${trimmed.length} characters long; at most ${maxBytes} are read` };
   try {
     const value: unknown = JSON.parse(trimmed);
-    return isEvent(value) ? { line, event: value } : { line, error: "an event must be a JSON object" };
+    return isEvent(value) ? { line, event: value } : { line, error: NOT_AN_OBJECT };
   } catch (error) {
     return { line, error: `not valid JSON: ${(error as Error).message}` };
   }
@@ -49,7 +51,7 @@ function fromArray(values: readonly unknown[]): ParsedEvents {
   const parsed: ParsedEvents = { events: [], malformed: [] };
   values.forEach((value, index) => {
     if (isEvent(value)) parsed.events.push({ line: index + 1, event: value });
-    else parsed.malformed.push({ line: index + 1, error: "an event must be a JSON object" });
+    else parsed.malformed.push({ line: index + 1, error: NOT_AN_OBJECT });
   });
   return parsed;
 }

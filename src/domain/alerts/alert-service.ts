@@ -1,10 +1,13 @@
 import type { Limits } from "../../config.ts";
-import type { EngineRegistry } from "../../engine/engine-registry.ts";
-import type { MalformedEvent, NumberedEvent } from "../../engine/event-input.ts";
+import type { MalformedEvent } from "../../engine/event-input.ts";
 import type { EndpointEvent } from "../../engine/event-model.ts";
 import type { RuleHit } from "../../engine/rule-hit.ts";
+import type { EventMatching } from "../../ingest/event-matching.ts";
+import { bodyPieces, valuePieces } from "../../ingest/event-pieces.ts";
+import type { MatchResult } from "../../ingest/match-job.ts";
+import { MatchOverrun } from "../../ingest/match-pool.ts";
 import type { Clock } from "../../lib/clock.ts";
-import { ok, type Result } from "../../lib/result.ts";
+import { fail, ok, type Result } from "../../lib/result.ts";
 import type { AlertStore, RulePageResult } from "../../storage/ports.ts";
 import type { RuleQuery } from "../filters/filter-model.ts";
 import { type FieldCatalog, parseQuery } from "../filters/filter-parse.ts";
@@ -39,41 +42,50 @@ const ALERT_FILTER_FIELDS: FieldCatalog = {
 /** Events in, hits out: testing rules without a trace, ingesting with alerts, and reading alerts back. */
 export class AlertService {
   constructor(
-    private readonly engine: EngineRegistry,
+    private readonly matching: EventMatching,
     private readonly store: AlertStore,
     private readonly clock: Clock,
     private readonly limits: Limits,
   ) {}
 
   /** rules/evaluate: which rules each event would hit; nothing is stored. */
-  async evaluate(principal: Principal, events: readonly EndpointEvent[]): Promise<EvaluatedHit[]> {
-    const matcher = await this.engine.matcherFor(principal.tenant.id);
-    const now = this.clock.now();
-    return events.flatMap((event, eventIndex) => matcher.match(event, now).map((hit) => ({ ...hit, eventIndex })));
+  async evaluate(principal: Principal, events: readonly EndpointEvent[]): Promise<Result<EvaluatedHit[]>> {
+    const options = { now: this.clock.now(), maxStaleMs: 0, withEventText: false };
+    const result = await this.matched(() => this.matching.match(principal.tenant.id, valuePieces(events), options));
+    if (!result.ok) return result;
+    return ok(result.value.matched.flatMap(({ index, hits }) => hits.map((hit) => ({ ...hit, eventIndex: index }))));
   }
 
   /**
-   * logs/v1/event: every hit becomes an alert, and raises its rule's number_of_issues. Rule
-   * changes reach ingest within INGEST_STALENESS_MS (evaluate always sees them at once).
+   * logs/v1/event: a body of events (NDJSON or a JSON array) parsed and matched; every hit becomes
+   * an alert, and raises its rule's number_of_issues, all stored at once. Rule changes reach
+   * ingest within INGEST_STALENESS_MS (evaluate always sees them at once).
    */
-  async ingest(
-    principal: Principal,
-    events: readonly NumberedEvent[],
-    malformed: MalformedEvent[],
-  ): Promise<IngestReport> {
-    const matcher = await this.engine.matcherFor(principal.tenant.id, INGEST_STALENESS_MS);
+  async ingest(principal: Principal, body: string): Promise<Result<IngestReport>> {
+    const pieces = bodyPieces(body);
+    if (!Array.isArray(pieces)) return ok({ events: 0, matchedEvents: 0, alerts: 0, malformed: [pieces] });
     const now = this.clock.now();
+    const options = { now, maxStaleMs: INGEST_STALENESS_MS, withEventText: true };
+    const result = await this.matched(() => this.matching.match(principal.tenant.id, pieces, options));
+    if (!result.ok) return result;
+    const { events, malformed, matched } = result.value;
     const alerts: NewAlert[] = [];
-    let matchedEvents = 0;
-    for (const { event } of events) {
-      const hits = matcher.match(event, now);
-      if (hits.length > 0) matchedEvents += 1;
-      if (hits.length === 0) continue;
-      const text = JSON.stringify(event);
+    for (const { hits, text = "" } of matched)
       for (const hit of hits) alerts.push({ ...hit, detectionTimestamp: now, event: text });
-    }
     await this.store.recordAlerts(principal.tenant.id, alerts);
-    return { events: events.length, matchedEvents, alerts: alerts.length, malformed };
+    return ok({ events, matchedEvents: matched.length, alerts: alerts.length, malformed });
+  }
+
+  /** A batch that overran the matching time budget is the caller's to fix (a costly rule, huge events). */
+  private async matched(work: () => Promise<MatchResult>): Promise<Result<MatchResult>> {
+    try {
+      return ok(await work());
+    } catch (error) {
+      if (!(error instanceof MatchOverrun)) throw error;
+      return fail(
+        `${error.message}: a rule (a regular expression, most likely) is too costly for these events; nothing was stored`,
+      );
+    }
   }
 
   async alerts(principal: Principal, query: RuleQuery): Promise<Result<RulePageResult<Alert>>> {

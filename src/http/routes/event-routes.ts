@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import Type from "typebox";
 import type { Alert } from "../../domain/alerts/alert-model.ts";
 import type { AlertService, EvaluatedHit } from "../../domain/alerts/alert-service.ts";
-import { parseEvents } from "../../engine/event-input.ts";
 import type { EndpointEvent } from "../../engine/event-model.ts";
 import { sendError } from "../errors.ts";
 import { ErrorResponse, Filter } from "../schemas.ts";
@@ -73,8 +72,9 @@ const ingestRoute: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app, { ale
     },
     async (request, reply) => {
       if (typeof request.body !== "string") return sendError(reply, 400, "send the events as the request body");
-      const { events, malformed } = parseEvents(request.body);
-      const report = await alerts.ingest(request.principal, events, malformed);
+      const ingested = await alerts.ingest(request.principal, request.body);
+      if (!ingested.ok) return sendError(reply, 400, ingested.error);
+      const report = ingested.value;
       return {
         reply: {
           events: report.events,
@@ -112,9 +112,10 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app
       },
       config: { permission: "events:evaluate" },
     },
-    async (request) => {
+    async (request, reply) => {
       const hits = await alerts.evaluate(request.principal, request.body.request_data.events as EndpointEvent[]);
-      return { reply: { hits: hits.map(hitToWire) } };
+      if (!hits.ok) return sendError(reply, 400, hits.error);
+      return { reply: { hits: hits.value.map(hitToWire) } };
     },
   );
 

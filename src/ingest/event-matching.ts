@@ -1,0 +1,94 @@
+/**
+ * Where events are matched: on worker threads (a MatchPool, the default) or on the calling
+ * thread (`WARDEN_MATCH_WORKERS=0`). Both run the same jobs on the same matcher code and answer
+ * the same combined result, in input order.
+ */
+import type { EngineRegistry } from "../engine/engine-registry.ts";
+import { type MatchInput, type MatchJob, type MatchResult, runMatchJob } from "./match-job.ts";
+import { MatchPool } from "./match-pool.ts";
+
+export interface MatchOptions {
+  now: number;
+  /** How old a rule set may be used (see TenantCache.get); 0: the rules as they are now. */
+  maxStaleMs: number;
+  withEventText: boolean;
+}
+
+export interface EventMatching {
+  /** Worker threads matching (0: the calling thread). */
+  readonly threads: number;
+  /** Matches the pieces in order; rejects with MatchOverrun when a piece exceeds the time budget. */
+  match(tenantId: number, inputs: readonly MatchInput[], options: MatchOptions): Promise<MatchResult>;
+  /** How many rules of each kind the tenant's (possibly stale) rule set holds. */
+  ruleCounts(tenantId: number, maxStaleMs: number): Promise<{ iocs: number; biocs: number }>;
+  close(): Promise<void>;
+}
+
+/** Joins per-piece results, numbering matched events across the pieces. */
+export function combine(results: readonly MatchResult[]): MatchResult {
+  const all: MatchResult = { events: 0, malformed: [], matched: [] };
+  for (const result of results) {
+    for (const matched of result.matched) all.matched.push({ ...matched, index: matched.index + all.events });
+    all.malformed.push(...result.malformed);
+    all.events += result.events;
+  }
+  return all;
+}
+
+function jobOf(tenantId: number, version: number, input: MatchInput, options: MatchOptions): MatchJob {
+  return { tenantId, version, now: options.now, input, withEventText: options.withEventText };
+}
+
+class InlineMatching implements EventMatching {
+  readonly threads = 0;
+
+  constructor(private readonly engine: EngineRegistry) {}
+
+  async match(tenantId: number, inputs: readonly MatchInput[], options: MatchOptions): Promise<MatchResult> {
+    const matcher = await this.engine.matcherFor(tenantId, options.maxStaleMs);
+    return combine(inputs.map((input) => runMatchJob(matcher, jobOf(tenantId, 0, input, options))));
+  }
+
+  async ruleCounts(tenantId: number, maxStaleMs: number): Promise<{ iocs: number; biocs: number }> {
+    const matcher = await this.engine.matcherFor(tenantId, maxStaleMs);
+    return { iocs: matcher.iocCount, biocs: matcher.biocCount };
+  }
+
+  async close(): Promise<void> {}
+}
+
+class ThreadedMatching implements EventMatching {
+  private readonly pool: MatchPool;
+
+  constructor(
+    private readonly engine: EngineRegistry,
+    threads: number,
+    budgetMs: number,
+  ) {
+    this.pool = new MatchPool(threads, budgetMs);
+  }
+
+  get threads(): number {
+    return this.pool.size;
+  }
+
+  async match(tenantId: number, inputs: readonly MatchInput[], options: MatchOptions): Promise<MatchResult> {
+    const rules = await this.engine.snapshotFor(tenantId, options.maxStaleMs);
+    const jobs = inputs.map((input) => this.pool.run(jobOf(tenantId, rules.version, input, options), rules));
+    return combine(await Promise.all(jobs));
+  }
+
+  async ruleCounts(tenantId: number, maxStaleMs: number): Promise<{ iocs: number; biocs: number }> {
+    const rules = await this.engine.snapshotFor(tenantId, maxStaleMs);
+    return { iocs: rules.iocs.ruleIds.length, biocs: rules.biocs.length };
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
+
+/** `threads` workers (started when first needed), or the calling thread when 0. */
+export function eventMatching(engine: EngineRegistry, threads: number, budgetMs: number): EventMatching {
+  return threads === 0 ? new InlineMatching(engine) : new ThreadedMatching(engine, threads, budgetMs);
+}

@@ -1,0 +1,47 @@
+/**
+ * Cuts a request body of events into pieces of about PIECE_CHARS for the workers: many small
+ * pieces keep every core busy to the end of a request, and bound the work one time budget covers.
+ */
+import type { MalformedEvent } from "../engine/event-input.ts";
+import type { MatchInput } from "./match-job.ts";
+
+const PIECE_CHARS = 128 * 1024;
+const PIECE_EVENTS = 500;
+
+/** NDJSON text in pieces that end at a line break, each knowing its first line number. */
+export function ndjsonPieces(text: string, pieceChars = PIECE_CHARS): MatchInput[] {
+  const pieces: MatchInput[] = [];
+  let start = 0;
+  let firstLine = 1;
+  while (start < text.length) {
+    const cut = text.indexOf("\n", start + pieceChars);
+    const end = cut === -1 ? text.length : cut;
+    pieces.push({ text: text.slice(start, end), firstLine });
+    for (let at = text.indexOf("\n", start); at !== -1 && at < end; at = text.indexOf("\n", at + 1)) firstLine++;
+    firstLine++; // the break at `end` itself
+    start = end + 1;
+  }
+  return pieces;
+}
+
+/** Values of a JSON array in pieces. */
+export function valuePieces(values: readonly unknown[], pieceEvents = PIECE_EVENTS): MatchInput[] {
+  const pieces: MatchInput[] = [];
+  for (let at = 0; at < values.length; at += pieceEvents)
+    pieces.push({ values: values.slice(at, at + pieceEvents), firstIndex: at });
+  return pieces;
+}
+
+/**
+ * A body of events: a JSON array, or NDJSON (one object a line, which also covers one bare
+ * object). A body that starts as an array but is not valid JSON is one malformed line.
+ */
+export function bodyPieces(body: string): MatchInput[] | MalformedEvent {
+  if (!body.trimStart().startsWith("[")) return ndjsonPieces(body);
+  try {
+    const value: unknown = JSON.parse(body);
+    return valuePieces(Array.isArray(value) ? value : [value]);
+  } catch (error) {
+    return { line: 1, error: `not a valid JSON array: ${(error as Error).message}` };
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * One unit of matching work, the same on a worker thread and on the main thread: a piece of an
+ * NDJSON body (parsed here, so parsing is spread over the workers too) or events already parsed,
+ * matched against one tenant's rules.
+ */
+import { isEvent, type MalformedEvent, NOT_AN_OBJECT, parseEventLine } from "../engine/event-input.ts";
+import type { EndpointEvent } from "../engine/event-model.ts";
+import type { Matcher, RuleHit } from "../engine/rule-hit.ts";
+
+export type MatchInput =
+  /** NDJSON lines; the first is line `firstLine` of the whole body. */
+  | { text: string; firstLine: number }
+  /** Values of a JSON array (each should be an event object); the first is number `firstIndex` (0-based) of the whole list. */
+  | { values: unknown[]; firstIndex: number };
+
+export interface MatchJob {
+  tenantId: number;
+  /** The rule-set version the job must be matched with (the worker has it or is sent it). */
+  version: number;
+  now: number;
+  input: MatchInput;
+  /** Ingest stores each matched event as JSON text; evaluate needs only the hits. */
+  withEventText: boolean;
+}
+
+export interface MatchedEvent {
+  /** 1-based line of an NDJSON body, or 1-based position in a list. */
+  line: number;
+  /** 0-based position among the job's well-formed events (the caller adds those of earlier jobs). */
+  index: number;
+  hits: RuleHit[];
+  text?: string;
+}
+
+export interface MatchResult {
+  events: number;
+  malformed: MalformedEvent[];
+  matched: MatchedEvent[];
+}
+
+function* numbered(input: MatchInput, malformed: MalformedEvent[]): Generator<[number, EndpointEvent]> {
+  if ("values" in input) {
+    for (const [i, value] of input.values.entries()) {
+      const line = input.firstIndex + i + 1;
+      if (isEvent(value)) yield [line, value];
+      else malformed.push({ line, error: NOT_AN_OBJECT });
+    }
+    return;
+  }
+  let line = input.firstLine;
+  for (const raw of input.text.split("\n")) {
+    const parsed = parseEventLine(raw, line++);
+    if (!parsed) continue;
+    if ("event" in parsed) yield [parsed.line, parsed.event];
+    else malformed.push(parsed);
+  }
+}
+
+/** Parses (where needed) and matches one job's events. */
+export function runMatchJob(matcher: Matcher, job: MatchJob): MatchResult {
+  const result: MatchResult = { events: 0, malformed: [], matched: [] };
+  for (const [line, event] of numbered(job.input, result.malformed)) {
+    const index = result.events++;
+    const hits = matcher.match(event, job.now);
+    if (hits.length === 0) continue;
+    result.matched.push(job.withEventText ? { line, index, hits, text: JSON.stringify(event) } : { line, index, hits });
+  }
+  return result;
+}

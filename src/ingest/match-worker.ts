@@ -1,0 +1,39 @@
+/**
+ * A matching thread: builds each tenant's matcher from the rule snapshot it is sent (keeping the
+ * latest per tenant) and runs the jobs it is given, one at a time. It says when a job starts, so
+ * the pool's time budget covers the matching and not the build.
+ */
+import { parentPort } from "node:worker_threads";
+import { CompiledMatcher } from "../engine/compiled-matcher.ts";
+import type { Matcher } from "../engine/rule-hit.ts";
+import { iocRules, type RuleSnapshot } from "../engine/rule-snapshot.ts";
+import { type MatchJob, runMatchJob } from "./match-job.ts";
+
+export interface JobMessage {
+  id: number;
+  job: MatchJob;
+  /** Sent when this worker does not yet hold the job's rule-set version. */
+  rules?: RuleSnapshot;
+}
+
+const matchers = new Map<number, { version: number; matcher: Matcher }>();
+
+function matcherFor(job: MatchJob, rules: RuleSnapshot | undefined): Matcher {
+  if (rules) {
+    const matcher = CompiledMatcher.build(iocRules(rules.iocs), rules.biocs);
+    matchers.set(rules.tenantId, { version: rules.version, matcher });
+  }
+  const held = matchers.get(job.tenantId);
+  if (!held || held.version !== job.version) throw new Error(`no rules for version ${job.version}`);
+  return held.matcher;
+}
+
+parentPort?.on("message", ({ id, job, rules }: JobMessage) => {
+  try {
+    const matcher = matcherFor(job, rules);
+    parentPort?.postMessage({ id, started: true });
+    parentPort?.postMessage({ id, result: runMatchJob(matcher, job) });
+  } catch (error) {
+    parentPort?.postMessage({ id, error: (error as Error).message });
+  }
+});
