@@ -25,18 +25,36 @@ const KILLS = 20;
 const AUDITED_CREATIONS = "SELECT count(*) FROM audit_log WHERE entity = 'IOC_RULES' AND action = 'Create'";
 const ITEMS = 40_000;
 
+// Generous: on a loaded CI machine a PostgreSQL-backed server has taken 18 s to come up.
+const START_TIMEOUT_MS = 90_000;
+// Each kill waits for at least one more answered insert this often, so the run always proves
+// something about answered inserts however slow the machine is (the other kills stay random).
+const KILL_AFTER_ANSWER_EVERY = 4;
+const ANSWER_WAIT_MS = 120_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 async function start(env: NodeJS.ProcessEnv, port: number): Promise<{ child: ChildProcess; exited: Promise<unknown> }> {
   const child = spawn(process.execPath, [BIN, "serve", "--port", String(port)], { env, stdio: "ignore" });
   const exited = new Promise((resolve) => child.once("exit", resolve));
-  for (let i = 0; i < 300; i++) {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline && child.exitCode === null) {
     try {
       if ((await fetch(`http://127.0.0.1:${port}/public_api/v1/healthcheck`)).ok) return { child, exited };
     } catch {
       // not up yet
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
-  throw new Error("server did not start");
+  child.kill("SIGKILL"); // never leave a half-started server behind
+  await exited;
+  throw new Error(`server did not start (exit code ${child.exitCode})`);
+}
+
+/** Resolves once `answered` has grown past `size`, or after `ms` (the assertion at the end reports it). */
+async function answeredBeyond(answered: Set<number>, size: number, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (answered.size <= size && Date.now() < deadline) await sleep(20);
 }
 
 async function crashLoop(database: string, checkIntegrity: () => Promise<void>): Promise<void> {
@@ -86,8 +104,9 @@ async function crashLoop(database: string, checkIntegrity: () => Promise<void>):
           }
         }
       })();
-      // Long enough for a 40,000-item insert to finish sometimes (PostgreSQL takes ~1.2 s here).
-      await new Promise((resolve) => setTimeout(resolve, 300 + random() * 2700));
+      if (kill % KILL_AFTER_ANSWER_EVERY === 0) await answeredBeyond(answered, answered.size, ANSWER_WAIT_MS);
+      // Then a random moment: often mid-insert (a 40,000-item insert takes ~1.2 s on PostgreSQL).
+      await sleep(random() * 2000);
       server.child.kill("SIGKILL");
       alive = false;
       await stream;
