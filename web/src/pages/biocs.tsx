@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, call, type Filter } from "../api.ts";
 import type { PageProps } from "../app.tsx";
 import { Pager } from "./pager.tsx";
+import { writableBioc } from "../rules/writable.ts";
 import { emptyLeaf, type Node, TreeBuilder } from "./tree-builder.tsx";
 
 const INVESTIGATIONS = ["PROCESS_EXECUTION_EVENT", "FILE_EVENT", "NETWORK_CONNECTION_EVENT", "REGISTRY_EVENT"];
@@ -64,7 +65,7 @@ export function BiocsPage({ session, who, rule }: PageProps) {
       const res = await call<{ errors: { status: string }[]; added_objects: { status: string }[]; updated_objects: { status: string }[] }>(
         session,
         "/public_api/v1/bioc/insert",
-        { request_data: [bioc] },
+        { request_data: [writableBioc(bioc)] },
       );
       if (res.errors[0]) throw new Error(res.errors[0].status);
       setMessage((res.added_objects[0] ?? res.updated_objects[0])?.status ?? "Saved");
@@ -116,7 +117,7 @@ export function BiocsPage({ session, who, rule }: PageProps) {
           {error}
         </p>
       )}
-      {editing && <BiocEditor session={session} bioc={editing} onSave={save} onCancel={() => setEditing(undefined)} />}
+      {editing && <BiocEditor key={editing.rule_id ?? "new"} session={session} bioc={editing} onSave={save} onCancel={() => setEditing(undefined)} />}
       <div class="table-wrap">
         <table>
           <thead>

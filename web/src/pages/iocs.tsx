@@ -3,10 +3,12 @@ import { call, type Filter } from "../api.ts";
 import type { PageProps } from "../app.tsx";
 import { Pager } from "./pager.tsx";
 import { ImportPanel } from "./ioc-import.tsx";
+import { writableIoc } from "../rules/writable.ts";
 
 const TYPES = ["HASH", "IP", "DOMAIN_NAME", "URL", "PATH", "FILENAME", "MIXED"];
 const SEVERITIES = ["SEV_010_INFO", "SEV_020_LOW", "SEV_030_MEDIUM", "SEV_040_HIGH", "SEV_050_CRITICAL"];
 const REPUTATIONS = ["GOOD", "BAD", "SUSPICIOUS", "UNKNOWN", "NO_REPUTATION"];
+const RELIABILITIES = ["A", "B", "C", "D", "E", "F", "G"];
 const PAGE = 50;
 
 export interface Ioc {
@@ -18,6 +20,9 @@ export interface Ioc {
   reputation: string;
   status: string;
   expiration_date: number;
+  default_expiration_enabled?: boolean;
+  reliability?: string | null;
+  number_of_issues?: number;
 }
 
 type SortKey = "rule_id" | "indicator" | "type" | "severity" | "status";
@@ -70,11 +75,10 @@ export function IocsPage({ session, who, rule }: PageProps) {
 
   const save = (item: Partial<Ioc>) =>
     act(async () => {
-      const { rule_id, indicator, type, severity, comment, reputation } = item;
       const res = await call<{ errors: { status: string }[]; added_objects: { status: string }[]; updated_objects: { status: string }[] }>(
         session,
         "/public_api/v1/indicators/insert",
-        { request_data: [{ rule_id, indicator, type, severity, comment, reputation }] },
+        { request_data: [writableIoc(item)] },
       );
       if (res.errors[0]) throw new Error(res.errors[0].status);
       setEditing(undefined);
@@ -163,7 +167,7 @@ export function IocsPage({ session, who, rule }: PageProps) {
           {error}
         </p>
       )}
-      {editing && <IocForm item={editing} onSave={save} onCancel={() => setEditing(undefined)} />}
+      {editing && <IocForm key={editing.rule_id ?? "new"} item={editing} onSave={save} onCancel={() => setEditing(undefined)} />}
       {canWrite && <ImportPanel session={session} onDone={load} />}
       <div class="table-wrap">
         <table>
@@ -258,6 +262,16 @@ function IocForm({ item, onSave, onCancel }: { item: Partial<Ioc>; onSave: (item
         </select>
       </label>
       <label>
+        Reliability
+        <select name="reliability" value={draft.reliability ?? ""} onChange={(e) => setDraft({ ...draft, reliability: (e.target as HTMLSelectElement).value || null })}>
+          <option value="">unset</option>
+          {RELIABILITIES.map((r) => (
+            <option key={r}>{r}</option>
+          ))}
+        </select>
+      </label>
+      <ExpiryField value={draft.expiration_date ?? -1} onChange={(expiration_date) => setDraft({ ...draft, expiration_date })} />
+      <label>
         Comment
         <input name="comment" value={draft.comment ?? ""} onInput={field("comment")} />
       </label>
@@ -268,5 +282,24 @@ function IocForm({ item, onSave, onCancel }: { item: Partial<Ioc>; onSave: (item
         </button>
       </div>
     </form>
+  );
+}
+
+/** Epoch milliseconds (-1 for never) as a local date and time; left alone, the stored value is sent back unchanged. */
+function ExpiryField({ value, onChange }: { value: number; onChange: (value: number) => void }) {
+  const local = value === -1 ? "" : new Date(value - new Date(value).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+  return (
+    <label>
+      Expires (empty: never)
+      <input
+        name="expiration_date"
+        type="datetime-local"
+        value={local}
+        onChange={(e) => {
+          const text = (e.target as HTMLInputElement).value;
+          onChange(text ? new Date(text).getTime() : -1);
+        }}
+      />
+    </label>
   );
 }

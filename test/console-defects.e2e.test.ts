@@ -1,0 +1,135 @@
+/**
+ * One browser test per defect of issue 19, each seen failing before its fix. Every test has its
+ * own tenant and tab, so none leans on another's rules.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { consoleSkip, useConsole } from "./console-harness.ts";
+import { START_TIME, type TestKey } from "./harness.ts";
+
+const DAY = 86_400_000;
+const tree = (value: string) => ({
+  investigationType: "PROCESS_EXECUTION_EVENT",
+  investigation: {
+    PROCESS_EXECUTION_EVENT: {
+      filter: { AND: [{ SEARCH_FIELD: "action_process_image_name", SEARCH_TYPE: "EQ", SEARCH_VALUE: value }] },
+    },
+  },
+});
+
+describe("the console's defects (issue 19)", { skip: consoleSkip }, () => {
+  const c = useConsole({ freshPage: true });
+  const page = () => c.page;
+
+  const insertIocs = (key: TestKey, items: unknown[]) =>
+    c.api(key, "/public_api/v1/indicators/insert", { request_data: items });
+  const insertBiocs = (key: TestKey, items: unknown[]) =>
+    c.api(key, "/public_api/v1/bioc/insert", { request_data: items });
+  const getOne = async (key: TestKey, kind: "indicators" | "bioc", ruleId: number) => {
+    const res = await c.api(key, `/public_api/v1/${kind}/get`, {
+      request_data: { filters: [{ field: "rule_id", operator: "EQ", value: ruleId }] },
+    });
+    return (res.objects as Record<string, unknown>[])[0] ?? {};
+  };
+  const row = (text: string) => page().getByRole("row").filter({ hasText: text });
+
+  it("1: edits an existing BIOC rule and keeps its comment and MITRE fields", async () => {
+    const key = await c.t.key("defect-1");
+    await insertBiocs(key, [
+      {
+        name: "edit me",
+        type: "EXECUTION",
+        severity: "SEV_040_HIGH",
+        comment: "kept",
+        status: "enabled",
+        is_xql: false,
+        indicator: tree("cmd.exe"),
+        mitre_tactic_id_and_name: ["TA0002 - Execution"],
+        mitre_technique_id_and_name: ["T1059 - Command and Scripting Interpreter"],
+      },
+    ]);
+    await c.signIn(key);
+    await page().goto(`${c.base}#/biocs`);
+    await row("edit me").getByRole("button", { name: "Edit" }).click();
+    await page().getByLabel("Name", { exact: true }).fill("edited name");
+    await page().getByRole("button", { name: "Save" }).click();
+    await page().getByRole("status").filter({ hasText: "Updated the BIOC rule with the ID: 1" }).waitFor();
+    const stored = await getOne(key, "bioc", 1);
+    assert.equal(stored.name, "edited name");
+    assert.equal(stored.comment, "kept");
+    assert.deepEqual(stored.mitre_tactic_id_and_name, ["TA0002 - Execution"]);
+    assert.deepEqual(stored.indicator, tree("cmd.exe"));
+  });
+
+  it("2: editing an IOC's comment keeps its expiry and reliability", async () => {
+    const key = await c.t.key("defect-2");
+    const expires = START_TIME + 30 * DAY;
+    await insertIocs(key, [
+      {
+        indicator: "keep.exe",
+        type: "FILENAME",
+        severity: "SEV_020_LOW",
+        expiration_date: expires,
+        reliability: "B",
+        comment: "old",
+      },
+    ]);
+    await c.signIn(key);
+    await page().getByRole("button", { name: "Edit keep.exe" }).click();
+    await page().getByLabel("Comment").fill("new comment");
+    await page().getByRole("button", { name: "Save" }).click();
+    await page().getByRole("status").filter({ hasText: "Updated the IOC rule" }).waitFor();
+    const stored = await getOne(key, "indicators", 1);
+    assert.equal(stored.comment, "new comment");
+    assert.equal(stored.expiration_date, expires);
+    assert.equal(stored.reliability, "B");
+    assert.equal(stored.severity, "SEV_020_LOW");
+  });
+
+  it("3: Edit on a second row shows and saves the second rule, for IOCs and BIOCs", async () => {
+    const key = await c.t.key("defect-3");
+    await insertIocs(key, [
+      { indicator: "first.exe", type: "FILENAME", severity: "SEV_020_LOW", comment: "first" },
+      { indicator: "second.exe", type: "FILENAME", severity: "SEV_020_LOW", comment: "second" },
+    ]);
+    await insertBiocs(key, [
+      {
+        name: "bioc one",
+        type: "OTHER",
+        severity: "SEV_020_LOW",
+        status: "enabled",
+        is_xql: false,
+        indicator: tree("a.exe"),
+      },
+      {
+        name: "bioc two",
+        type: "OTHER",
+        severity: "SEV_020_LOW",
+        status: "enabled",
+        is_xql: false,
+        indicator: tree("b.exe"),
+      },
+    ]);
+    await c.signIn(key);
+    await page().getByRole("button", { name: "Edit first.exe" }).click();
+    await page().getByRole("button", { name: "Edit second.exe" }).click();
+    await page().getByRole("heading", { name: "Edit rule 2" }).waitFor();
+    assert.equal(await page().getByLabel("Value", { exact: true }).inputValue(), "second.exe");
+    await page().getByLabel("Comment").fill("changed second");
+    await page().getByRole("button", { name: "Save" }).click();
+    await page().getByRole("status").filter({ hasText: "Updated the IOC rule" }).waitFor();
+    assert.equal((await getOne(key, "indicators", 1)).comment, "first");
+    assert.equal((await getOne(key, "indicators", 2)).comment, "changed second");
+
+    await page().goto(`${c.base}#/biocs`);
+    await row("bioc one").getByRole("button", { name: "Edit" }).click();
+    await row("bioc two").getByRole("button", { name: "Edit" }).click();
+    await page().getByRole("heading", { name: "Edit BIOC 2" }).waitFor();
+    assert.equal(await page().getByLabel("Name", { exact: true }).inputValue(), "bioc two");
+    await page().getByLabel("Name", { exact: true }).fill("bioc two renamed");
+    await page().getByRole("button", { name: "Save" }).click();
+    await page().getByRole("status").filter({ hasText: "Updated the BIOC rule with the ID: 2" }).waitFor();
+    assert.equal((await getOne(key, "bioc", 1)).name, "bioc one");
+    assert.equal((await getOne(key, "bioc", 2)).name, "bioc two renamed");
+  });
+});
