@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import type { Request } from "playwright-core";
 import { consoleSkip, useConsole } from "./console-harness.ts";
 import { START_TIME, type TestKey } from "./harness.ts";
 
@@ -131,5 +132,59 @@ describe("the console's defects (issue 19)", { skip: consoleSkip }, () => {
     await page().getByRole("status").filter({ hasText: "Updated the BIOC rule with the ID: 2" }).waitFor();
     assert.equal((await getOne(key, "bioc", 1)).name, "bioc one");
     assert.equal((await getOne(key, "bioc", 2)).name, "bioc two renamed");
+  });
+
+  /** Holds back list answers whose request body contains `slow` until `release` is called. */
+  const holdBack = async (path: string, slow: string) => {
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page().route(`**${path}`, async (route) => {
+      if (route.request().postData()?.includes(slow)) await released;
+      // The console may have cancelled the superseded request meanwhile.
+      await route.continue().catch(() => {});
+    });
+    return release;
+  };
+  /** Resolves when a request to `path` whose body contains `text` has been answered or cancelled. */
+  const ended = (path: string, text: string) =>
+    new Promise<void>((resolve) => {
+      const mine = (r: Request) => r.url().includes(path) && !!r.postData()?.includes(text);
+      page().on("requestfinished", (r) => mine(r) && resolve());
+      page().on("requestfailed", (r) => mine(r) && resolve());
+    });
+  it("4: a slow earlier list answer never replaces a newer one (IOC list and audit log)", async () => {
+    const key = await c.t.key("defect-4");
+    await insertIocs(key, [
+      { indicator: "http://slow.example/x", type: "URL", severity: "SEV_020_LOW" },
+      { indicator: "10.4.4.4", type: "IP", severity: "SEV_020_LOW" },
+    ]);
+    await c.signIn(key);
+    await page().getByTestId("count").filter({ hasText: "1-2 of 2" }).waitFor();
+    const release = await holdBack("/public_api/v1/indicators/get", '"URL"');
+    const slowAnswer = ended("indicators/get", '"URL"');
+    await page().getByLabel("Type").selectOption("URL");
+    await page().getByLabel("Type").selectOption("IP");
+    await page().getByTestId("count").filter({ hasText: "1-1 of 1" }).waitFor();
+    await row("10.4.4.4").waitFor();
+    release();
+    await slowAnswer;
+    await c.painted();
+    assert.equal(await row("http://slow.example/x").count(), 0, "the URL rule of the superseded filter is not shown");
+    assert.equal(await page().getByTestId("count").innerText(), "1-1 of 1");
+
+    await page().goto(`${c.base}#/audit`);
+    await page().getByRole("row").filter({ hasText: "API_KEYS" }).first().waitFor();
+    const releaseAudit = await holdBack("/public_api/v1/audits/management_logs", "API_KEYS");
+    const slowAudit = ended("management_logs", "API_KEYS");
+    await page().getByLabel("What").selectOption("API_KEYS");
+    await page().getByLabel("What").selectOption("IOC_RULES");
+    await page().getByTestId("audit-count").filter({ hasText: "1-2 of 2" }).waitFor();
+    releaseAudit();
+    await slowAudit;
+    await c.painted();
+    assert.equal(await page().getByRole("row").filter({ hasText: "API_KEYS" }).count(), 0);
+    assert.equal(await page().getByTestId("audit-count").innerText(), "1-2 of 2");
   });
 });

@@ -29,6 +29,8 @@ export interface ConsoleEnv {
   signIn(key: TestKey): Promise<void>;
   /** With WARDEN_SCREENSHOTS=1, saves docs/screenshots/NAME.png. */
   shot(name: string): Promise<void>;
+  /** Waits until the browser has painted twice, so an answer that arrived has had its chance to show. */
+  painted(): Promise<void>;
   /** POSTs to the API over HTTP with the key, and answers the parsed JSON. */
   api(key: TestKey, path: string, body: unknown): Promise<Record<string, unknown>>;
 }
@@ -94,6 +96,8 @@ export function useConsole(options: { freshPage?: boolean; viewport?: { width: n
         .then(async () => assert.fail(await page.getByRole("alert").innerText())),
     ]);
   };
+  env.painted = () =>
+    env.page.evaluate("new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))");
   env.api = async (key, path, body) => {
     const res = await env.t.post(path, body, key);
     assert.ok(res.statusCode < 300, `${path}: ${res.statusCode} ${res.body}`);

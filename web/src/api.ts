@@ -38,14 +38,19 @@ async function authHeaders(session: Session): Promise<Record<string, string>> {
   };
 }
 
+/** Fired on any 401 with a key: the shell signs out once, whichever page asked (data/unauthorized.ts). */
+export const UNAUTHORIZED_EVENT = "warden:unauthorized";
+
 /** POSTs a body (JSON unless already text) and answers the JSON reply, or throws the API's error. */
-export async function call<T>(session: Session, path: string, body: unknown): Promise<T> {
+export async function call<T>(session: Session, path: string, body: unknown, signal?: AbortSignal): Promise<T> {
   const res = await fetch(path, {
     method: "POST",
     headers: { ...(await authHeaders(session)), "content-type": "application/json" },
     body: typeof body === "string" ? body : JSON.stringify(body),
+    ...(signal ? { signal } : {}),
   });
   const json = (await res.json().catch(() => ({}))) as { err_msg?: string; err_extra?: unknown };
+  if (res.status === 401) dispatchEvent(new CustomEvent(UNAUTHORIZED_EVENT));
   if (!res.ok) {
     const extra = json.err_extra;
     const detail = typeof extra === "string" ? extra : extra ? JSON.stringify(extra) : "";

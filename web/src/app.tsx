@@ -1,4 +1,6 @@
+import { QueryClientProvider } from "@tanstack/preact-query";
 import { useEffect, useState } from "preact/hooks";
+import { createQueryClient } from "./data/query-client.ts";
 import { call, type Session, saveSession, savedSession, type Who } from "./api.ts";
 import { AlertsPage } from "./pages/alerts.tsx";
 import { AuditPage } from "./pages/audit.tsx";
@@ -29,6 +31,7 @@ function route(): { id: string; rule: number | undefined } {
 }
 
 export function App() {
+  const [queryClient] = useState(createQueryClient);
   const [session, setSession] = useState<Session | undefined>(savedSession());
   const [who, setWho] = useState<Who>();
   const [where, setWhere] = useState(route());
@@ -47,6 +50,8 @@ export function App() {
   }, [session]);
 
   function signOut() {
+    // What one key was allowed to read must not be shown to the next one to sign in.
+    queryClient.clear();
     saveSession(undefined);
     setSession(undefined);
     setWho(undefined);
@@ -67,6 +72,7 @@ export function App() {
   const current = visible.find((p) => p.id === where.id) ?? visible[0];
   const Page = current?.page ?? IocsPage;
   return (
+    <QueryClientProvider client={queryClient}>
     <div class="shell">
       <header>
         <strong class="brand">Warden</strong>
@@ -88,5 +94,6 @@ export function App() {
         <Page session={session} who={who} rule={where.rule} />
       </main>
     </div>
+    </QueryClientProvider>
   );
 }

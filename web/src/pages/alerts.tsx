@@ -1,5 +1,7 @@
-import { useEffect, useState } from "preact/hooks";
-import { call, type Filter } from "../api.ts";
+import { useState } from "preact/hooks";
+import type { Filter } from "../api.ts";
+import { useApiQuery } from "../data/use-api.ts";
+import { ListState } from "./list-state.tsx";
 import type { PageProps } from "../app.tsx";
 
 interface Alert {
@@ -15,23 +17,14 @@ interface Alert {
 
 export function AlertsPage({ session }: PageProps) {
   const [filters, setFilters] = useState<Record<string, string>>({});
-  const [alerts, setAlerts] = useState<Alert[]>([]);
-  const [total, setTotal] = useState(0);
-  const [error, setError] = useState("");
-
-  useEffect(() => {
-    const list: Filter[] = Object.entries(filters)
-      .filter(([, v]) => v)
-      .map(([field, value]) => ({ field, operator: "EQ", value }));
-    call<{ reply: { total_count: number; alerts: Alert[] } }>(session, "/public_api/v1/alerts/get_alerts", {
-      request_data: { filters: list, search_to: 200 },
-    })
-      .then((res) => {
-        setAlerts(res.reply.alerts);
-        setTotal(res.reply.total_count);
-      })
-      .catch((e: Error) => setError(e.message));
-  }, [filters]);
+  const list: Filter[] = Object.entries(filters)
+    .filter(([, v]) => v)
+    .map(([field, value]) => ({ field, operator: "EQ", value }));
+  const query = useApiQuery<{ reply: { total_count: number; alerts: Alert[] } }>(session, "/public_api/v1/alerts/get_alerts", {
+    request_data: { filters: list, search_to: 200 },
+  });
+  const alerts = query.data?.reply.alerts ?? [];
+  const total = query.data?.reply.total_count ?? 0;
 
   const set = (field: string) => (e: Event) => setFilters({ ...filters, [field]: (e.target as HTMLSelectElement).value });
   return (
@@ -51,11 +44,7 @@ export function AlertsPage({ session }: PageProps) {
         </select>
         <span>{total} alerts</span>
       </div>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <ListState query={query} what="alerts" />
       <div class="table-wrap">
         <table>
           <thead>

@@ -1,5 +1,7 @@
-import { useEffect, useState } from "preact/hooks";
-import { call, type Filter } from "../api.ts";
+import { useState } from "preact/hooks";
+import type { Filter } from "../api.ts";
+import { useApiQuery } from "../data/use-api.ts";
+import { ListState } from "./list-state.tsx";
 import type { PageProps } from "../app.tsx";
 import { Pager } from "./pager.tsx";
 
@@ -37,24 +39,14 @@ function Change({ row }: { row: AuditRow }) {
 export function AuditPage({ session }: PageProps) {
   const [filters, setFilters] = useState<Record<string, string>>({});
   const [from, setFrom] = useState(0);
-  const [rows, setRows] = useState<AuditRow[]>([]);
-  const [total, setTotal] = useState(0);
-  const [error, setError] = useState("");
-
-  useEffect(() => {
-    const list: Filter[] = Object.entries(filters)
-      .filter(([, v]) => v)
-      .map(([field, value]) => ({ field, operator: "in", value: [value] }));
-    call<{ reply: { total_count: number; data: AuditRow[] } }>(session, "/public_api/v1/audits/management_logs", {
-      request_data: { filters: list, search_from: from, search_to: from + PAGE },
-    })
-      .then((res) => {
-        setRows(res.reply.data);
-        setTotal(res.reply.total_count);
-        setError("");
-      })
-      .catch((e: Error) => setError(e.message));
-  }, [filters, from]);
+  const list: Filter[] = Object.entries(filters)
+    .filter(([, v]) => v)
+    .map(([field, value]) => ({ field, operator: "in", value: [value] }));
+  const query = useApiQuery<{ reply: { total_count: number; data: AuditRow[] } }>(session, "/public_api/v1/audits/management_logs", {
+    request_data: { filters: list, search_from: from, search_to: from + PAGE },
+  });
+  const rows = query.data?.reply.data ?? [];
+  const total = query.data?.reply.total_count ?? 0;
 
   const set = (field: string) => (e: Event) => {
     setFrom(0);
@@ -77,13 +69,9 @@ export function AuditPage({ session }: PageProps) {
           ))}
         </select>
       </div>
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
-      <Pager from={from} size={PAGE} total={total} onMove={setFrom} testId="audit-count" empty="No entries" />
-      <div class="table-wrap">
+      <ListState query={query} what="entries" />
+      <Pager from={from} size={PAGE} total={total} onMove={setFrom} testId="audit-count" empty="No entries" loading={query.isPending} />
+      <div class="table-wrap" aria-busy={query.isFetching}>
         <table aria-label="Audit entries">
           <thead>
             <tr>

@@ -2,6 +2,8 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, call, type Filter } from "../api.ts";
 import type { PageProps } from "../app.tsx";
 import { Pager } from "./pager.tsx";
+import { useApiQuery, useInvalidate } from "../data/use-api.ts";
+import { ListState } from "./list-state.tsx";
 import { writableBioc } from "../rules/writable.ts";
 import { emptyLeaf, type Node, TreeBuilder } from "./tree-builder.tsx";
 
@@ -9,6 +11,7 @@ const INVESTIGATIONS = ["PROCESS_EXECUTION_EVENT", "FILE_EVENT", "NETWORK_CONNEC
 const TYPES = ["OTHER", "EXECUTION", "PERSISTENCE", "EVASION", "CREDENTIAL_ACCESS", "LATERAL_MOVEMENT", "DISCOVERY", "DROPPER", "EXFILTRATION"];
 const SEVERITIES = ["SEV_010_INFO", "SEV_020_LOW", "SEV_030_MEDIUM", "SEV_040_HIGH", "SEV_050_CRITICAL"];
 const PAGE = 50;
+const GET = "/public_api/v1/bioc/get";
 
 interface Bioc {
   rule_id?: number;
@@ -29,32 +32,22 @@ const newTree = (): Tree => ({ investigationType: INVESTIGATIONS[0] as string, i
 
 export function BiocsPage({ session, who, rule }: PageProps) {
   const canWrite = who.role === "instance_admin";
-  const [rows, setRows] = useState<Bioc[]>([]);
-  const [total, setTotal] = useState(0);
   const [from, setFrom] = useState(0);
   const [filters, setFilters] = useState<Record<string, string>>({});
   const [editing, setEditing] = useState<Bioc | undefined>();
   const [message, setMessage] = useState("");
   const [error, setError] = useState("");
-
-  async function load() {
-    const list: Filter[] = rule === undefined ? [] : [{ field: "rule_id", operator: "EQ", value: rule }];
-    for (const [field, value] of Object.entries(filters)) {
-      if (value) list.push({ field, operator: "EQ", value: field === "is_xql" ? value === "true" : value });
-    }
-    try {
-      const res = await call<{ objects_count: number; objects: Bioc[] }>(session, "/public_api/v1/bioc/get", {
-        request_data: { filters: list, search_from: from, search_to: from + PAGE },
-      });
-      setRows(res.objects);
-      setTotal(res.objects_count);
-    } catch (e) {
-      setError((e as Error).message);
-    }
+  const list: Filter[] = rule === undefined ? [] : [{ field: "rule_id", operator: "EQ", value: rule }];
+  for (const [field, value] of Object.entries(filters)) {
+    if (value) list.push({ field, operator: "EQ", value: field === "is_xql" ? value === "true" : value });
   }
-  useEffect(() => {
-    void load();
-  }, [rule, from, filters]);
+  const query = useApiQuery<{ objects_count: number; objects: Bioc[] }>(session, GET, {
+    request_data: { filters: list, search_from: from, search_to: from + PAGE },
+  });
+  const rows = query.data?.objects ?? [];
+  const total = query.data?.objects_count ?? 0;
+  const invalidate = useInvalidate();
+  const load = () => invalidate(GET);
   const set = (field: string) => (e: Event) => {
     setFrom(0);
     setFilters({ ...filters, [field]: (e.target as HTMLInputElement).value });
@@ -117,8 +110,9 @@ export function BiocsPage({ session, who, rule }: PageProps) {
           {error}
         </p>
       )}
+      <ListState query={query} />
       {editing && <BiocEditor key={editing.rule_id ?? "new"} session={session} bioc={editing} onSave={save} onCancel={() => setEditing(undefined)} />}
-      <div class="table-wrap">
+      <div class="table-wrap" aria-busy={query.isFetching}>
         <table>
           <thead>
             <tr>
@@ -153,7 +147,7 @@ export function BiocsPage({ session, who, rule }: PageProps) {
           </tbody>
         </table>
       </div>
-      <Pager from={from} size={PAGE} total={total} onMove={setFrom} />
+      <Pager from={from} size={PAGE} total={total} onMove={setFrom} testId="bioc-count" loading={query.isPending} />
     </section>
   );
 }

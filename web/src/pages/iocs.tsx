@@ -1,15 +1,18 @@
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { call, type Filter } from "../api.ts";
 import type { PageProps } from "../app.tsx";
 import { Pager } from "./pager.tsx";
 import { ImportPanel } from "./ioc-import.tsx";
 import { writableIoc } from "../rules/writable.ts";
+import { useApiQuery, useInvalidate } from "../data/use-api.ts";
+import { ListState } from "./list-state.tsx";
 
 const TYPES = ["HASH", "IP", "DOMAIN_NAME", "URL", "PATH", "FILENAME", "MIXED"];
 const SEVERITIES = ["SEV_010_INFO", "SEV_020_LOW", "SEV_030_MEDIUM", "SEV_040_HIGH", "SEV_050_CRITICAL"];
 const REPUTATIONS = ["GOOD", "BAD", "SUSPICIOUS", "UNKNOWN", "NO_REPUTATION"];
 const RELIABILITIES = ["A", "B", "C", "D", "E", "F", "G"];
 const PAGE = 50;
+const GET = "/public_api/v1/indicators/get";
 
 export interface Ioc {
   rule_id: number;
@@ -41,27 +44,16 @@ export function IocsPage({ session, who, rule }: PageProps) {
   const canWrite = who.role === "instance_admin";
   const [filters, setFilters] = useState<Record<string, string>>({});
   const [from, setFrom] = useState(0);
-  const [rows, setRows] = useState<Ioc[]>([]);
-  const [total, setTotal] = useState(0);
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: "rule_id", desc: false });
   const [editing, setEditing] = useState<Partial<Ioc> | undefined>();
   const [message, setMessage] = useState("");
   const [error, setError] = useState("");
-
-  async function load() {
-    try {
-      const body = { request_data: { filters: filtersOf(filters, rule), search_from: from, search_to: from + PAGE } };
-      const res = await call<{ objects_count: number; objects: Ioc[] }>(session, "/public_api/v1/indicators/get", body);
-      setRows(res.objects);
-      setTotal(res.objects_count);
-      setError("");
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  }
-  useEffect(() => {
-    void load();
-  }, [filters, from, rule]);
+  const request = { request_data: { filters: filtersOf(filters, rule), search_from: from, search_to: from + PAGE } };
+  const list = useApiQuery<{ objects_count: number; objects: Ioc[] }>(session, GET, request);
+  const rows = list.data?.objects ?? [];
+  const total = list.data?.objects_count ?? 0;
+  const invalidate = useInvalidate();
+  const load = () => invalidate(GET);
 
   async function act(work: () => Promise<string>) {
     try {
@@ -155,7 +147,7 @@ export function IocsPage({ session, who, rule }: PageProps) {
             <button type="button" onClick={() => setEditing({ type: "FILENAME", severity: "SEV_030_MEDIUM", reputation: "BAD", comment: "" })}>
               New IOC
             </button>
-            <button type="button" disabled={activeFilters.length === 0} onClick={() => remove(activeFilters, `all ${total} rules matching the filters`)}>
+            <button type="button" disabled={activeFilters.length === 0 || list.isPlaceholderData} onClick={() => remove(activeFilters, `all ${total} rules matching the filters`)}>
               Delete matching
             </button>
           </>
@@ -167,9 +159,10 @@ export function IocsPage({ session, who, rule }: PageProps) {
           {error}
         </p>
       )}
+      <ListState query={list} />
       {editing && <IocForm key={editing.rule_id ?? "new"} item={editing} onSave={save} onCancel={() => setEditing(undefined)} />}
       {canWrite && <ImportPanel session={session} onDone={load} />}
-      <div class="table-wrap">
+      <div class="table-wrap" aria-busy={list.isFetching}>
         <table>
           <thead>
             <tr>
@@ -215,7 +208,7 @@ export function IocsPage({ session, who, rule }: PageProps) {
           </tbody>
         </table>
       </div>
-      <Pager from={from} size={PAGE} total={total} onMove={setFrom} testId="count" />
+      <Pager from={from} size={PAGE} total={total} onMove={setFrom} testId="count" loading={list.isPending} />
     </section>
   );
 }

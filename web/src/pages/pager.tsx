@@ -6,14 +6,25 @@ export function Pager({
   onMove,
   testId,
   empty = "No rules",
-}: { from: number; size: number; total: number; onMove: (from: number) => void; testId?: string; empty?: string }) {
+  loading = false,
+}: {
+  from: number;
+  size: number;
+  total: number;
+  onMove: (from: number) => void;
+  testId?: string;
+  empty?: string;
+  /** True before the first answer: "Loading…", never a false "No rules". */
+  loading?: boolean;
+}) {
+  const where = loading ? "Loading…" : total === 0 ? empty : `${from + 1}-${Math.min(from + size, total)} of ${total}`;
   return (
     <p class="pager">
       <button type="button" disabled={from === 0} onClick={() => onMove(Math.max(0, from - size))}>
         Previous
       </button>
-      <span data-testid={testId}>{total === 0 ? empty : `${from + 1}-${Math.min(from + size, total)} of ${total}`}</span>
-      <button type="button" disabled={from + size >= total} onClick={() => onMove(from + size)}>
+      <span data-testid={testId}>{where}</span>
+      <button type="button" disabled={loading || from + size >= total} onClick={() => onMove(from + size)}>
         Next
       </button>
     </p>
