@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Request } from "playwright-core";
 import { consoleSkip, useConsole } from "./console-harness.ts";
-import { START_TIME, type TestKey } from "./harness.ts";
+import { START_TIME, TEST_ACTOR, type TestKey } from "./harness.ts";
 
 const DAY = 86_400_000;
 const tree = (value: string) => ({
@@ -186,5 +186,119 @@ describe("the console's defects (issue 19)", { skip: consoleSkip }, () => {
     await c.painted();
     assert.equal(await page().getByRole("row").filter({ hasText: "API_KEYS" }).count(), 0);
     assert.equal(await page().getByTestId("audit-count").innerText(), "1-2 of 2");
+  });
+
+  it("9: a revoked key signs the console out with a reason", async () => {
+    const key = await c.t.key("defect-9");
+    await c.signIn(key);
+    await page().getByTestId("count").filter({ hasText: "No rules" }).waitFor();
+    assert.ok(await c.t.services.keys.revoke(key.id, TEST_ACTOR));
+    await page().getByRole("link", { name: "BIOC rules" }).click();
+    await page().getByLabel("API key ID").waitFor();
+    await page().getByRole("alert").filter({ hasText: "Your API key was refused" }).waitFor();
+    assert.equal(await page().getByTestId("who").count(), 0);
+  });
+
+  it("7: invalid raw JSON is never saved, and the builder and the JSON never drift", async () => {
+    const key = await c.t.key("defect-7");
+    await c.signIn(key);
+    await page().goto(`${c.base}#/biocs`);
+    await page().getByRole("button", { name: "New BIOC" }).click();
+    await page().getByLabel("Name", { exact: true }).fill("drift");
+    await page().getByLabel("Value", { exact: true }).fill("kept.exe");
+    await page().getByLabel("Raw JSON").fill('{"investigationType": "PROCESS_EXECUTION_EVENT", oops');
+    await page().getByRole("button", { name: "Save" }).click();
+    await page().getByRole("alert").filter({ hasText: "Raw JSON" }).waitFor();
+    const stored = await c.api(key, "/public_api/v1/bioc/get", { request_data: {} });
+    assert.equal(stored.objects_count, 0, "nothing was saved");
+
+    await page().getByRole("button", { name: "Cancel" }).click();
+    await page().getByRole("button", { name: "New BIOC" }).click();
+    await page().getByLabel("Value", { exact: true }).fill("typed.exe");
+    await page().getByLabel("XQL query").check();
+    await page().getByLabel("XQL query").uncheck();
+    const builderValue = await page().getByLabel("Value", { exact: true }).inputValue();
+    const raw = JSON.parse(await page().getByLabel("Raw JSON").inputValue());
+    const leaf = raw.investigation[raw.investigationType].filter.AND[0];
+    assert.equal(leaf.SEARCH_VALUE, builderValue, "the raw JSON shows what the builder shows");
+  });
+
+  it('8: one message at a time, one column number, and no false "Deleted"', async () => {
+    const key = await c.t.key("defect-8");
+    await c.signIn(key);
+    await page().getByRole("button", { name: "New IOC" }).click();
+    await page().getByLabel("Value", { exact: true }).fill("fine.exe");
+    await page().getByRole("button", { name: "Save" }).click();
+    await page().getByRole("status").filter({ hasText: "Created a new IOC rule" }).waitFor();
+    await page().getByRole("button", { name: "New IOC" }).click();
+    await page().getByLabel("Value", { exact: true }).fill("not an ip");
+    await page().getByRole("form", { name: "New IOC" }).getByLabel("Type").selectOption("IP");
+    await page().getByRole("button", { name: "Save" }).click();
+    await page().getByRole("alert").filter({ hasText: "mismatch" }).waitFor();
+    assert.equal(await page().getByText("Created a new IOC rule").count(), 0, "the old success is gone");
+
+    await page().goto(`${c.base}#/biocs`);
+    await page().getByRole("button", { name: "New BIOC" }).click();
+    await page().getByLabel("Name", { exact: true }).fill("bad xql");
+    await page().getByLabel("XQL query").check();
+    await page().getByLabel("XQL", { exact: true }).fill("dataset = xdr_data |alter2 x = 1");
+    await page().getByTestId("xql-error").filter({ hasText: "Line 1, column 20" }).waitFor();
+    await page().getByRole("button", { name: "Save" }).click();
+    const saveError = page().getByRole("alert").filter({ hasText: "Failed to create bioc" });
+    await saveError.waitFor();
+    assert.match(await saveError.innerText(), /Line 1, column 20: no viable alternative/);
+    await page().getByRole("button", { name: "Cancel" }).click();
+
+    await insertBiocs(key, [
+      {
+        name: "gone soon",
+        type: "OTHER",
+        severity: "SEV_020_LOW",
+        status: "enabled",
+        is_xql: false,
+        indicator: tree("g.exe"),
+      },
+    ]);
+    await page().reload();
+    await row("gone soon").waitFor();
+    await c.api(key, "/public_api/v1/bioc/delete", {
+      request_data: { filters: [{ field: "name", operator: "EQ", value: "gone soon" }] },
+    });
+    await row("gone soon").getByRole("button", { name: "Delete" }).click();
+    await page().getByRole("alert").filter({ hasText: "already deleted" }).waitFor();
+    assert.equal(
+      await page()
+        .getByText(/^Deleted/)
+        .count(),
+      0,
+    );
+  });
+
+  it("10: Try it reads a pretty-printed object, and a parse error clears the old hits", async () => {
+    const key = await c.t.key("defect-10");
+    await insertBiocs(key, [
+      {
+        name: "try ten",
+        type: "OTHER",
+        severity: "SEV_020_LOW",
+        status: "enabled",
+        is_xql: false,
+        indicator: tree("evil10.exe"),
+      },
+    ]);
+    await c.signIn(key);
+    await page().goto(`${c.base}#/try`);
+    const pretty = JSON.stringify({ event_type: "PROCESS", action_process_image_name: "evil10.exe" }, null, 2);
+    await page().getByLabel("Events", { exact: true }).fill(pretty);
+    await page().getByRole("button", { name: "Evaluate" }).click();
+    await page().getByRole("table", { name: "Hits" }).getByRole("link", { name: "try ten" }).waitFor();
+    await page().getByLabel("Events", { exact: true }).fill('{"event_type": "PROCESS", broken');
+    await page().getByRole("button", { name: "Evaluate" }).click();
+    await page().getByRole("alert").waitFor();
+    assert.equal(
+      await page().getByRole("table", { name: "Hits" }).count(),
+      0,
+      "no hits of the old events beside the error",
+    );
   });
 });

@@ -46,6 +46,8 @@ export function useConsole(options: { freshPage?: boolean; viewport?: { width: n
   const openPage = async () => {
     env.page = await env.browser.newPage({ viewport });
     env.page.on("dialog", (dialog) => void dialog.accept());
+    // A missing element fails in seconds, not after the default half minute.
+    env.page.setDefaultTimeout(10_000);
   };
 
   before(async () => {

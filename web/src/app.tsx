@@ -1,7 +1,7 @@
 import { QueryClientProvider } from "@tanstack/preact-query";
 import { useEffect, useState } from "preact/hooks";
 import { createQueryClient } from "./data/query-client.ts";
-import { call, type Session, saveSession, savedSession, type Who } from "./api.ts";
+import { call, type Session, saveSession, savedSession, UNAUTHORIZED_EVENT, type Who } from "./api.ts";
 import { AlertsPage } from "./pages/alerts.tsx";
 import { AuditPage } from "./pages/audit.tsx";
 import { BiocsPage } from "./pages/biocs.tsx";
@@ -35,12 +35,25 @@ export function App() {
   const [session, setSession] = useState<Session | undefined>(savedSession());
   const [who, setWho] = useState<Who>();
   const [where, setWhere] = useState(route());
+  const [signedOutWhy, setSignedOutWhy] = useState("");
 
   useEffect(() => {
     const onHash = () => setWhere(route());
     addEventListener("hashchange", onHash);
     return () => removeEventListener("hashchange", onHash);
   }, []);
+
+  // A key revoked, expired or replaced while the console is open: one sign-out with the reason,
+  // instead of every page saying "unauthorized" under a shell that looks signed in.
+  useEffect(() => {
+    if (!session) return;
+    const onRefused = () => {
+      signOut();
+      setSignedOutWhy("Your API key was refused (revoked, expired or changed). Sign in again with a valid key.");
+    };
+    addEventListener(UNAUTHORIZED_EVENT, onRefused);
+    return () => removeEventListener(UNAUTHORIZED_EVENT, onRefused);
+  }, [session]);
 
   useEffect(() => {
     if (!session) return;
@@ -60,7 +73,9 @@ export function App() {
   if (!session || !who) {
     return (
       <SignIn
+        notice={signedOutWhy}
         onSignedIn={(s, w) => {
+          setSignedOutWhy("");
           saveSession(s);
           setSession(s);
           setWho(w);

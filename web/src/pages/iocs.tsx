@@ -6,6 +6,7 @@ import { ImportPanel } from "./ioc-import.tsx";
 import { writableIoc } from "../rules/writable.ts";
 import { useApiQuery, useInvalidate } from "../data/use-api.ts";
 import { ListState } from "./list-state.tsx";
+import { NoticeLine, useNotice } from "./notice.tsx";
 
 const TYPES = ["HASH", "IP", "DOMAIN_NAME", "URL", "PATH", "FILENAME", "MIXED"];
 const SEVERITIES = ["SEV_010_INFO", "SEV_020_LOW", "SEV_030_MEDIUM", "SEV_040_HIGH", "SEV_050_CRITICAL"];
@@ -46,8 +47,7 @@ export function IocsPage({ session, who, rule }: PageProps) {
   const [from, setFrom] = useState(0);
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: "rule_id", desc: false });
   const [editing, setEditing] = useState<Partial<Ioc> | undefined>();
-  const [message, setMessage] = useState("");
-  const [error, setError] = useState("");
+  const { notice, ok, fail } = useNotice();
   const request = { request_data: { filters: filtersOf(filters, rule), search_from: from, search_to: from + PAGE } };
   const list = useApiQuery<{ objects_count: number; objects: Ioc[] }>(session, GET, request);
   const rows = list.data?.objects ?? [];
@@ -57,12 +57,11 @@ export function IocsPage({ session, who, rule }: PageProps) {
 
   async function act(work: () => Promise<string>) {
     try {
-      setMessage(await work());
-      setError("");
-      await load();
+      ok(await work());
     } catch (e) {
-      setError((e as Error).message);
+      fail(e);
     }
+    await load();
   }
 
   const save = (item: Partial<Ioc>) =>
@@ -73,7 +72,7 @@ export function IocsPage({ session, who, rule }: PageProps) {
         { request_data: [writableIoc(item)] },
       );
       if (res.errors[0]) throw new Error(res.errors[0].status);
-      setEditing(undefined);
+      if (editing?.rule_id === item.rule_id) setEditing(undefined);
       return (res.added_objects[0] ?? res.updated_objects[0])?.status ?? "Saved";
     });
 
@@ -87,6 +86,7 @@ export function IocsPage({ session, who, rule }: PageProps) {
     act(async () => {
       if (!confirm(`Delete ${what}? This cannot be undone.`)) return "Nothing deleted";
       const res = await call<{ objects_count: number }>(session, "/public_api/v1/indicators/delete", { request_data: { filters: list } });
+      if (res.objects_count === 0) throw new Error(`Nothing deleted, already gone: ${what}`);
       return `Deleted ${res.objects_count} rule${res.objects_count === 1 ? "" : "s"}`;
     });
 
@@ -153,12 +153,7 @@ export function IocsPage({ session, who, rule }: PageProps) {
           </>
         )}
       </form>
-      {message && <p role="status">{message}</p>}
-      {error && (
-        <p role="alert" class="error">
-          {error}
-        </p>
-      )}
+      <NoticeLine notice={notice} />
       <ListState query={list} />
       {editing && <IocForm key={editing.rule_id ?? "new"} item={editing} onSave={save} onCancel={() => setEditing(undefined)} />}
       {canWrite && <ImportPanel session={session} onDone={load} />}

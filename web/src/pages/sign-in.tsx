@@ -1,8 +1,9 @@
 import { useState } from "preact/hooks";
 import { call, type Session, type Who } from "../api.ts";
 
-export function SignIn({ onSignedIn }: { onSignedIn: (session: Session, who: Who) => void }) {
-  const [error, setError] = useState("");
+/** `notice` says why the console signed out by itself, until the user tries a key. */
+export function SignIn({ onSignedIn, notice = "" }: { onSignedIn: (session: Session, who: Who) => void; notice?: string }) {
+  const [error, setError] = useState(notice);
   async function submit(event: Event) {
     event.preventDefault();
     const form = new FormData(event.currentTarget as HTMLFormElement);

@@ -12,11 +12,27 @@ interface Hit {
   value: string;
 }
 
-/** Events as a JSON array, one object, or NDJSON. */
+/**
+ * Events as a JSON array, one JSON object (pretty-printed or not), or NDJSON. The whole text is
+ * read as JSON first; only when that fails is it read a line at a time, and an error names the line.
+ */
 function parseEvents(text: string): unknown[] {
   const trimmed = text.trim();
-  if (trimmed.startsWith("[")) return JSON.parse(trimmed) as unknown[];
-  return trimmed.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as unknown);
+  try {
+    const whole = JSON.parse(trimmed) as unknown;
+    return Array.isArray(whole) ? whole : [whole];
+  } catch (wholeError) {
+    const lines = trimmed.split("\n");
+    if (lines.length < 2) throw new Error(`Events are not JSON: ${(wholeError as Error).message}`);
+    return lines.flatMap((line, i) => {
+      if (line.trim() === "") return [];
+      try {
+        return [JSON.parse(line) as unknown];
+      } catch (e) {
+        throw new Error(`Line ${i + 1} is not JSON (${(e as Error).message}); paste a JSON array, one object, or one object a line`);
+      }
+    });
+  }
 }
 
 export function TryItPage({ session }: PageProps) {
@@ -30,6 +46,8 @@ export function TryItPage({ session }: PageProps) {
       setHits(res.reply.hits);
       setError("");
     } catch (e) {
+      // Hits of the earlier events must not sit under an error about these ones.
+      setHits(undefined);
       setError((e as Error).message);
     }
   }
