@@ -38,6 +38,18 @@ export const Filter = Type.Object(
   strict,
 );
 
+/**
+ * A Warden extension (docs/console.md): the order of a list, in the `{field, keyword}` form of
+ * XSIAM's get_alerts. XSIAM clients never send it; without it, lists come in ascending id order.
+ */
+export const Sort = Type.Object(
+  {
+    field: Type.String({ minLength: 1, maxLength: 64, description: "Any field the list can be filtered on" }),
+    keyword: Type.String({ enum: ["asc", "desc", "ASC", "DESC"], description: "asc or desc" }),
+  },
+  { ...strict, description: "Warden extension: sort the list by this field (ties by id, same direction)" },
+);
+
 export const GetBody = Type.Object(
   {
     request_data: Type.Object(
@@ -46,6 +58,7 @@ export const GetBody = Type.Object(
         filters: Type.Optional(Type.Array(Filter, { maxItems: 100 })),
         search_from: Type.Optional(Type.Integer({ minimum: 0 })),
         search_to: Type.Optional(Type.Integer({ minimum: 0 })),
+        sort: Type.Optional(Sort),
       },
       strict,
     ),

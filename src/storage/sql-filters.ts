@@ -1,4 +1,4 @@
-import type { FilterScalar, RuleFilter } from "../domain/filters/filter-model.ts";
+import type { FilterScalar, RuleFilter, RuleSort } from "../domain/filters/filter-model.ts";
 
 /** How a filter field reads in SQL: a plain expression, or a JSON array column tested for membership. */
 export interface ColumnSpec {
@@ -61,8 +61,25 @@ export function whereClause(
   return { sql: parts.length > 0 ? parts.join(" AND ") : "1 = 1", params };
 }
 
+/**
+ * ORDER BY for a page: the sorted column (from the fixed catalog, never from input), then the id
+ * in the same direction so that equal values still page in a stable order.
+ */
+export function orderBy(sort: RuleSort | undefined, columns: Record<string, ColumnSpec>, id: string): string {
+  const column = sort ? columns[sort.field] : undefined;
+  if (!sort || !column || column.jsonArray) return id;
+  const direction = sort.descending ? "DESC" : "ASC";
+  return `${column.sql} ${direction}, ${id} ${direction}`;
+}
+
+/** LIKE's own wildcards in the user's text are matched literally. */
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
 function condition(expr: string, filter: RuleFilter, bind: (value: FilterScalar) => string): string {
   const [first] = filter.values;
+  if (filter.operator === "CONTAINS") {
+    return `lower(${expr}) LIKE lower(${bind(likePattern(String(first)))}) ESCAPE '\\'`;
+  }
   if (filter.operator === "GTE") return `${expr} >= ${bind(first ?? null)}`;
   if (filter.operator === "LTE") return `${expr} <= ${bind(first ?? null)}`;
   const present = filter.values.filter((v) => v !== null);

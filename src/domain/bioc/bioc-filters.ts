@@ -14,8 +14,8 @@ export const BIOC_FILTER_FIELDS: FieldCatalog = {
   is_xql: { kind: "boolean" },
   // Matches an XQL rule's query exactly (the stored form is JSON text).
   indicator: { kind: "string", normalize: (value) => [JSON.stringify(value)] },
-  mitre_tactic_id_and_name: { kind: "string" },
-  mitre_technique_id_and_name: { kind: "string" },
+  mitre_tactic_id_and_name: { kind: "string", list: true },
+  mitre_technique_id_and_name: { kind: "string", list: true },
   creation_time: { kind: "number" },
   modification_time: { kind: "number" },
   number_of_issues: { kind: "number" },

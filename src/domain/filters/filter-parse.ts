@@ -6,7 +6,9 @@ import {
   type RuleFilter,
   type RulePage,
   type RuleQuery,
+  type RuleSort,
   type WireFilter,
+  type WireSort,
 } from "./filter-model.ts";
 
 /** What one filterable field accepts, and how its values are brought to the stored form. */
@@ -16,6 +18,8 @@ export interface FieldSpec {
   allowed?: readonly string[];
   /** Null is a legal value (the field can be unset). */
   nullable?: boolean;
+  /** The field holds a list (MITRE names): it can be filtered on, not sorted by. */
+  list?: boolean;
   /** Turns one wire value into the stored values it stands for (e.g. upper-case, canonical forms). */
   normalize?: (value: string) => string[];
 }
@@ -58,15 +62,39 @@ function parseFilter(filter: WireFilter, catalog: FieldCatalog): Result<RuleFilt
     return fail(`${operator} needs a numeric field; '${filter.field}' is not one`);
   }
   if (filter.value === undefined) return fail("missing 'value'");
+  if (operator === "CONTAINS") return parseContains(filter, spec);
   const list = Array.isArray(filter.value) ? filter.value : [filter.value];
   if (list.length === 0) return fail("'value' must not be an empty array");
   if (RANGE_OPERATORS.has(operator) && list.length !== 1) return fail(`${operator} takes one value`);
   const values = normalizeValues(list, spec, filter.field);
   if (!values.ok) return values;
-  return ok({ field: filter.field, operator: storeOperator(operator as FilterOperator), values: values.value });
+  return ok({
+    field: filter.field,
+    operator: storeOperator(operator as Exclude<FilterOperator, "CONTAINS">),
+    values: values.value,
+  });
 }
 
-function storeOperator(operator: FilterOperator): RuleFilter["operator"] {
+/** A substring, compared without regard to letter case; one non-empty string on a string field. */
+function parseContains(filter: WireFilter, spec: FieldSpec): Result<RuleFilter> {
+  if (spec.kind !== "string" || spec.list) return fail(`CONTAINS needs a text field; '${filter.field}' is not one`);
+  if (typeof filter.value !== "string" || filter.value === "") return fail("CONTAINS takes one non-empty string");
+  return ok({ field: filter.field, operator: "CONTAINS", values: [filter.value] });
+}
+
+/** `sort` (a Warden extension): any field of the catalog that holds one value, `asc` or `desc`. */
+export function parseSort(sort: WireSort | undefined, catalog: FieldCatalog): Result<RuleSort | undefined> {
+  if (sort === undefined) return ok(undefined);
+  if (!Object.hasOwn(catalog, sort.field) || catalog[sort.field]?.list) {
+    const known = Object.keys(catalog).filter((field) => !catalog[field]?.list);
+    return fail(`sort: unknown field '${sort.field}'; known fields: ${known.join(", ")}`);
+  }
+  const keyword = sort.keyword.toLowerCase();
+  if (keyword !== "asc" && keyword !== "desc") return fail(`sort: keyword must be asc or desc, not '${sort.keyword}'`);
+  return ok({ field: sort.field, descending: keyword === "desc" });
+}
+
+function storeOperator(operator: Exclude<FilterOperator, "CONTAINS">): RuleFilter["operator"] {
   if (operator === "EQ" || operator === "IN") return "IN";
   if (operator === "NEQ") return "NOT_IN";
   return operator;
@@ -127,7 +155,9 @@ export function parseQuery(
   if (!filters.ok) return filters;
   const page = parsePage(query.searchFrom, query.searchTo, maxPage);
   if (!page.ok) return page;
-  return ok({ filters: filters.value, page: page.value });
+  const sort = parseSort(query.sort, catalog);
+  if (!sort.ok) return sort;
+  return ok({ filters: filters.value, page: sort.value ? { ...page.value, sort: sort.value } : page.value });
 }
 
 /** Filters of a `delete`: at least one, so a bare delete never wipes a tenant. */

@@ -51,8 +51,8 @@ export const biocRoutes: FastifyPluginAsyncTypebox<BiocRouteDeps> = async (app, 
       config: { permission: "rules:read" },
     },
     async (request, reply) => {
-      const { filters = [], search_from, search_to } = request.body.request_data;
-      const found = await biocs.get(request.principal, { filters, searchFrom: search_from, searchTo: search_to });
+      const { filters = [], search_from, search_to, sort } = request.body.request_data;
+      const found = await biocs.get(request.principal, { filters, searchFrom: search_from, searchTo: search_to, sort });
       if (!found.ok) return sendError(reply, 400, found.error);
       return { objects_count: found.value.total, objects_type: "bioc", objects: found.value.rules.map(biocToWire) };
     },

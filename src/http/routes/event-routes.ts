@@ -4,7 +4,7 @@ import type { Alert } from "../../domain/alerts/alert-model.ts";
 import type { AlertService, EvaluatedHit } from "../../domain/alerts/alert-service.ts";
 import type { EndpointEvent } from "../../engine/event-model.ts";
 import { sendError } from "../errors.ts";
-import { ErrorResponse, Filter } from "../schemas.ts";
+import { ErrorResponse, Filter, Sort } from "../schemas.ts";
 
 export interface EventRouteDeps {
   alerts: AlertService;
@@ -132,6 +132,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app
                 filters: Type.Optional(Type.Array(Filter, { maxItems: 100 })),
                 search_from: Type.Optional(Type.Integer({ minimum: 0 })),
                 search_to: Type.Optional(Type.Integer({ minimum: 0 })),
+                sort: Type.Optional(Sort),
               },
               { additionalProperties: false },
             ),
@@ -143,8 +144,13 @@ export const eventRoutes: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app
       config: { permission: "rules:read" },
     },
     async (request, reply) => {
-      const { filters = [], search_from, search_to } = request.body.request_data;
-      const found = await alerts.alerts(request.principal, { filters, searchFrom: search_from, searchTo: search_to });
+      const { filters = [], search_from, search_to, sort } = request.body.request_data;
+      const found = await alerts.alerts(request.principal, {
+        filters,
+        searchFrom: search_from,
+        searchTo: search_to,
+        sort,
+      });
       if (!found.ok) return sendError(reply, 400, found.error);
       const list = found.value.rules.map(alertToWire);
       return { reply: { total_count: found.value.total, result_count: list.length, alerts: list } };

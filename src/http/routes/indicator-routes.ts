@@ -51,8 +51,8 @@ export const indicatorRoutes: FastifyPluginAsyncTypebox<IndicatorRouteDeps> = as
       config: { permission: "rules:read" },
     },
     async (request, reply) => {
-      const { filters = [], search_from, search_to } = request.body.request_data;
-      const found = await iocs.get(request.principal, { filters, searchFrom: search_from, searchTo: search_to });
+      const { filters = [], search_from, search_to, sort } = request.body.request_data;
+      const found = await iocs.get(request.principal, { filters, searchFrom: search_from, searchTo: search_to, sort });
       if (!found.ok) return sendError(reply, 400, found.error);
       const now = clock.now();
       return {

@@ -2,7 +2,7 @@ import type pg from "pg";
 import type { BiocDraft, BiocRule } from "../../domain/bioc/bioc-model.ts";
 import { biocFilterColumns } from "../filter-columns.ts";
 import type { BiocStore, UpsertOutcome } from "../ports.ts";
-import { POSTGRES_FILTERS, whereClause } from "../sql-filters.ts";
+import { orderBy, POSTGRES_FILTERS, whereClause } from "../sql-filters.ts";
 import { auditedTransaction } from "./postgres-audit.ts";
 import { transaction } from "./postgres-database.ts";
 
@@ -76,7 +76,7 @@ export function postgresBiocStore(pool: pg.Pool): BiocStore {
           params,
         );
         const rows = await client.query<BiocRule>(
-          `${SELECT} WHERE tenant_id = $1 AND ${where.sql} ORDER BY rule_id LIMIT ${page.to - page.from} OFFSET ${page.from}`,
+          `${SELECT} WHERE tenant_id = $1 AND ${where.sql} ORDER BY ${orderBy(page.sort, FILTER_COLUMNS, "rule_id")} LIMIT ${page.to - page.from} OFFSET ${page.from}`,
           params,
         );
         return { total: count.rows[0]?.n ?? 0, rules: rows.rows };

@@ -2,7 +2,7 @@ import type pg from "pg";
 import type { Alert } from "../../domain/alerts/alert-model.ts";
 import { ALERT_FILTER_COLUMNS } from "../filter-columns.ts";
 import type { AlertStore, MatchableBioc, MatchableIoc, RuleSetStore } from "../ports.ts";
-import { POSTGRES_FILTERS, whereClause } from "../sql-filters.ts";
+import { orderBy, POSTGRES_FILTERS, whereClause } from "../sql-filters.ts";
 import { transaction } from "./postgres-database.ts";
 
 /** Rules are read in pages by rule id, so a million of them never sit in one result set. */
@@ -92,7 +92,7 @@ export function postgresAlertStore(pool: pg.Pool): AlertStore {
           params,
         );
         const rows = await client.query<Alert>(
-          `${ALERT_SELECT} WHERE tenant_id = $1 AND ${where.sql} ORDER BY alert_id LIMIT ${page.to - page.from} OFFSET ${page.from}`,
+          `${ALERT_SELECT} WHERE tenant_id = $1 AND ${where.sql} ORDER BY ${orderBy(page.sort, ALERT_FILTER_COLUMNS, "alert_id")} LIMIT ${page.to - page.from} OFFSET ${page.from}`,
           params,
         );
         return { total: count.rows[0]?.n ?? 0, rules: rows.rows };

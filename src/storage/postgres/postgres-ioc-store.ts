@@ -3,7 +3,7 @@ import { DAY_MS, type ExpiryDefaults, type IocType } from "../../domain/ioc/ioc-
 import { iocFilterColumns } from "../filter-columns.ts";
 import { type IocRow, toRule } from "../ioc-rows.ts";
 import type { IocChange, IocStore } from "../ports.ts";
-import { POSTGRES_FILTERS, whereClause } from "../sql-filters.ts";
+import { orderBy, POSTGRES_FILTERS, whereClause } from "../sql-filters.ts";
 import { auditedTransaction } from "./postgres-audit.ts";
 import { transaction } from "./postgres-database.ts";
 import { upsertIocsPg } from "./postgres-ioc-upsert.ts";
@@ -56,7 +56,7 @@ export function postgresIocStore(pool: pg.Pool): IocStore {
         );
         const rows = await client.query<IocRow>(
           `SELECT * FROM ioc_rules WHERE tenant_id = $1 AND $2::bigint IS NOT NULL AND ${where.sql}
-           ORDER BY rule_id LIMIT ${page.to - page.from} OFFSET ${page.from}`,
+           ORDER BY ${orderBy(page.sort, FILTER_COLUMNS, "rule_id")} LIMIT ${page.to - page.from} OFFSET ${page.from}`,
           params,
         );
         return { total: count.rows[0]?.n ?? 0, rules: rows.rows.map(toRule) };

@@ -1,7 +1,8 @@
 import type { Alert, NewAlert } from "../../domain/alerts/alert-model.ts";
+import type { RulePage } from "../../domain/filters/filter-model.ts";
 import { ALERT_FILTER_COLUMNS } from "../filter-columns.ts";
 import type { AlertStore } from "../ports.ts";
-import { whereClause } from "../sql-filters.ts";
+import { orderBy, whereClause } from "../sql-filters.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
 import { statementCache } from "./sqlite-statement-cache.ts";
 
@@ -77,17 +78,15 @@ export function sqliteAlertStore(db: SqliteDb): AlertStore {
     return ids;
   });
 
-  const find = db.transaction(
-    (tenantId: number, where: { sql: string; params: unknown[] }, page: { from: number; to: number }) => {
-      const total = prepare(`SELECT count(*) FROM alerts WHERE tenant_id = ? AND ${where.sql}`)
-        .pluck()
-        .get(tenantId, ...where.params) as number;
-      const rows = prepare(
-        `SELECT * FROM alerts WHERE tenant_id = ? AND ${where.sql} ORDER BY alert_id LIMIT ? OFFSET ?`,
-      ).all(tenantId, ...where.params, page.to - page.from, page.from) as AlertRow[];
-      return { total, rules: rows.map(toAlert) };
-    },
-  );
+  const find = db.transaction((tenantId: number, where: { sql: string; params: unknown[] }, page: RulePage) => {
+    const total = prepare(`SELECT count(*) FROM alerts WHERE tenant_id = ? AND ${where.sql}`)
+      .pluck()
+      .get(tenantId, ...where.params) as number;
+    const rows = prepare(
+      `SELECT * FROM alerts WHERE tenant_id = ? AND ${where.sql} ORDER BY ${orderBy(page.sort, FILTER_COLUMNS, "alert_id")} LIMIT ? OFFSET ?`,
+    ).all(tenantId, ...where.params, page.to - page.from, page.from) as AlertRow[];
+    return { total, rules: rows.map(toAlert) };
+  });
 
   return {
     recordAlerts: async (tenantId, alerts) => (alerts.length === 0 ? [] : record.immediate(tenantId, alerts)),

@@ -1,9 +1,10 @@
 import type { ChangeContext } from "../../domain/audit/audit-model.ts";
 import type { BiocDraft, BiocRule, BiocType } from "../../domain/bioc/bioc-model.ts";
+import type { RulePage } from "../../domain/filters/filter-model.ts";
 import type { Severity } from "../../domain/ioc/ioc-model.ts";
 import { biocFilterColumns } from "../filter-columns.ts";
 import type { BiocStore, UpsertOutcome, WriteContext } from "../ports.ts";
-import { whereClause } from "../sql-filters.ts";
+import { orderBy, whereClause } from "../sql-filters.ts";
 import { sqliteAuditedWrites } from "./sqlite-audit.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
 import { sqliteRuleVersion } from "./sqlite-rule-version.ts";
@@ -96,10 +97,10 @@ export function sqliteBiocStore(db: SqliteDb): BiocStore {
     return outcomes;
   });
 
-  const find = db.transaction((tenantId: number, where: { sql: string; params: unknown[] }, page) => {
+  const find = db.transaction((tenantId: number, where: { sql: string; params: unknown[] }, page: RulePage) => {
     const count = prepare(`SELECT count(*) FROM bioc_rules WHERE tenant_id = ? AND ${where.sql}`).pluck();
     const select = prepare(
-      `SELECT * FROM bioc_rules WHERE tenant_id = ? AND ${where.sql} ORDER BY rule_id LIMIT ? OFFSET ?`,
+      `SELECT * FROM bioc_rules WHERE tenant_id = ? AND ${where.sql} ORDER BY ${orderBy(page.sort, FILTER_COLUMNS, "rule_id")} LIMIT ? OFFSET ?`,
     );
     const total = count.get(tenantId, ...where.params) as number;
     const rows = select.all(tenantId, ...where.params, page.to - page.from, page.from) as BiocRow[];

@@ -3,7 +3,7 @@ import type { IocDraft } from "../../domain/ioc/ioc-model.ts";
 import { iocFilterColumns } from "../filter-columns.ts";
 import { type IocRow, toRule, VALUE_COLUMNS, valuesOf } from "../ioc-rows.ts";
 import type { IocStore, UpsertOutcome, WriteContext } from "../ports.ts";
-import { whereClause } from "../sql-filters.ts";
+import { orderBy, whereClause } from "../sql-filters.ts";
 import { sqliteAuditedWrites } from "./sqlite-audit.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
 import { sqliteIocChanges } from "./sqlite-ioc-changes.ts";
@@ -93,7 +93,7 @@ export function sqliteIocStore(db: SqliteDb): IocStore {
   const find = db.transaction((tenantId: number, where: { sql: string; params: unknown[] }, page, now: number) => {
     const count = prepare(`SELECT count(*) FROM ioc_rules WHERE tenant_id = ? AND ${where.sql}`).pluck();
     const select = prepare(
-      `SELECT * FROM ioc_rules WHERE tenant_id = ? AND ${where.sql} ORDER BY rule_id LIMIT ? OFFSET ?`,
+      `SELECT * FROM ioc_rules WHERE tenant_id = ? AND ${where.sql} ORDER BY ${orderBy(page.sort, FILTER_COLUMNS, "rule_id")} LIMIT ? OFFSET ?`,
     );
     const total = count.get(tenantId, ...where.params, { now }) as number;
     const rows = select.all(tenantId, ...where.params, page.to - page.from, page.from, { now }) as IocRow[];
