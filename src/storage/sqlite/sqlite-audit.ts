@@ -10,6 +10,7 @@ import {
 import { AUDIT_FILTER_COLUMNS } from "../filter-columns.ts";
 import type { AuditStore } from "../ports.ts";
 import { whereClause } from "../sql-filters.ts";
+import { type AuditPack, sqliteAuditPack } from "./sqlite-audit-pack.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
 import { statementCache } from "./sqlite-statement-cache.ts";
 
@@ -20,6 +21,8 @@ export type AuditedWrite = <C extends ChangeContext, A extends unknown[], R>(
 
 interface AuditState {
   ctx: ChangeContext | undefined;
+  /** The rule changes of the audited write in progress (migration 9's triggers fill it). */
+  pack: AuditPack;
 }
 
 const states = new WeakMap<SqliteDb, AuditState>();
@@ -31,8 +34,21 @@ const states = new WeakMap<SqliteDb, AuditState>();
  * outside an audited write is logged as 'unknown', now, never under another writer's name.
  */
 export function defineAuditFunctions(db: SqliteDb): void {
-  const state: AuditState = { ctx: undefined };
+  const state: AuditState = { ctx: undefined, pack: sqliteAuditPack(db) };
   states.set(db, state);
+  // Rule changes are packed only inside an audited write, which stores the pack before committing.
+  db.function("warden_audit_packing", { deterministic: false }, () => (state.ctx === undefined ? 0 : 1));
+  db.function("warden_audit_item", { deterministic: false }, (tenantId, entity, action, target, before, after) => {
+    state.pack.collect(
+      tenantId as number,
+      entity as string,
+      action as string,
+      target as number,
+      before as string | null,
+      after as string | null,
+    );
+    return null;
+  });
   db.function("warden_audit_actor", { deterministic: false }, () => state.ctx?.actor.name ?? "unknown");
   db.function("warden_audit_address", { deterministic: false }, () => state.ctx?.actor.address ?? null);
   db.function("warden_audit_at", { deterministic: false }, () => state.ctx?.now ?? Date.now());
@@ -41,18 +57,25 @@ export function defineAuditFunctions(db: SqliteDb): void {
 /**
  * Every write to rules, keys or tenants is made through this: `work` runs in one IMMEDIATE
  * transaction (the write lock first, so two processes never deadlock upgrading), with the audit
- * triggers told `ctx`'s actor and time for exactly that transaction.
+ * triggers told `ctx`'s actor and time for exactly that transaction. The rule changes its
+ * triggers collected are stored as one row per tenant and entity before it commits.
  */
 export function sqliteAuditedWrites(db: SqliteDb): AuditedWrite {
   const state = states.get(db);
   if (!state) throw new Error("the audit functions were not defined on this connection");
   return <C extends ChangeContext, A extends unknown[], R>(work: (ctx: C, ...args: A) => R) => {
     const transaction = db.transaction((ctx: C, ...args: A): R => {
+      // a write made inside another belongs to the outer one's pack and context
+      if (state.ctx !== undefined) return work(ctx, ...args);
       state.ctx = ctx;
+      state.pack.clear();
       try {
-        return work(ctx, ...args);
+        const result = work(ctx, ...args);
+        state.pack.flush(ctx);
+        return result;
       } finally {
         state.ctx = undefined;
+        state.pack.clear();
       }
     });
     return (ctx: C, ...args: A): R => transaction.immediate(ctx, ...args);
