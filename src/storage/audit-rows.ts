@@ -29,7 +29,7 @@ export interface AuditRow {
  * The order each entity's record lists its fields in. PostgreSQL's JSONB keeps its own key order,
  * so both backends' records are put in this one: the same change reads the same on either.
  */
-const FIELD_ORDER: Record<AuditEntity, readonly string[]> = {
+export const AUDIT_FIELD_ORDER: Record<AuditEntity, readonly string[]> = {
   IOC_RULES: [
     "rule_id",
     "indicator",
@@ -69,7 +69,7 @@ const FIELD_ORDER: Record<AuditEntity, readonly string[]> = {
 function ordered(doc: AuditRow["before"], entity: AuditEntity): Record<string, unknown> | null {
   if (doc === null) return null;
   const inOrder: Record<string, unknown> = {};
-  for (const key of FIELD_ORDER[entity]) if (Object.hasOwn(doc, key)) inOrder[key] = doc[key];
+  for (const key of AUDIT_FIELD_ORDER[entity]) if (Object.hasOwn(doc, key)) inOrder[key] = doc[key];
   return Object.assign(inOrder, doc);
 }
 

@@ -16,7 +16,29 @@ interface Group {
 }
 
 export interface AuditPack {
+  /** What the rule triggers do now: 1 collect each change with its records, 2 only count it. */
+  mode(): 1 | 2;
+  /** A change handed over by a trigger, with its records as JSON text. */
   collect(tenantId: number, entity: string, ...change: Change): void;
+  /** Counts a change a trigger saw while the store records its changes itself (mode 2). */
+  seen(): void;
+  /**
+   * Runs `work`, which records each rule change it makes itself (`record`), with the triggers only
+   * counting them: SQLite building each record as JSON was most of a bulk insert's audit cost.
+   * A change made but not recorded throws, so the transaction rolls back rather than commit it unlogged.
+   */
+  recordedByStore<T>(work: () => T): T;
+  /** Runs `work` with the triggers collecting again (a change the store does not describe itself). */
+  byTriggers<T>(work: () => T): T;
+  /** A change described by the store: records as positional arrays (audit-rows.ts, FIELD_ORDER). */
+  record(
+    tenantId: number,
+    entity: string,
+    action: string,
+    target: number,
+    before: unknown[] | null,
+    after: unknown[] | null,
+  ): void;
   /** Writes what was collected under `ctx`, inside the transaction in progress, and starts afresh. */
   flush(ctx: ChangeContext): void;
   /** Forgets what was collected (the transaction is rolling back). */
@@ -34,6 +56,27 @@ function itemsJson(changes: Change[]): string {
 
 export function sqliteAuditPack(db: SqliteDb): AuditPack {
   let groups = new Map<string, Group>();
+  let recording = false;
+  let seen = 0;
+  let recorded = 0;
+  const add = (tenantId: number, entity: string, change: Change) => {
+    const key = `${tenantId}:${entity}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { tenantId, entity, changes: [] };
+      groups.set(key, group);
+    }
+    group.changes.push(change);
+  };
+  const switched = <T>(to: boolean, work: () => T): T => {
+    const was = recording;
+    recording = to;
+    try {
+      return work();
+    } finally {
+      recording = was;
+    }
+  };
   const columns = "tenant_id, at, actor, address, entity, action, target";
   // prepared at the first write: the functions that feed the pack exist before the schema does
   const statements = lazy(() => ({
@@ -44,15 +87,24 @@ export function sqliteAuditPack(db: SqliteDb): AuditPack {
     ),
   }));
   return {
+    mode: () => (recording ? 2 : 1),
     collect(tenantId, entity, ...change) {
-      const key = `${tenantId}:${entity}`;
-      let group = groups.get(key);
-      if (!group) {
-        group = { tenantId, entity, changes: [] };
-        groups.set(key, group);
-      }
-      group.changes.push(change);
+      add(tenantId, entity, change);
     },
+    seen() {
+      seen += 1;
+    },
+    record(tenantId, entity, action, target, before, after) {
+      recorded += 1;
+      add(tenantId, entity, [action, target, before && JSON.stringify(before), after && JSON.stringify(after)]);
+    },
+    recordedByStore(work) {
+      [seen, recorded] = [0, 0];
+      const result = switched(true, work);
+      if (seen !== recorded) throw new Error(`audit: ${seen} rule changes made but ${recorded} recorded`);
+      return result;
+    },
+    byTriggers: (work) => switched(false, work),
     flush(ctx) {
       if (groups.size === 0) return;
       const { single, packed } = statements();
@@ -67,6 +119,7 @@ export function sqliteAuditPack(db: SqliteDb): AuditPack {
     },
     clear() {
       groups = new Map();
+      recording = false;
     },
   };
 }

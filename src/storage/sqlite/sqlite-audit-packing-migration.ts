@@ -5,7 +5,8 @@
  * which cost a bulk insert about a third of its time. Now, inside an audited write (sqlite-audit.ts),
  * the rule triggers hand each change to `warden_audit_item`, which collects it in memory; before
  * the transaction commits the write stores them as one row whose `items` lists each rule's
- * action, target, before and after. A change made outside an audited write on a Warden
+ * action, target, before and after. A store that describes its changes itself (the bulk IOC
+ * upsert) has the triggers only count them, and fails the write if a change went unrecorded. A change made outside an audited write on a Warden
  * connection is still logged row by row, and a tool without Warden's functions is still refused
  * (the WHEN clauses call them). Readers see one entry per rule through the `audit_entries` view.
  */
@@ -51,11 +52,14 @@ function ruleTriggers({ table, entity, doc, updateAction }: RuleTable): string {
       const args = [`${row}.tenant_id`, entity, action, `${row}.rule_id`, before, after] as const;
       return `
   DROP TRIGGER ${trigger};
-  CREATE TRIGGER ${trigger} AFTER ${event} ON ${table} WHEN ${when}NOT warden_audit_packing() BEGIN
+  CREATE TRIGGER ${trigger} AFTER ${event} ON ${table} WHEN ${when}warden_audit_mode() = 0 BEGIN
     ${audit(`${row}.tenant_id`, entity, action, `${row}.rule_id`, before, after)}
   END;
-  CREATE TRIGGER ${trigger}_packed AFTER ${event} ON ${table} WHEN ${when}warden_audit_packing() BEGIN
+  CREATE TRIGGER ${trigger}_packed AFTER ${event} ON ${table} WHEN ${when}warden_audit_mode() = 1 BEGIN
     ${collect(...args)}
+  END;
+  CREATE TRIGGER ${trigger}_counted AFTER ${event} ON ${table} WHEN ${when}warden_audit_mode() = 2 BEGIN
+    SELECT warden_audit_seen();
   END;`;
     })
     .join("\n");

@@ -1,5 +1,6 @@
 import type { AuditEntity, AuditEntry, ChangeContext } from "../../domain/audit/audit-model.ts";
 import {
+  AUDIT_FIELD_ORDER,
   type AuditRow,
   auditOrderBy,
   numberedAudit,
@@ -36,8 +37,13 @@ const states = new WeakMap<SqliteDb, AuditState>();
 export function defineAuditFunctions(db: SqliteDb): void {
   const state: AuditState = { ctx: undefined, pack: sqliteAuditPack(db) };
   states.set(db, state);
-  // Rule changes are packed only inside an audited write, which stores the pack before committing.
-  db.function("warden_audit_packing", { deterministic: false }, () => (state.ctx === undefined ? 0 : 1));
+  // Rule changes are packed only inside an audited write, which stores the pack before committing;
+  // outside one (0) each trigger writes its own row.
+  db.function("warden_audit_mode", { deterministic: false }, () => (state.ctx === undefined ? 0 : state.pack.mode()));
+  db.function("warden_audit_seen", { deterministic: false }, () => {
+    state.pack.seen();
+    return null;
+  });
   db.function("warden_audit_item", { deterministic: false }, (tenantId, entity, action, target, before, after) => {
     state.pack.collect(
       tenantId as number,
@@ -82,6 +88,13 @@ export function sqliteAuditedWrites(db: SqliteDb): AuditedWrite {
   };
 }
 
+/** The pack of `db`'s audited write in progress, for a store that records its own changes. */
+export function sqliteAuditPackOf(db: SqliteDb): AuditPack {
+  const state = states.get(db);
+  if (!state) throw new Error("the audit functions were not defined on this connection");
+  return state.pack;
+}
+
 /** Record fields the triggers store as SQLite holds them: 0/1 for booleans, JSON columns as text. */
 const STORED_AS: Partial<Record<AuditEntity, { booleans: string[]; json: string[] }>> = {
   IOC_RULES: { booleans: ["default_expiration_enabled", "enabled"], json: ["vendors"] },
@@ -91,11 +104,21 @@ const STORED_AS: Partial<Record<AuditEntity, { booleans: string[]; json: string[
 /** A record as the SQLite triggers stored it, with its booleans and JSON values as such again. */
 export function restoreAuditRecord(doc: string | null, entity: AuditEntity): Record<string, unknown> | null {
   if (doc === null) return null;
-  const record = JSON.parse(doc) as Record<string, unknown>;
+  const parsed = JSON.parse(doc) as Record<string, unknown> | unknown[];
+  // a record the store described itself is positional (sqlite-audit-pack.ts)
+  const record = Array.isArray(parsed) ? fieldsOf(parsed, entity) : parsed;
   const spec = STORED_AS[entity];
   if (!spec) return record;
   for (const field of spec.booleans) if (typeof record[field] === "number") record[field] = record[field] === 1;
   for (const field of spec.json) if (typeof record[field] === "string") record[field] = JSON.parse(record[field]);
+  return record;
+}
+
+function fieldsOf(values: unknown[], entity: AuditEntity): Record<string, unknown> {
+  const record: Record<string, unknown> = {};
+  AUDIT_FIELD_ORDER[entity].forEach((field, i) => {
+    record[field] = values[i];
+  });
   return record;
 }
 

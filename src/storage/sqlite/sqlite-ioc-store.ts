@@ -4,8 +4,9 @@ import { iocFilterColumns } from "../filter-columns.ts";
 import { type IocRow, toRule, VALUE_COLUMNS, valuesOf } from "../ioc-rows.ts";
 import type { IocStore, UpsertOutcome, WriteContext } from "../ports.ts";
 import { whereClause } from "../sql-filters.ts";
-import { sqliteAuditedWrites } from "./sqlite-audit.ts";
+import { sqliteAuditedWrites, sqliteAuditPackOf } from "./sqlite-audit.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
+import { IOC_RECORD_COLUMNS, iocRecordAfter } from "./sqlite-ioc-audit.ts";
 import { sqliteIocChanges } from "./sqlite-ioc-changes.ts";
 import { sqliteIocExpiry } from "./sqlite-ioc-expiry.ts";
 import { sqliteRuleVersion } from "./sqlite-rule-version.ts";
@@ -31,8 +32,15 @@ export function sqliteIocStore(db: SqliteDb): IocStore {
   const write = sqliteAuditedWrites(db);
   const nextId = db.prepare("SELECT next_ioc_rule_id FROM tenants WHERE id = ?").pluck();
   const saveNextId = db.prepare("UPDATE tenants SET next_ioc_rule_id = ? WHERE id = ?");
+  const pack = sqliteAuditPackOf(db);
   const idOfValue = db.prepare("SELECT rule_id FROM ioc_rules WHERE tenant_id = ? AND canonical = ?").pluck();
-  const exists = db.prepare("SELECT 1 FROM ioc_rules WHERE tenant_id = ? AND rule_id = ?").pluck();
+  // the rule as it was, for the audit record of the change (read first: an upsert returns only the new row)
+  const recordOfValue = db
+    .prepare(`SELECT ${IOC_RECORD_COLUMNS} FROM ioc_rules WHERE tenant_id = ? AND canonical = ?`)
+    .raw();
+  const recordOfId = db
+    .prepare(`SELECT ${IOC_RECORD_COLUMNS} FROM ioc_rules WHERE tenant_id = ? AND rule_id = ?`)
+    .raw();
   const columns = `tenant_id, rule_id, ${VALUE_COLUMNS}, creation_time, modification_time, source, expiry_base`;
   // One statement per new-or-known value: the returned id tells which happened (ours means created).
   const upsertByValue = db
@@ -59,28 +67,40 @@ export function sqliteIocStore(db: SqliteDb): IocStore {
   function upsertOne(tenantId: number, draft: IocDraft, ctx: WriteContext, next: number): UpsertOutcome {
     const stamps = [ctx.now, ctx.now, ctx.source, ctx.now];
     if (draft.ruleId === undefined) {
+      const before = recordOfValue.get(tenantId, draft.canonical) as unknown[] | undefined;
       const ruleId = upsertByValue.get([tenantId, next, ...valuesOf(draft, ...stamps)]) as number;
+      recordChange(tenantId, ruleId, draft, ctx, before);
       return ruleId === next ? { kind: "created", ruleId } : { kind: "updated", ruleId };
     }
     const { ruleId } = draft;
-    if (exists.get(tenantId, ruleId) === undefined) return { kind: "failed", reason: "rule_not_found" };
+    const before = recordOfId.get(tenantId, ruleId) as unknown[] | undefined;
+    if (before === undefined) return { kind: "failed", reason: "rule_not_found" };
     const holder = idOfValue.get(tenantId, draft.canonical) as number | undefined;
     if (holder !== undefined && holder !== ruleId) return { kind: "failed", reason: "indicator_exists" };
     overwrite.run([tenantId, ruleId, ...valuesOf(draft, ...stamps)]);
+    recordChange(tenantId, ruleId, draft, ctx, before);
     return { kind: "updated", ruleId };
   }
 
-  /** Applies drafts in order inside the caller's transaction. */
+  function recordChange(tenantId: number, ruleId: number, draft: IocDraft, ctx: WriteContext, before?: unknown[]) {
+    const after = iocRecordAfter(ruleId, draft, ctx.source, ctx.now, before);
+    pack.record(tenantId, "IOC_RULES", before ? "Edit" : "Create", ruleId, before ?? null, after);
+  }
+
+  /** Applies drafts in order inside the caller's transaction, describing each change to the audit log. */
   function upsertAll(tenantId: number, drafts: readonly IocDraft[], ctx: WriteContext): UpsertOutcome[] {
     let next = nextId.get(tenantId) as number;
-    const outcomes = drafts.map((draft) => {
-      const outcome = upsertOne(tenantId, draft, ctx, next);
-      if (outcome.kind === "created") next += 1;
-      if (outcome.kind !== "failed" && draft.enabled !== undefined) {
-        setEnabled.run({ enabled: Number(draft.enabled), tenantId, ruleId: outcome.ruleId });
-      }
-      return outcome;
-    });
+    const outcomes = pack.recordedByStore(() =>
+      drafts.map((draft) => {
+        const outcome = upsertOne(tenantId, draft, ctx, next);
+        if (outcome.kind === "created") next += 1;
+        if (outcome.kind !== "failed" && draft.enabled !== undefined) {
+          const change = { enabled: Number(draft.enabled), tenantId, ruleId: outcome.ruleId };
+          pack.byTriggers(() => setEnabled.run(change));
+        }
+        return outcome;
+      }),
+    );
     saveNextId.run(next, tenantId);
     version.bump(tenantId);
     return outcomes;
