@@ -41,23 +41,12 @@ export function sqliteIocStore(db: SqliteDb): IocStore {
   const recordOfId = db
     .prepare(`SELECT ${IOC_RECORD_COLUMNS} FROM ioc_rules WHERE tenant_id = ? AND rule_id = ?`)
     .raw();
+  // The rule was read first (its audit record), so each write is a plain INSERT or UPDATE:
+  // cheaper than an upsert with RETURNING, and the transaction holds the write lock throughout.
   const columns = `tenant_id, rule_id, ${VALUE_COLUMNS}, creation_time, modification_time, source, expiry_base`;
-  // One statement per new-or-known value: the returned id tells which happened (ours means created).
-  const upsertByValue = db
-    .prepare(
-      `INSERT INTO ioc_rules (${columns}) VALUES (${columns
-        .split(",")
-        .map(() => "?")
-        .join(", ")})
-       ON CONFLICT (tenant_id, canonical) DO UPDATE SET ${SET_VALUES} RETURNING rule_id`,
-    )
-    .pluck();
-  const overwrite = db.prepare(
-    `INSERT INTO ioc_rules (${columns}) VALUES (${columns
-      .split(",")
-      .map(() => "?")
-      .join(", ")})
-     ON CONFLICT (tenant_id, rule_id) DO UPDATE SET ${SET_VALUES}`,
+  const insert = db.prepare(`INSERT INTO ioc_rules (${columns}) VALUES (${columns.replace(/[a-z_]+/g, "?")})`);
+  const update = db.prepare(
+    `UPDATE ioc_rules SET ${SET_VALUES.replace(/excluded\.[a-z_]+/g, "?")} WHERE tenant_id = ? AND rule_id = ?`,
   );
   // Only when the flag changes: an item that says "enabled" of an enabled rule is no change to audit.
   const setEnabled = db.prepare(
@@ -65,21 +54,27 @@ export function sqliteIocStore(db: SqliteDb): IocStore {
   );
 
   function upsertOne(tenantId: number, draft: IocDraft, ctx: WriteContext, next: number): UpsertOutcome {
-    const stamps = [ctx.now, ctx.now, ctx.source, ctx.now];
     if (draft.ruleId === undefined) {
       const before = recordOfValue.get(tenantId, draft.canonical) as unknown[] | undefined;
-      const ruleId = upsertByValue.get([tenantId, next, ...valuesOf(draft, ...stamps)]) as number;
-      recordChange(tenantId, ruleId, draft, ctx, before);
-      return ruleId === next ? { kind: "created", ruleId } : { kind: "updated", ruleId };
+      if (before === undefined) {
+        insert.run(tenantId, next, ...valuesOf(draft, ctx.now, ctx.now, ctx.source, ctx.now));
+        recordChange(tenantId, next, draft, ctx, before);
+        return { kind: "created", ruleId: next };
+      }
+      return rewrite(tenantId, before[0] as number, draft, ctx, before);
     }
     const { ruleId } = draft;
     const before = recordOfId.get(tenantId, ruleId) as unknown[] | undefined;
     if (before === undefined) return { kind: "failed", reason: "rule_not_found" };
     const holder = idOfValue.get(tenantId, draft.canonical) as number | undefined;
     if (holder !== undefined && holder !== ruleId) return { kind: "failed", reason: "indicator_exists" };
-    overwrite.run([tenantId, ruleId, ...valuesOf(draft, ...stamps)]);
+    return rewrite(tenantId, ruleId, draft, ctx, before);
+  }
+
+  function rewrite(tenantId: number, ruleId: number, draft: IocDraft, ctx: WriteContext, before: unknown[]) {
+    update.run(...valuesOf(draft, ctx.now, ctx.source, ctx.now, tenantId, ruleId));
     recordChange(tenantId, ruleId, draft, ctx, before);
-    return { kind: "updated", ruleId };
+    return { kind: "updated", ruleId } as const;
   }
 
   function recordChange(tenantId: number, ruleId: number, draft: IocDraft, ctx: WriteContext, before?: unknown[]) {
