@@ -88,6 +88,37 @@ export function sqliteAuditedWrites(db: SqliteDb): AuditedWrite {
   };
 }
 
+/**
+ * One audited write made of steps, in one IMMEDIATE transaction on `db`, yielding to the event loop
+ * between steps so other requests are answered meanwhile. Each step's rule changes are stored
+ * (as a packed row) before the next; all of it commits, or none. `db` must be a connection of its
+ * own, behind the write gate: its transaction stays open across the yields.
+ */
+export async function sqliteChunkedWrite<R>(db: SqliteDb, ctx: ChangeContext, steps: Generator<void, R>): Promise<R> {
+  const state = states.get(db);
+  if (!state) throw new Error("the audit functions were not defined on this connection");
+  db.prepare("BEGIN IMMEDIATE").run();
+  state.ctx = ctx;
+  state.pack.clear();
+  try {
+    for (;;) {
+      const step = steps.next();
+      state.pack.flush(ctx);
+      if (step.done) {
+        db.prepare("COMMIT").run();
+        return step.value;
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  } catch (error) {
+    if (db.inTransaction) db.prepare("ROLLBACK").run();
+    throw error;
+  } finally {
+    state.ctx = undefined;
+    state.pack.clear();
+  }
+}
+
 /** The pack of `db`'s audited write in progress, for a store that records its own changes. */
 export function sqliteAuditPackOf(db: SqliteDb): AuditPack {
   const state = states.get(db);
