@@ -22,7 +22,7 @@ import { freePort } from "./ports.ts";
 const BIN = join(import.meta.dirname, "..", "bin", "warden.js");
 const KILLS = 20;
 // Nothing is deleted here, so each stored rule has exactly one creation entry, written with it.
-const AUDITED_CREATIONS = "SELECT count(*) FROM audit_log WHERE entity = 'IOC_RULES' AND action = 'Create'";
+const AUDITED_CREATIONS = "SELECT count(*) FROM audit_entries WHERE entity = 'IOC_RULES' AND action = 'Create'";
 const ITEMS = 40_000;
 
 // Generous: on a loaded CI machine a PostgreSQL-backed server has taken 18 s to come up.

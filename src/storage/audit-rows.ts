@@ -29,7 +29,7 @@ export interface AuditRow {
  * The order each entity's record lists its fields in. PostgreSQL's JSONB keeps its own key order,
  * so both backends' records are put in this one: the same change reads the same on either.
  */
-const FIELD_ORDER: Record<AuditEntity, readonly string[]> = {
+export const AUDIT_FIELD_ORDER: Record<AuditEntity, readonly string[]> = {
   IOC_RULES: [
     "rule_id",
     "indicator",
@@ -69,7 +69,7 @@ const FIELD_ORDER: Record<AuditEntity, readonly string[]> = {
 function ordered(doc: AuditRow["before"], entity: AuditEntity): Record<string, unknown> | null {
   if (doc === null) return null;
   const inOrder: Record<string, unknown> = {};
-  for (const key of FIELD_ORDER[entity]) if (Object.hasOwn(doc, key)) inOrder[key] = doc[key];
+  for (const key of AUDIT_FIELD_ORDER[entity]) if (Object.hasOwn(doc, key)) inOrder[key] = doc[key];
   return Object.assign(inOrder, doc);
 }
 
@@ -94,10 +94,12 @@ export function toAuditEntry(row: AuditRow): AuditEntry {
  * The audit log with each entry numbered within its tenant (1, 2, 3 ...), as `audits/management_logs`
  * shows AUDIT_ID: global ids would let gaps reveal other tenants' activity (finding 11). The numbers
  * never move, since the log is append-only and ids only grow. `scope` picks the tenants read.
+ * `audit_entries` is the log one entry per change: a packed row (one write's rule changes, see
+ * sqlite-audit-pack.ts) gives one entry per `item`, in the order they were made.
  */
 export function numberedAudit(scope: string): string {
-  return `(SELECT *, row_number() OVER (PARTITION BY tenant_id ORDER BY id) AS tenant_audit_id
-    FROM audit_log WHERE ${scope}) AS numbered`;
+  return `(SELECT *, row_number() OVER (PARTITION BY tenant_id ORDER BY id, item) AS tenant_audit_id
+    FROM audit_entries WHERE ${scope}) AS numbered`;
 }
 
 /** The columns and values of a refused write's row, in that order (both backends insert it alike). */
@@ -119,5 +121,5 @@ const SORT_COLUMNS: Record<AuditOrder["field"], string> = {
 export function auditOrderBy(order: AuditOrder): string {
   const direction = order.descending ? "DESC" : "ASC";
   const column = SORT_COLUMNS[order.field];
-  return column === "id" ? `id ${direction}` : `${column} ${direction}, id ${direction}`;
+  return `${column} ${direction}, id ${direction}, item ${direction}`;
 }

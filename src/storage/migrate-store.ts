@@ -18,6 +18,8 @@ interface TableCopy {
   sequence?: string;
   /** Any other change a row needs on its way. */
   transform?: (row: Record<string, unknown>) => Record<string, unknown>;
+  /** Where the rows come from when not the table itself: a view or query of the same columns. */
+  source?: { columns: string[]; from: string };
 }
 
 /** SQLite's audit records keep booleans as 0/1 and JSON columns as text; PostgreSQL's are typed. */
@@ -26,6 +28,21 @@ function auditRow(row: Record<string, unknown>): Record<string, unknown> {
   const record = (value: unknown) => restoreAuditRecord(value as string | null, entity);
   return { ...row, before: record(row.before), after: record(row.after) };
 }
+
+const AUDIT_COLUMNS = [
+  "id",
+  "tenant_id",
+  "at",
+  "actor",
+  "address",
+  "entity",
+  "action",
+  "target",
+  "before",
+  "after",
+  "result",
+  "reason",
+];
 
 const TABLES: TableCopy[] = [
   { table: "tenants", sequence: "tenants_id_seq" },
@@ -39,11 +56,23 @@ const TABLES: TableCopy[] = [
     json: ["indicator", "mitre_tactic_id_and_name", "mitre_technique_id_and_name"],
   },
   { table: "alerts" },
-  // the history comes along as it was; the copy itself is not a change anyone made
-  { table: "audit_log", transform: auditRow, sequence: "audit_log_id_seq" },
+  // the history comes along as it was; the copy itself is not a change anyone made. SQLite's packed
+  // rows (one write's rule changes) arrive one row per change, numbered afresh in the same order.
+  {
+    table: "audit_log",
+    transform: auditRow,
+    sequence: "audit_log_id_seq",
+    source: {
+      columns: AUDIT_COLUMNS,
+      from: `(SELECT row_number() OVER (ORDER BY id, item) AS id, ${AUDIT_COLUMNS.slice(1).join(", ")}
+        FROM audit_entries)`,
+    },
+  },
 ];
 
 const BATCH = 5_000;
+
+const sourceOf = (copy: TableCopy) => copy.source?.from ?? copy.table;
 
 export interface TableCount {
   table: string;
@@ -67,7 +96,9 @@ async function copyTable(
   copy: TableCopy,
   onRows: (n: number) => void,
 ): Promise<void> {
-  const columns = (db.prepare(`PRAGMA table_info(${copy.table})`).all() as { name: string }[]).map((c) => c.name);
+  const columns =
+    copy.source?.columns ??
+    (db.prepare(`PRAGMA table_info(${copy.table})`).all() as { name: string }[]).map((c) => c.name);
   let batch: Record<string, unknown>[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
@@ -78,7 +109,7 @@ async function copyTable(
     onRows(batch.length);
     batch = [];
   };
-  for (const row of db.prepare(`SELECT * FROM ${copy.table}`).iterate()) {
+  for (const row of db.prepare(`SELECT * FROM ${sourceOf(copy)}`).iterate()) {
     batch.push(convert(row as Record<string, unknown>, copy));
     if (batch.length === BATCH) await flush();
   }
@@ -103,7 +134,7 @@ export async function migrateStore(
       const counts: TableCount[] = [];
       for (const copy of TABLES) {
         await copyTable(db, client, copy, (n) => onRows(copy.table, n));
-        const source = (db.prepare(`SELECT count(*) AS n FROM ${copy.table}`).get() as { n: number }).n;
+        const source = (db.prepare(`SELECT count(*) AS n FROM ${sourceOf(copy)}`).get() as { n: number }).n;
         const target =
           (await client.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM ${copy.table}`)).rows[0]?.n ?? 0;
         counts.push({ table: copy.table, source, target });

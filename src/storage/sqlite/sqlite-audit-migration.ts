@@ -9,14 +9,16 @@
  * here cost a third of every bulk insert, so the audit store turns them back when it reads
  * (sqlite-audit.ts, STORED_AS).
  */
-const iocDoc = (r: string) => `json_object('rule_id', ${r}.rule_id, 'indicator', ${r}.indicator, 'type', ${r}.type,
+export const iocDoc = (
+  r: string,
+) => `json_object('rule_id', ${r}.rule_id, 'indicator', ${r}.indicator, 'type', ${r}.type,
   'severity', ${r}.severity, 'expiration_date', ${r}.expiration_date,
   'default_expiration_enabled', ${r}.default_expiration_enabled, 'comment', ${r}.comment,
   'reputation', ${r}.reputation, 'reliability', ${r}.reliability, 'vendors', ${r}.vendors, 'class', ${r}.klass,
   'enabled', ${r}.enabled, 'source', ${r}.source,
   'creation_time', ${r}.creation_time, 'modification_time', ${r}.modification_time)`;
 
-const biocDoc = (r: string) => `json_object('rule_id', ${r}.rule_id, 'name', ${r}.name, 'type', ${r}.type,
+export const biocDoc = (r: string) => `json_object('rule_id', ${r}.rule_id, 'name', ${r}.name, 'type', ${r}.type,
   'severity', ${r}.severity, 'comment', ${r}.comment, 'status', ${r}.status, 'is_xql', ${r}.is_xql,
   'indicator', ${r}.indicator, 'mitre_tactic_id_and_name', ${r}.mitre_tactic_id_and_name,
   'mitre_technique_id_and_name', ${r}.mitre_technique_id_and_name, 'source', ${r}.source,
@@ -41,7 +43,7 @@ export const audit = (tenant: string, entity: string, action: string, target: st
 
 const tenantName = (id: string) => `(SELECT name FROM tenants WHERE id = ${id})`;
 
-const enabledAction = `CASE WHEN OLD.enabled IS NOT NEW.enabled THEN CASE WHEN NEW.enabled THEN 'Enable' ELSE 'Disable' END
+export const enabledAction = `CASE WHEN OLD.enabled IS NOT NEW.enabled THEN CASE WHEN NEW.enabled THEN 'Enable' ELSE 'Disable' END
   ELSE 'Edit' END`;
 
 /**

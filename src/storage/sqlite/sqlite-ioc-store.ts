@@ -1,13 +1,14 @@
 import type { ChangeContext } from "../../domain/audit/audit-model.ts";
 import type { IocDraft } from "../../domain/ioc/ioc-model.ts";
 import { iocFilterColumns } from "../filter-columns.ts";
-import { type IocRow, toRule, VALUE_COLUMNS, valuesOf } from "../ioc-rows.ts";
-import type { IocStore, UpsertOutcome, WriteContext } from "../ports.ts";
+import { type IocRow, toRule } from "../ioc-rows.ts";
+import type { IocStore, WriteContext } from "../ports.ts";
 import { orderBy, whereClause } from "../sql-filters.ts";
 import { sqliteAuditedWrites } from "./sqlite-audit.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
 import { sqliteIocChanges } from "./sqlite-ioc-changes.ts";
 import { sqliteIocExpiry } from "./sqlite-ioc-expiry.ts";
+import { drain, sqliteIocUpserter } from "./sqlite-ioc-upsert.ts";
 import { sqliteRuleVersion } from "./sqlite-rule-version.ts";
 import { statementCache } from "./sqlite-statement-cache.ts";
 
@@ -16,76 +17,15 @@ const STATUS_SQL = `(CASE WHEN enabled = 0 THEN 'DISABLED'
 
 const FILTER_COLUMNS = iocFilterColumns(STATUS_SQL);
 
-const SET_VALUES = `indicator = excluded.indicator, canonical = excluded.canonical, type = excluded.type,
-  severity = excluded.severity, expiration_date = excluded.expiration_date,
-  default_expiration_enabled = excluded.default_expiration_enabled, comment = excluded.comment,
-  reputation = excluded.reputation, reliability = excluded.reliability, vendors = excluded.vendors,
-  klass = excluded.klass, modification_time = excluded.modification_time, source = excluded.source,
-  expiry_base = excluded.expiry_base`;
-
 /** The IOC rule statements and transactions; the change feed and expiry defaults live beside it. */
 export function sqliteIocStore(db: SqliteDb): IocStore {
   const prepare = statementCache(db);
   const changes = sqliteIocChanges(db);
   const version = sqliteRuleVersion(db);
   const write = sqliteAuditedWrites(db);
-  const nextId = db.prepare("SELECT next_ioc_rule_id FROM tenants WHERE id = ?").pluck();
-  const saveNextId = db.prepare("UPDATE tenants SET next_ioc_rule_id = ? WHERE id = ?");
-  const idOfValue = db.prepare("SELECT rule_id FROM ioc_rules WHERE tenant_id = ? AND canonical = ?").pluck();
-  const exists = db.prepare("SELECT 1 FROM ioc_rules WHERE tenant_id = ? AND rule_id = ?").pluck();
-  const columns = `tenant_id, rule_id, ${VALUE_COLUMNS}, creation_time, modification_time, source, expiry_base`;
-  // One statement per new-or-known value: the returned id tells which happened (ours means created).
-  const upsertByValue = db
-    .prepare(
-      `INSERT INTO ioc_rules (${columns}) VALUES (${columns
-        .split(",")
-        .map(() => "?")
-        .join(", ")})
-       ON CONFLICT (tenant_id, canonical) DO UPDATE SET ${SET_VALUES} RETURNING rule_id`,
-    )
-    .pluck();
-  const overwrite = db.prepare(
-    `INSERT INTO ioc_rules (${columns}) VALUES (${columns
-      .split(",")
-      .map(() => "?")
-      .join(", ")})
-     ON CONFLICT (tenant_id, rule_id) DO UPDATE SET ${SET_VALUES}`,
-  );
-  // Only when the flag changes: an item that says "enabled" of an enabled rule is no change to audit.
-  const setEnabled = db.prepare(
-    "UPDATE ioc_rules SET enabled = @enabled WHERE tenant_id = @tenantId AND rule_id = @ruleId AND enabled <> @enabled",
-  );
-
-  function upsertOne(tenantId: number, draft: IocDraft, ctx: WriteContext, next: number): UpsertOutcome {
-    const stamps = [ctx.now, ctx.now, ctx.source, ctx.now];
-    if (draft.ruleId === undefined) {
-      const ruleId = upsertByValue.get([tenantId, next, ...valuesOf(draft, ...stamps)]) as number;
-      return ruleId === next ? { kind: "created", ruleId } : { kind: "updated", ruleId };
-    }
-    const { ruleId } = draft;
-    if (exists.get(tenantId, ruleId) === undefined) return { kind: "failed", reason: "rule_not_found" };
-    const holder = idOfValue.get(tenantId, draft.canonical) as number | undefined;
-    if (holder !== undefined && holder !== ruleId) return { kind: "failed", reason: "indicator_exists" };
-    overwrite.run([tenantId, ruleId, ...valuesOf(draft, ...stamps)]);
-    return { kind: "updated", ruleId };
-  }
-
-  /** Applies drafts in order inside the caller's transaction. */
-  function upsertAll(tenantId: number, drafts: readonly IocDraft[], ctx: WriteContext): UpsertOutcome[] {
-    let next = nextId.get(tenantId) as number;
-    const outcomes = drafts.map((draft) => {
-      const outcome = upsertOne(tenantId, draft, ctx, next);
-      if (outcome.kind === "created") next += 1;
-      if (outcome.kind !== "failed" && draft.enabled !== undefined) {
-        setEnabled.run({ enabled: Number(draft.enabled), tenantId, ruleId: outcome.ruleId });
-      }
-      return outcome;
-    });
-    saveNextId.run(next, tenantId);
-    version.bump(tenantId);
-    return outcomes;
-  }
-
+  const upserter = sqliteIocUpserter(db);
+  const upsertAll = (tenantId: number, drafts: readonly IocDraft[], ctx: WriteContext) =>
+    drain(upserter.steps(tenantId, drafts, ctx));
   const upsert = write((ctx: WriteContext, tenantId: number, drafts: readonly IocDraft[]) =>
     upsertAll(tenantId, drafts, ctx),
   );

@@ -1,5 +1,6 @@
 import { AUDIT_HARDENING_MIGRATION } from "./sqlite-audit-hardening-migration.ts";
 import { AUDIT_MIGRATION } from "./sqlite-audit-migration.ts";
+import { AUDIT_PACKING_MIGRATION } from "./sqlite-audit-packing-migration.ts";
 
 /**
  * The SQLite schema, as numbered migrations applied in order and recorded in schema_migrations.
@@ -203,5 +204,10 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (tenant_id, source)
       ) WITHOUT ROWID;
     `,
+  },
+  {
+    version: 9,
+    name: "audit: a write's rule changes packed into one row, read one entry per rule through audit_entries",
+    sql: AUDIT_PACKING_MIGRATION,
   },
 ];

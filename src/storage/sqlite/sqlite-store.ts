@@ -2,17 +2,41 @@ import type { Store } from "../ports.ts";
 import { sqliteAlertStore } from "./sqlite-alert-store.ts";
 import { sqliteAuditStore } from "./sqlite-audit.ts";
 import { sqliteBiocStore } from "./sqlite-bioc-store.ts";
+import { BULK_DRAFTS, sqliteBulkWrites } from "./sqlite-bulk-writes.ts";
 import { openSqlite } from "./sqlite-database.ts";
 import { sqliteIocStore } from "./sqlite-ioc-store.ts";
 import { sqliteKeyStore } from "./sqlite-key-store.ts";
 import { sqliteRuleSetStore } from "./sqlite-rule-set-store.ts";
 import { sqliteTenantStore } from "./sqlite-tenant-store.ts";
+import { type WriteGate, writeGate } from "./sqlite-write-gate.ts";
+
+/** Methods that only read: WAL lets them run beside a bulk write. Every other method waits at the write gate. */
+const READS = new Set<keyof Store>([
+  "getTenant",
+  "findTenantByName",
+  "listTenants",
+  "getKey",
+  "listKeys",
+  "findIocs",
+  "iocChanges",
+  "getExpiryDefaults",
+  "findBiocs",
+  "ruleSetVersion",
+  "forEachMatchableIoc",
+  "listMatchableBiocs",
+  "findAlerts",
+  "findAudit",
+  "ping",
+  "close",
+]);
 
 /** The embedded store: one SQLite file in WAL mode. */
 export function openSqliteStore(path: string): Store {
   const db = openSqlite(path);
   const ping = db.prepare("SELECT 1").pluck();
-  return {
+  // a second connection to the same file; an in-memory database has none, so it writes in one step
+  const bulk = path === ":memory:" ? undefined : sqliteBulkWrites(path);
+  const store: Store = {
     ...sqliteTenantStore(db),
     ...sqliteKeyStore(db),
     ...sqliteIocStore(db),
@@ -24,7 +48,22 @@ export function openSqliteStore(path: string): Store {
       ping.get();
     },
     close: async () => {
+      bulk?.close();
       if (db.open) db.close();
     },
   };
+  const small = store.upsertIocs;
+  if (bulk)
+    store.upsertIocs = (tenantId, drafts, ctx) =>
+      drafts.length > BULK_DRAFTS ? bulk.upsertIocs(tenantId, drafts, ctx) : small(tenantId, drafts, ctx);
+  return gated(store, writeGate());
+}
+
+function gated(store: Store, gate: WriteGate): Store {
+  const methods = store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  for (const [name, method] of Object.entries(methods)) {
+    if (READS.has(name as keyof Store) || typeof method !== "function") continue;
+    methods[name] = (...args) => gate(() => method(...args));
+  }
+  return store;
 }

@@ -1,0 +1,42 @@
+/**
+ * IOC rules as the audit log records them, built by the store from what it writes (the bulk
+ * upsert describes its own changes, sqlite-audit-pack.ts): positional, in the order of
+ * AUDIT_FIELD_ORDER.IOC_RULES, with values as SQLite holds them (0/1, vendors as JSON text).
+ */
+import type { IocDraft } from "../../domain/ioc/ioc-model.ts";
+
+/** The columns of a stored rule's record, in record order (`SELECT ... ` then `.raw()`). */
+export const IOC_RECORD_COLUMNS =
+  "rule_id, indicator, type, severity, expiration_date, default_expiration_enabled, comment, reputation, " +
+  "reliability, vendors, klass, enabled, source, creation_time, modification_time";
+
+/** Where a stored record keeps what an upsert does not change. */
+const ENABLED = 11;
+const CREATION_TIME = 13;
+
+/** The record of `draft` written as rule `ruleId`; `before` is the rule it replaces, if any. */
+export function iocRecordAfter(
+  ruleId: number,
+  d: IocDraft,
+  source: string,
+  now: number,
+  before: readonly unknown[] | undefined,
+): unknown[] {
+  return [
+    ruleId,
+    d.indicator,
+    d.type,
+    d.severity,
+    d.expirationDate,
+    Number(d.defaultExpirationEnabled),
+    d.comment,
+    d.reputation,
+    d.reliability,
+    d.vendors === null ? null : JSON.stringify(d.vendors),
+    d.klass,
+    before ? before[ENABLED] : 1,
+    source,
+    before ? before[CREATION_TIME] : now,
+    now,
+  ];
+}
