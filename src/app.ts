@@ -3,6 +3,7 @@ import type { Config } from "./config.ts";
 import { AlertService } from "./domain/alerts/alert-service.ts";
 import { AuditService } from "./domain/audit/audit-service.ts";
 import { BiocService } from "./domain/bioc/bioc-service.ts";
+import { CorrelationService } from "./domain/correlations/correlation-service.ts";
 import { IocService } from "./domain/ioc/ioc-service.ts";
 import { LegacyIocService } from "./domain/ioc/legacy-ioc-service.ts";
 import { KeyService } from "./domain/keys/key-service.ts";
@@ -30,6 +31,7 @@ export interface Services {
   iocs: IocService;
   legacy: LegacyIocService;
   biocs: BiocService;
+  correlations: CorrelationService;
   engine: EngineRegistry;
   /** Where events are matched (worker threads unless configured off); closed with the store. */
   matching: EventMatching;
@@ -51,6 +53,7 @@ export async function buildServices(config: Config, clock: Clock = systemClock):
     iocs: new IocService(store, clock, config.limits),
     legacy: new LegacyIocService(store, clock, config.limits),
     biocs: new BiocService(store, clock, config.limits),
+    correlations: new CorrelationService(store, clock, config.limits),
     engine,
     matching,
     alerts: new AlertService(matching, store, clock, config.limits),

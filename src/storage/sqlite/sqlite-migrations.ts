@@ -1,5 +1,6 @@
 import { AUDIT_HARDENING_MIGRATION } from "./sqlite-audit-hardening-migration.ts";
 import { AUDIT_MIGRATION } from "./sqlite-audit-migration.ts";
+import { CORRELATION_MIGRATION } from "./sqlite-correlation-migration.ts";
 
 /**
  * The SQLite schema, as numbered migrations applied in order and recorded in schema_migrations.
@@ -203,5 +204,10 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (tenant_id, source)
       ) WITHOUT ROWID;
     `,
+  },
+  {
+    version: 10,
+    name: "correlation rules, their execution state, correlation alert details",
+    sql: CORRELATION_MIGRATION,
   },
 ];
