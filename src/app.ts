@@ -9,6 +9,7 @@ import { LegacyIocService } from "./domain/ioc/legacy-ioc-service.ts";
 import { KeyService } from "./domain/keys/key-service.ts";
 import { loadMasterKey } from "./domain/keys/master-key.ts";
 import { TenantService } from "./domain/tenants/tenant-service.ts";
+import { CorrelationEngine } from "./engine/correlations/correlation-engine.ts";
 import { EngineRegistry } from "./engine/engine-registry.ts";
 import { createHttpServer } from "./http/server.ts";
 import { type EventMatching, eventMatching } from "./ingest/event-matching.ts";
@@ -36,6 +37,8 @@ export interface Services {
   /** Where events are matched (worker threads unless configured off); closed with the store. */
   matching: EventMatching;
   alerts: AlertService;
+  /** Runs correlation rules: on ingest, and on their schedules (`warden correlations run`, serve's timer). */
+  correlationEngine: CorrelationEngine;
   audit: AuditService;
 }
 
@@ -45,6 +48,7 @@ export async function buildServices(config: Config, clock: Clock = systemClock):
   const store = await openStore(config.database);
   const engine = new EngineRegistry(store, clock);
   const matching = eventMatching(engine, config.matchWorkers, config.limits.matchTimeoutMs);
+  const correlationEngine = new CorrelationEngine(store, clock);
   return {
     store,
     clock,
@@ -56,7 +60,8 @@ export async function buildServices(config: Config, clock: Clock = systemClock):
     correlations: new CorrelationService(store, clock, config.limits),
     engine,
     matching,
-    alerts: new AlertService(matching, store, clock, config.limits),
+    alerts: new AlertService(matching, store, clock, config.limits, correlationEngine),
+    correlationEngine,
     audit: new AuditService(store),
   };
 }
