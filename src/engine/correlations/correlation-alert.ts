@@ -14,7 +14,9 @@ export function substitute(text: string, row: Row, alertFields: Record<string, s
     const field = Object.hasOwn(alertFields, name) ? (alertFields[name] as string) : name;
     if (!Object.hasOwn(row, field)) return whole;
     const value = row[field];
-    return value === null || value === undefined ? "" : valueText(value);
+    if (value === null || value === undefined) return "";
+    // regextract and values() give arrays; a person reads their items, not JSON
+    return Array.isArray(value) ? value.map(valueText).join(", ") : valueText(value);
   });
 }
 
