@@ -3,11 +3,13 @@ import type { Config } from "./config.ts";
 import { AlertService } from "./domain/alerts/alert-service.ts";
 import { AuditService } from "./domain/audit/audit-service.ts";
 import { BiocService } from "./domain/bioc/bioc-service.ts";
+import { CorrelationService } from "./domain/correlations/correlation-service.ts";
 import { IocService } from "./domain/ioc/ioc-service.ts";
 import { LegacyIocService } from "./domain/ioc/legacy-ioc-service.ts";
 import { KeyService } from "./domain/keys/key-service.ts";
 import { loadMasterKey } from "./domain/keys/master-key.ts";
 import { TenantService } from "./domain/tenants/tenant-service.ts";
+import { CorrelationEngine } from "./engine/correlations/correlation-engine.ts";
 import { EngineRegistry } from "./engine/engine-registry.ts";
 import { createHttpServer } from "./http/server.ts";
 import { type EventMatching, eventMatching } from "./ingest/event-matching.ts";
@@ -30,10 +32,13 @@ export interface Services {
   iocs: IocService;
   legacy: LegacyIocService;
   biocs: BiocService;
+  correlations: CorrelationService;
   engine: EngineRegistry;
   /** Where events are matched (worker threads unless configured off); closed with the store. */
   matching: EventMatching;
   alerts: AlertService;
+  /** Runs correlation rules: on ingest, and on their schedules (`warden correlations run`, serve's timer). */
+  correlationEngine: CorrelationEngine;
   audit: AuditService;
 }
 
@@ -43,6 +48,7 @@ export async function buildServices(config: Config, clock: Clock = systemClock):
   const store = await openStore(config.database);
   const engine = new EngineRegistry(store, clock);
   const matching = eventMatching(engine, config.matchWorkers, config.limits.matchTimeoutMs);
+  const correlationEngine = new CorrelationEngine(store, clock);
   return {
     store,
     clock,
@@ -51,9 +57,11 @@ export async function buildServices(config: Config, clock: Clock = systemClock):
     iocs: new IocService(store, clock, config.limits),
     legacy: new LegacyIocService(store, clock, config.limits),
     biocs: new BiocService(store, clock, config.limits),
+    correlations: new CorrelationService(store, clock, config.limits),
     engine,
     matching,
-    alerts: new AlertService(matching, store, clock, config.limits),
+    alerts: new AlertService(matching, store, clock, config.limits, correlationEngine),
+    correlationEngine,
     audit: new AuditService(store),
   };
 }

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { IocDraft } from "../src/domain/ioc/ioc-model.ts";
 import type { Store } from "../src/storage/ports.ts";
+import { correlationStoreContract } from "./correlation-store-contract.ts";
 import { bioc, ioc } from "./drafts.ts";
 
 const NOW = 1_767_000_000_000;
@@ -16,6 +17,7 @@ const at = (now: number) => ({ now, actor });
 const everything = { from: 0, to: 1000 };
 
 export function storeContract(name: string, open: () => Promise<Store>): void {
+  correlationStoreContract(name, open);
   describe(`store contract: ${name}`, () => {
     let store: Store;
     let tenantA: number;

@@ -2,7 +2,7 @@ import type { Severity } from "../domain/ioc/ioc-model.ts";
 
 /** One rule matching one event. */
 export interface RuleHit {
-  source: "IOC" | "BIOC";
+  source: "IOC" | "BIOC" | "CORRELATION";
   ruleId: number;
   /** The IOC's value, or the BIOC's name. */
   name: string;

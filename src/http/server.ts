@@ -6,6 +6,7 @@ import type { Limits } from "../config.ts";
 import type { AlertService } from "../domain/alerts/alert-service.ts";
 import type { AuditService } from "../domain/audit/audit-service.ts";
 import type { BiocService } from "../domain/bioc/bioc-service.ts";
+import type { CorrelationService } from "../domain/correlations/correlation-service.ts";
 import type { IocService } from "../domain/ioc/ioc-service.ts";
 import type { LegacyIocService } from "../domain/ioc/legacy-ioc-service.ts";
 import type { KeyService } from "../domain/keys/key-service.ts";
@@ -21,6 +22,7 @@ import { installRefusalAudit } from "./plugins/refusal-audit.ts";
 import { installSecurityHeaders } from "./plugins/security-headers.ts";
 import { auditRoutes } from "./routes/audit-routes.ts";
 import { biocRoutes } from "./routes/bioc-routes.ts";
+import { correlationRoutes } from "./routes/correlation-routes.ts";
 import { eventRoutes } from "./routes/event-routes.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { indicatorRoutes } from "./routes/indicator-routes.ts";
@@ -33,6 +35,7 @@ export interface HttpDeps {
   iocs: IocService;
   legacy: LegacyIocService;
   biocs: BiocService;
+  correlations: CorrelationService;
   alerts: AlertService;
   audit: AuditService;
   store: Pick<IocStore, "getExpiryDefaults">;
@@ -94,6 +97,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
     maxBytes: deps.limits.bodyBytes,
   });
   await app.register(biocRoutes, { biocs: deps.biocs, maxItems: deps.limits.itemsPerRequest });
+  await app.register(correlationRoutes, { correlations: deps.correlations, maxItems: deps.limits.itemsPerRequest });
   await app.register(sessionRoutes);
   await registerConsole(app);
   await app.register(xqlRoutes, { maxLength: deps.limits.stringLength });

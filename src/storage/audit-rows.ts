@@ -62,6 +62,7 @@ export const AUDIT_FIELD_ORDER: Record<AuditEntity, readonly string[]> = {
     "creation_time",
     "modification_time",
   ],
+  CORRELATION_RULES: ["rule_id", "name", "definition", "created_by", "insert_time", "modify_time"],
   API_KEYS: ["key_id", "role", "security", "created_at", "expires_at", "revoked_at"],
   TENANTS: ["name", "license", "ioc_type", "days"],
 };

@@ -52,3 +52,26 @@ export const AUDIT_FILTER_COLUMNS: Record<string, ColumnSpec> = {
   email: { sql: "''" },
   owner_name: { sql: "actor" },
 };
+
+/**
+ * Correlation rules: the columns kept apart, and every other definition field read out of the
+ * JSON definition (`json` gives the dialect's text extraction of a field, `jsonBool` its boolean,
+ * `jsonArray` the array itself).
+ */
+export function correlationFilterColumns(dialect: {
+  json: (field: string) => string;
+  jsonBool: (field: string) => string;
+  jsonArray: (field: string) => string;
+}): Record<string, ColumnSpec> {
+  const fromJson = (...names: string[]) => Object.fromEntries(names.map((n) => [n, { sql: dialect.json(n) }]));
+  return {
+    ...same("rule_id", "name", "severity", "is_enabled", "execution_mode", "created_by"),
+    ...same("insert_time", "modify_time", "hits"),
+    ...fromJson("user_defined_severity", "xql_query", "description", "alert_name", "alert_category"),
+    ...fromJson("alert_type", "alert_description", "alert_domain", "search_window", "simple_schedule"),
+    ...fromJson("timezone", "crontab", "suppression_duration", "dataset", "user_defined_category"),
+    ...fromJson("investigation_query_link", "drilldown_query_timeframe", "mapping_strategy", "action"),
+    suppression_enabled: { sql: dialect.jsonBool("suppression_enabled") },
+    suppression_fields: { sql: dialect.jsonArray("suppression_fields"), jsonArray: true },
+  };
+}

@@ -55,6 +55,10 @@ const TABLES: TableCopy[] = [
     booleans: ["is_xql"],
     json: ["indicator", "mitre_tactic_id_and_name", "mitre_technique_id_and_name"],
   },
+  { table: "correlation_rules", booleans: ["is_enabled"], json: ["definition"] },
+  { table: "correlation_partials" },
+  { table: "correlation_runs" },
+  { table: "correlation_suppressions" },
   { table: "alerts" },
   // the history comes along as it was; the copy itself is not a change anyone made. SQLite's packed
   // rows (one write's rule changes) arrive one row per change, numbered afresh in the same order.

@@ -9,6 +9,7 @@ import type { RuleFilter, RulePage } from "../domain/filters/filter-model.ts";
 import type { ExpiryDefaults, IocDraft, IocRule, IocType, Severity } from "../domain/ioc/ioc-model.ts";
 import type { ApiKeyRecord, NewApiKey } from "../domain/keys/key-model.ts";
 import type { License, Tenant } from "../domain/tenants/tenant-model.ts";
+import type { CorrelationStore } from "./correlation-ports.ts";
 
 /**
  * Every write names its actor and time (ChangeContext): the store records each change it makes
@@ -22,7 +23,7 @@ export interface WriteContext extends ChangeContext {
 export type UpsertOutcome =
   | { kind: "created"; ruleId: number }
   | { kind: "updated"; ruleId: number }
-  | { kind: "failed"; reason: "rule_not_found" | "indicator_exists" };
+  | { kind: "failed"; reason: "rule_not_found" | "indicator_exists" | "name_exists" };
 
 export interface RulePageResult<R> {
   /** How many rules match the filters in all, not just this page. */
@@ -162,7 +163,15 @@ export interface AuditStore {
   recordRefusal(tenantId: number, refusal: AuditRefusal): Promise<void>;
 }
 
-export interface Store extends TenantStore, KeyStore, IocStore, BiocStore, RuleSetStore, AlertStore, AuditStore {
+export interface Store
+  extends TenantStore,
+    KeyStore,
+    IocStore,
+    BiocStore,
+    CorrelationStore,
+    RuleSetStore,
+    AlertStore,
+    AuditStore {
   /** Cheap liveness probe. */
   ping(): Promise<void>;
   close(): Promise<void>;

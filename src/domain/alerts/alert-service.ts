@@ -1,4 +1,6 @@
 import type { Limits } from "../../config.ts";
+import { eventsOfBody } from "../../engine/correlations/body-events.ts";
+import type { CorrelationEngine } from "../../engine/correlations/correlation-engine.ts";
 import type { MalformedEvent } from "../../engine/event-input.ts";
 import type { EndpointEvent } from "../../engine/event-model.ts";
 import type { RuleHit } from "../../engine/rule-hit.ts";
@@ -32,12 +34,18 @@ export interface IngestReport {
 const ALERT_FILTER_FIELDS: FieldCatalog = {
   alert_id: { kind: "number" },
   rule_id: { kind: "number" },
-  source: { kind: "string", allowed: ["IOC", "BIOC"], normalize: (v) => [v.toUpperCase()] },
+  source: { kind: "string", allowed: ["IOC", "BIOC", "CORRELATION"], normalize: (v) => [v.toUpperCase()] },
   severity: { kind: "string", allowed: SEVERITIES },
   detection_timestamp: { kind: "number" },
   name: { kind: "string" },
   field: { kind: "string" },
 };
+
+/** The hit fields of a correlation alert (rules/evaluate answers hits, not alerts). */
+function hitOf(alert: NewAlert): RuleHit {
+  const { source, ruleId, name, severity, field, value } = alert;
+  return { source, ruleId, name, severity, field, value };
+}
 
 /** Events in, hits out: testing rules without a trace, ingesting with alerts, and reading alerts back. */
 export class AlertService {
@@ -46,6 +54,8 @@ export class AlertService {
     private readonly store: AlertStore,
     private readonly clock: Clock,
     private readonly limits: Limits,
+    /** Correlation rules run on the same events (absent: IOC and BIOC rules only). */
+    private readonly correlations?: CorrelationEngine,
   ) {}
 
   /** rules/evaluate: which rules each event would hit; nothing is stored. */
@@ -53,7 +63,9 @@ export class AlertService {
     const options = { now: this.clock.now(), maxStaleMs: 0, withEventText: false };
     const result = await this.matched(() => this.matching.match(principal.tenant.id, valuePieces(events), options));
     if (!result.ok) return result;
-    return ok(result.value.matched.flatMap(({ index, hits }) => hits.map((hit) => ({ ...hit, eventIndex: index }))));
+    const hits = result.value.matched.flatMap(({ index, hits }) => hits.map((hit) => ({ ...hit, eventIndex: index })));
+    const correlated = (await this.correlations?.evaluate(principal.tenant.id, events, options.now)) ?? [];
+    return ok([...hits, ...correlated.map(({ eventIndex, alert }) => ({ ...hitOf(alert), eventIndex }))]);
   }
 
   /**
@@ -73,7 +85,8 @@ export class AlertService {
     for (const { hits, text = "" } of matched)
       for (const hit of hits) alerts.push({ ...hit, detectionTimestamp: now, event: text });
     await this.store.recordAlerts(principal.tenant.id, alerts);
-    return ok({ events, matchedEvents: matched.length, alerts: alerts.length, malformed });
+    const correlated = (await this.correlations?.ingest(principal.tenant.id, () => eventsOfBody(body), now)) ?? 0;
+    return ok({ events, matchedEvents: matched.length, alerts: alerts.length + correlated, malformed });
   }
 
   /** A batch that overran the matching time budget is the caller's to fix (a costly rule, huge events). */

@@ -57,6 +57,8 @@ export function describeAuditEntry(entry: AuditEntry): string {
       return describeRule(entry, "IOC", (doc) => `${doc.type} ${shown(doc.indicator)}`);
     case "BIOC_RULES":
       return describeRule(entry, "BIOC", (doc) => `'${shown(doc.name)}'`);
+    case "CORRELATION_RULES":
+      return describeRule(entry, "correlation", (doc) => `'${shown(doc.name)}'`);
     case "API_KEYS":
       return describeKey(entry);
     case "TENANTS":

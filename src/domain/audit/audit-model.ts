@@ -16,7 +16,7 @@ export interface ChangeContext {
 }
 
 /** The names the live service gives its audit entities and sub-types (AUDIT_ENTITY, AUDIT_ENTITY_SUBTYPE). */
-export const AUDIT_ENTITIES = ["IOC_RULES", "BIOC_RULES", "API_KEYS", "TENANTS"] as const;
+export const AUDIT_ENTITIES = ["IOC_RULES", "BIOC_RULES", "CORRELATION_RULES", "API_KEYS", "TENANTS"] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 
 export const AUDIT_ACTIONS = ["Create", "Edit", "Enable", "Disable", "Delete", "Revoke"] as const;

@@ -14,13 +14,14 @@ import { AGGREGATE_FUNCTIONS, asJson, FUNCTIONS, jsonPathGet } from "./xql-funct
 import { XqlSyntaxError } from "./xql-lexer.ts";
 import { compare, inCidr, isNull, number, text, truthy, type XqlValue } from "./xql-values.ts";
 
-interface Scope {
+/** One event (or result row) as expressions read it: alter's values over the event's own. */
+export interface Scope {
   event: EndpointEvent;
   vars: Map<string, XqlValue> | undefined;
   /** After a `fields` stage, the names still readable. */
   kept?: ReadonlySet<string> | undefined;
 }
-type Compiled = (scope: Scope) => XqlValue;
+export type Compiled = (scope: Scope) => XqlValue;
 type Matcher = (value: XqlValue) => boolean;
 
 function compileError(expr: { pos: { line: number; column: number } }, message: string): XqlSyntaxError {
@@ -302,9 +303,10 @@ function firstField(expr: Expr): string | undefined {
   }
 }
 
-type StageRunner = (scope: Scope) => boolean;
+export type StageRunner = (scope: Scope) => boolean;
 
-function compileStage(stage: Stage): StageRunner {
+/** A filter, alter, fields or config stage over one scope (false: filtered out); other stages throw. */
+export function compileStage(stage: Stage): StageRunner {
   if (stage.kind === "filter") {
     const test = compileExpr(stage.expr);
     return (scope) => truthy(test(scope));

@@ -6,7 +6,7 @@
  * failed to authenticate belongs to no tenant and is not recorded (the limits count it).
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import type { AuditAction } from "../../domain/audit/audit-model.ts";
+import type { AuditAction, AuditEntity } from "../../domain/audit/audit-model.ts";
 import { changeBy } from "../../domain/keys/principal.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { clip } from "../../lib/text.ts";
@@ -50,6 +50,11 @@ export function noteRefusedItems(request: FastifyRequest, refused: number, total
   if (refused > 0) request.refusal = `${refused} of ${total} items refused: ${first}`;
 }
 
+function entityOf(endpoint: string): AuditEntity {
+  if (endpoint.startsWith("bioc/")) return "BIOC_RULES";
+  return endpoint.startsWith("correlations/") ? "CORRELATION_RULES" : "IOC_RULES";
+}
+
 function reasonFrom(status: number, payload: unknown): string | undefined {
   const body = (payload ?? {}) as Record<string, unknown>;
   if (status >= 400) {
@@ -80,7 +85,7 @@ export function installRefusalAudit(app: FastifyInstance, audit: Pick<AuditStore
       await audit.recordRefusal(principal.tenant.id, {
         at: now,
         actor,
-        entity: endpoint.startsWith("bioc/") ? "BIOC_RULES" : "IOC_RULES",
+        entity: entityOf(endpoint),
         action: ACTIONS[endpoint.split("/").pop() ?? ""] ?? "Edit",
         target: endpoint,
         reason: clip(reason, REASON_LENGTH),

@@ -23,6 +23,23 @@ const HitFields = {
 const HitsReply = Type.Object({
   reply: Type.Object({ hits: Type.Array(Type.Object({ event_index: Type.Integer(), ...HitFields })) }),
 });
+/** What a correlation rule's alert adds (docs/correlations.md); IOC and BIOC alerts have none of these. */
+const CORRELATION_ALERT_FIELDS = Object.fromEntries(
+  [
+    "rule_name",
+    "alert_name",
+    "alert_category",
+    "alert_description",
+    "alert_domain",
+    "alert_type",
+    "mitre_defs",
+    "execution_mode",
+    "group_key",
+    "window_start",
+    "window_end",
+  ].map((name) => [name, Type.Optional(Type.Unknown())]),
+);
+
 const AlertsReply = Type.Object({
   reply: Type.Object({
     total_count: Type.Integer(),
@@ -33,6 +50,7 @@ const AlertsReply = Type.Object({
         detection_timestamp: Type.Integer(),
         ...HitFields,
         event: Type.Unknown(),
+        ...CORRELATION_ALERT_FIELDS,
       }),
     ),
   }),
@@ -47,7 +65,9 @@ function hitToWire(hit: EvaluatedHit) {
 }
 
 function alertToWire(alert: Alert) {
+  const correlation = alert.details ? (JSON.parse(alert.details) as Record<string, unknown>) : {};
   return {
+    ...correlation,
     alert_id: alert.alertId,
     detection_timestamp: alert.detectionTimestamp,
     source: alert.source,

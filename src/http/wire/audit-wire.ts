@@ -6,7 +6,8 @@ function assetName(entry: AuditEntry): string {
   if (entry.result !== "SUCCESS") return entry.target;
   const doc = entry.after ?? entry.before ?? {};
   if (entry.entity === "IOC_RULES") return String(doc.indicator ?? "").slice(0, 256);
-  if (entry.entity === "BIOC_RULES") return String(doc.name ?? "").slice(0, 256);
+  if (entry.entity === "BIOC_RULES" || entry.entity === "CORRELATION_RULES")
+    return String(doc.name ?? "").slice(0, 256);
   if (entry.entity === "API_KEYS") return `API key ${entry.target}`;
   return entry.target;
 }

@@ -37,7 +37,7 @@ export function postgresRuleSetStore(pool: pg.Pool): RuleSetStore {
 }
 
 const ALERT_SELECT = `SELECT alert_id AS "alertId", detection_timestamp AS "detectionTimestamp", source, rule_id AS "ruleId",
-  name, severity, field, value, event FROM alerts`;
+  name, severity, field, value, event, details FROM alerts`;
 
 export function postgresAlertStore(pool: pg.Pool): AlertStore {
   return {
@@ -52,8 +52,8 @@ export function postgresAlertStore(pool: pg.Pool): AlertStore {
         const ids = alerts.map((_, i) => first + i);
         const column = <K extends keyof Alert>(key: K) => alerts.map((a) => a[key as keyof typeof a]);
         await client.query(
-          `INSERT INTO alerts (tenant_id, alert_id, detection_timestamp, source, rule_id, name, severity, field, value, event)
-           SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])`,
+          `INSERT INTO alerts (tenant_id, alert_id, detection_timestamp, source, rule_id, name, severity, field, value, event, details)
+           SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])`,
           [
             tenantId,
             ids,
@@ -65,16 +65,18 @@ export function postgresAlertStore(pool: pg.Pool): AlertStore {
             column("field"),
             column("value"),
             column("event"),
+            alerts.map((a) => a.details ?? null),
           ],
         );
-        for (const [table, source] of [
-          ["ioc_rules", "IOC"],
-          ["bioc_rules", "BIOC"],
+        for (const [table, source, counter] of [
+          ["ioc_rules", "IOC", "number_of_issues"],
+          ["bioc_rules", "BIOC", "number_of_issues"],
+          ["correlation_rules", "CORRELATION", "hits"],
         ] as const) {
           const hit = alerts.filter((a) => a.source === source).map((a) => a.ruleId);
           if (hit.length === 0) continue;
           await client.query(
-            `UPDATE ${table} AS r SET number_of_issues = number_of_issues + c.n
+            `UPDATE ${table} AS r SET ${counter} = ${counter} + c.n
              FROM (SELECT id, count(*) AS n FROM unnest($2::bigint[]) AS id GROUP BY id) AS c
              WHERE r.tenant_id = $1 AND r.rule_id = c.id`,
             [tenantId, hit],

@@ -1,6 +1,7 @@
 import type { Migration } from "../sqlite/sqlite-migrations.ts";
 import { POSTGRES_AUDIT_HARDENING_MIGRATION } from "./postgres-audit-hardening-migration.ts";
 import { POSTGRES_AUDIT_MIGRATION } from "./postgres-audit-migration.ts";
+import { POSTGRES_CORRELATION_MIGRATION } from "./postgres-correlation-migration.ts";
 
 /**
  * The PostgreSQL schema: the same tables as SQLite's, in PostgreSQL's types. The value
@@ -164,5 +165,11 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     // view of this name; here the statement-level triggers already write one row per change, so
     // the view is the log itself, and both stores' readers share one query.
     sql: "CREATE VIEW audit_entries AS SELECT *, 0 AS item FROM audit_log;",
+  },
+  {
+    version: 8,
+    name: "correlation rules, their execution state, correlation alert details",
+    // as SQLite's migration 10
+    sql: POSTGRES_CORRELATION_MIGRATION,
   },
 ];

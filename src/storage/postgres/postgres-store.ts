@@ -1,6 +1,7 @@
 import type { Store } from "../ports.ts";
 import { postgresAuditStore } from "./postgres-audit.ts";
 import { postgresBiocStore } from "./postgres-bioc-store.ts";
+import { postgresCorrelationStore } from "./postgres-correlation-store.ts";
 import { openPostgres } from "./postgres-database.ts";
 import { postgresAlertStore, postgresRuleSetStore } from "./postgres-engine-store.ts";
 import { postgresIocStore } from "./postgres-ioc-store.ts";
@@ -15,6 +16,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ...postgresKeyStore(pool),
     ...postgresIocStore(pool),
     ...postgresBiocStore(pool),
+    ...postgresCorrelationStore(pool),
     ...postgresRuleSetStore(pool),
     ...postgresAlertStore(pool),
     ...postgresAuditStore(pool),

@@ -18,6 +18,7 @@ interface AlertRow {
   field: string;
   value: string;
   event: string;
+  details: string | null;
 }
 
 function toAlert(row: AlertRow): Alert {
@@ -31,6 +32,7 @@ function toAlert(row: AlertRow): Alert {
     field: row.field,
     value: row.value,
     event: row.event,
+    details: row.details,
   };
 }
 
@@ -39,8 +41,8 @@ export function sqliteAlertStore(db: SqliteDb): AlertStore {
   const nextId = db.prepare("SELECT next_alert_id FROM tenants WHERE id = ?").pluck();
   const saveNextId = db.prepare("UPDATE tenants SET next_alert_id = ? WHERE id = ?");
   const insert = db.prepare(
-    `INSERT INTO alerts (tenant_id, alert_id, detection_timestamp, source, rule_id, name, severity, field, value, event)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO alerts (tenant_id, alert_id, detection_timestamp, source, rule_id, name, severity, field, value, event, details)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const iocIssues = db.prepare(
     "UPDATE ioc_rules SET number_of_issues = number_of_issues + ? WHERE tenant_id = ? AND rule_id = ?",
@@ -48,6 +50,10 @@ export function sqliteAlertStore(db: SqliteDb): AlertStore {
   const biocIssues = db.prepare(
     "UPDATE bioc_rules SET number_of_issues = number_of_issues + ? WHERE tenant_id = ? AND rule_id = ?",
   );
+  const correlationHits = db.prepare(
+    "UPDATE correlation_rules SET hits = hits + ? WHERE tenant_id = ? AND rule_id = ?",
+  );
+  const counters = { IOC: iocIssues, BIOC: biocIssues, CORRELATION: correlationHits };
 
   const record = db.transaction((tenantId: number, alerts: readonly NewAlert[]) => {
     let next = nextId.get(tenantId) as number;
@@ -65,6 +71,7 @@ export function sqliteAlertStore(db: SqliteDb): AlertStore {
         a.field,
         a.value,
         a.event,
+        a.details ?? null,
       );
       ids.push(next++);
       const key = `${a.source}:${a.ruleId}`;
@@ -72,7 +79,7 @@ export function sqliteAlertStore(db: SqliteDb): AlertStore {
     }
     for (const [key, count] of counts) {
       const [source, ruleId] = key.split(":");
-      (source === "IOC" ? iocIssues : biocIssues).run(count, tenantId, Number(ruleId));
+      counters[source as keyof typeof counters].run(count, tenantId, Number(ruleId));
     }
     saveNextId.run(next, tenantId);
     return ids;

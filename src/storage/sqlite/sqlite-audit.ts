@@ -130,6 +130,7 @@ export function sqliteAuditPackOf(db: SqliteDb): AuditPack {
 const STORED_AS: Partial<Record<AuditEntity, { booleans: string[]; json: string[] }>> = {
   IOC_RULES: { booleans: ["default_expiration_enabled", "enabled"], json: ["vendors"] },
   BIOC_RULES: { booleans: ["is_xql"], json: ["indicator", "mitre_tactic_id_and_name", "mitre_technique_id_and_name"] },
+  CORRELATION_RULES: { booleans: [], json: ["definition"] },
 };
 
 /** A record as the SQLite triggers stored it, with its booleans and JSON values as such again. */

@@ -1,6 +1,7 @@
 import { AUDIT_HARDENING_MIGRATION } from "./sqlite-audit-hardening-migration.ts";
 import { AUDIT_MIGRATION } from "./sqlite-audit-migration.ts";
 import { AUDIT_PACKING_MIGRATION } from "./sqlite-audit-packing-migration.ts";
+import { CORRELATION_MIGRATION } from "./sqlite-correlation-migration.ts";
 
 /**
  * The SQLite schema, as numbered migrations applied in order and recorded in schema_migrations.
@@ -209,5 +210,10 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     version: 9,
     name: "audit: a write's rule changes packed into one row, read one entry per rule through audit_entries",
     sql: AUDIT_PACKING_MIGRATION,
+  },
+  {
+    version: 10,
+    name: "correlation rules, their execution state, correlation alert details",
+    sql: CORRELATION_MIGRATION,
   },
 ];

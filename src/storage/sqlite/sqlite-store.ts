@@ -3,6 +3,7 @@ import { sqliteAlertStore } from "./sqlite-alert-store.ts";
 import { sqliteAuditStore } from "./sqlite-audit.ts";
 import { sqliteBiocStore } from "./sqlite-bioc-store.ts";
 import { BULK_DRAFTS, sqliteBulkWrites } from "./sqlite-bulk-writes.ts";
+import { sqliteCorrelationStore } from "./sqlite-correlation-store.ts";
 import { openSqlite } from "./sqlite-database.ts";
 import { sqliteIocStore } from "./sqlite-ioc-store.ts";
 import { sqliteKeyStore } from "./sqlite-key-store.ts";
@@ -41,6 +42,7 @@ export function openSqliteStore(path: string): Store {
     ...sqliteKeyStore(db),
     ...sqliteIocStore(db),
     ...sqliteBiocStore(db),
+    ...sqliteCorrelationStore(db),
     ...sqliteRuleSetStore(db),
     ...sqliteAlertStore(db),
     ...sqliteAuditStore(db),

@@ -1,0 +1,166 @@
+/**
+ * Runs a tenant's enabled correlation rules: REAL_TIME rules on each ingested event, SCHEDULED
+ * rules by folding events into stored aggregate states and, at each schedule tick, merging the
+ * states of the window into result rows. All state lives in the store, so every node on one
+ * PostgreSQL adds to the same aggregates, and a tick runs on whichever node claims it first.
+ */
+import type { NewAlert } from "../../domain/alerts/alert-model.ts";
+import { runPerEvent } from "../../domain/correlations/correlation-plan.ts";
+import { type Row, rowOf } from "../../domain/correlations/row-stages.ts";
+import type { Clock } from "../../lib/clock.ts";
+import type { CorrelationStore } from "../../storage/correlation-ports.ts";
+import type { AlertStore, RuleSetStore, TenantStore } from "../../storage/ports.ts";
+import type { EndpointEvent } from "../event-model.ts";
+import { accumulate, mergeByGroup, resultRows, toPartials } from "./aggregation.ts";
+import { type CompiledCorrelation, compileCorrelation } from "./compiled-correlation.ts";
+import { correlationAlert, suppressionKey } from "./correlation-alert.ts";
+
+export type CorrelationEngineStore = CorrelationStore &
+  Pick<RuleSetStore, "ruleSetVersion"> &
+  Pick<AlertStore, "recordAlerts"> &
+  Pick<TenantStore, "listTenants">;
+
+export interface CompiledSet {
+  realTime: CompiledCorrelation[];
+  scheduled: CompiledCorrelation[];
+}
+
+/** What one scheduled run did. */
+export interface RunReport {
+  tenantId: number;
+  ruleId: number;
+  name: string;
+  tick: number;
+  windowStart: number;
+  groups: number;
+  rows: number;
+  alerts: number;
+}
+
+/** One hit of rules/evaluate: nothing stored, no suppression. */
+export interface CorrelationHit {
+  /** The event's index (REAL_TIME), or -1 for a row aggregated from many events (SCHEDULED). */
+  eventIndex: number;
+  alert: NewAlert;
+}
+
+export class CorrelationEngine {
+  private readonly cache = new Map<number, { version: number; rules: CompiledSet }>();
+
+  constructor(
+    private readonly store: CorrelationEngineStore,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The tenant's enabled rules, compiled once per rule-set version. */
+  async rulesFor(tenantId: number): Promise<CompiledSet> {
+    const version = await this.store.ruleSetVersion(tenantId);
+    const cached = this.cache.get(tenantId);
+    if (cached?.version === version) return cached.rules;
+    const compiled = (await this.store.listEnabledCorrelations(tenantId))
+      .map(compileCorrelation)
+      .filter((c): c is CompiledCorrelation => c !== undefined);
+    const rules = {
+      realTime: compiled.filter((c) => c.rule.definition.execution_mode === "REAL_TIME"),
+      scheduled: compiled.filter((c) => c.rule.definition.execution_mode === "SCHEDULED"),
+    };
+    this.cache.set(tenantId, { version, rules });
+    return rules;
+  }
+
+  /**
+   * Ingested events (parsed only if the tenant has rules): REAL_TIME alerts stored, SCHEDULED
+   * states appended. Answers how many alerts were raised.
+   */
+  async ingest(tenantId: number, events: () => readonly EndpointEvent[], arrived: number): Promise<number> {
+    const rules = await this.rulesFor(tenantId);
+    if (rules.realTime.length === 0 && rules.scheduled.length === 0) return 0;
+    const batch = events();
+    const partials = rules.scheduled.flatMap((s) => toPartials(s.rule.ruleId, accumulate(s, batch, arrived).values()));
+    await this.store.addCorrelationPartials(tenantId, partials);
+    const alerts: NewAlert[] = [];
+    for (const compiled of rules.realTime)
+      for (const row of matchingRows(compiled, batch))
+        if (await this.admit(tenantId, compiled, row, arrived)) alerts.push(correlationAlert(compiled, row, arrived));
+    await this.store.recordAlerts(tenantId, alerts);
+    return alerts.length;
+  }
+
+  /** Suppression: the first alert of a key within the duration passes, across nodes. */
+  private async admit(tenantId: number, compiled: CompiledCorrelation, row: Row, at: number): Promise<boolean> {
+    if (compiled.suppressionMs === undefined) return true;
+    const key = suppressionKey(compiled, row);
+    return this.store.claimSuppression(tenantId, compiled.rule.ruleId, key, at, at + compiled.suppressionMs);
+  }
+
+  /** Runs every scheduled rule of the tenant whose latest tick at or before `at` has not run yet. */
+  async runDue(tenantId: number, at: number): Promise<RunReport[]> {
+    const reports: RunReport[] = [];
+    for (const compiled of (await this.rulesFor(tenantId)).scheduled) {
+      const tick = compiled.latestTick(at);
+      if (tick === undefined) continue;
+      const claimed = await this.store.claimCorrelationTick(tenantId, compiled.rule.ruleId, tick, this.clock.now());
+      if (claimed) reports.push(await this.runTick(tenantId, compiled, tick));
+    }
+    return reports;
+  }
+
+  async runAllTenants(at: number): Promise<RunReport[]> {
+    const reports: RunReport[] = [];
+    for (const tenant of await this.store.listTenants()) reports.push(...(await this.runDue(tenant.id, at)));
+    return reports;
+  }
+
+  private async runTick(tenantId: number, compiled: CompiledCorrelation, tick: number): Promise<RunReport> {
+    const ruleId = compiled.rule.ruleId;
+    const from = tick - compiled.windowMs;
+    const partials = await this.store.readCorrelationPartials(tenantId, ruleId, from, tick);
+    const merged = mergeByGroup(
+      compiled,
+      partials.map((p) => ({ groupKey: p.groupKey, states: JSON.parse(p.state) as unknown[] })),
+    );
+    const rows = resultRows(compiled, merged);
+    const alerts: NewAlert[] = [];
+    for (const row of rows)
+      if (await this.admit(tenantId, compiled, row, tick))
+        alerts.push(correlationAlert(compiled, row, tick, [from, tick]));
+    await this.store.recordAlerts(tenantId, alerts);
+    // No later tick's window starts before this one's.
+    await this.store.forgetCorrelationPartials(tenantId, ruleId, from);
+    const name = compiled.rule.definition.name;
+    return {
+      tenantId,
+      ruleId,
+      name,
+      tick,
+      windowStart: from,
+      groups: merged.size,
+      rows: rows.length,
+      alerts: alerts.length,
+    };
+  }
+
+  /** rules/evaluate: what the rules would raise on these events, all taken as one window; nothing stored. */
+  async evaluate(tenantId: number, events: readonly EndpointEvent[], now: number): Promise<CorrelationHit[]> {
+    const rules = await this.rulesFor(tenantId);
+    const hits: CorrelationHit[] = [];
+    for (const compiled of rules.realTime)
+      events.forEach((event, eventIndex) => {
+        const scope = runPerEvent(compiled.plan, event);
+        if (scope) hits.push({ eventIndex, alert: correlationAlert(compiled, rowOf(scope), now) });
+      });
+    for (const compiled of rules.scheduled) {
+      const groups = [...accumulate(compiled, events, now).values()];
+      for (const row of resultRows(compiled, mergeByGroup(compiled, groups)))
+        hits.push({ eventIndex: -1, alert: correlationAlert(compiled, row, now) });
+    }
+    return hits;
+  }
+}
+
+function* matchingRows(compiled: CompiledCorrelation, events: readonly EndpointEvent[]): Generator<Row> {
+  for (const event of events) {
+    const scope = runPerEvent(compiled.plan, event);
+    if (scope) yield rowOf(scope);
+  }
+}
