@@ -11,6 +11,7 @@ import { TenantService } from "./domain/tenants/tenant-service.ts";
 import { EngineRegistry } from "./engine/engine-registry.ts";
 import { createHttpServer } from "./http/server.ts";
 import { type EventMatching, eventMatching } from "./ingest/event-matching.ts";
+import { IntelService } from "./intel/intel-service.ts";
 import { type Clock, systemClock } from "./lib/clock.ts";
 import { openStore } from "./storage/open-store.ts";
 import type { Store } from "./storage/ports.ts";
@@ -35,6 +36,8 @@ export interface Services {
   matching: EventMatching;
   alerts: AlertService;
   audit: AuditService;
+  /** STIX, MISP and CSV intelligence in and out (src/intel). */
+  intel: IntelService;
 }
 
 /** Opens the store and builds the domain services on it (used by the server and the CLI alike). */
@@ -55,6 +58,7 @@ export async function buildServices(config: Config, clock: Clock = systemClock):
     matching,
     alerts: new AlertService(matching, store, clock, config.limits),
     audit: new AuditService(store),
+    intel: new IntelService(store, clock),
   };
 }
 

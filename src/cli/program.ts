@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { auditCommand } from "./audit-command.ts";
+import { intelCommand } from "./intel-command.ts";
 import { keyCommand } from "./key-command.ts";
 import { migrateCommand } from "./migrate-command.ts";
 import { scanCommand } from "./scan-command.ts";
@@ -19,5 +20,6 @@ export function buildProgram(): Command {
     .addCommand(scanCommand())
     .addCommand(xqlCommand())
     .addCommand(migrateCommand())
-    .addCommand(auditCommand());
+    .addCommand(auditCommand())
+    .addCommand(intelCommand());
 }

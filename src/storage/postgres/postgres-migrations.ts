@@ -1,6 +1,7 @@
 import type { Migration } from "../sqlite/sqlite-migrations.ts";
 import { POSTGRES_AUDIT_HARDENING_MIGRATION } from "./postgres-audit-hardening-migration.ts";
 import { POSTGRES_AUDIT_MIGRATION } from "./postgres-audit-migration.ts";
+import { POSTGRES_INTEL_LINKS_MIGRATION } from "./postgres-intel-links.ts";
 
 /**
  * The PostgreSQL schema: the same tables as SQLite's, in PostgreSQL's types. The value
@@ -156,5 +157,10 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (tenant_id, source)
       );
     `,
+  },
+  {
+    version: 9,
+    name: "links from imported intelligence objects to the IOC rules they made",
+    sql: POSTGRES_INTEL_LINKS_MIGRATION,
   },
 ];

@@ -3,6 +3,7 @@ import { postgresAuditStore } from "./postgres-audit.ts";
 import { postgresBiocStore } from "./postgres-bioc-store.ts";
 import { openPostgres } from "./postgres-database.ts";
 import { postgresAlertStore, postgresRuleSetStore } from "./postgres-engine-store.ts";
+import { postgresIntelLinkStore } from "./postgres-intel-links.ts";
 import { postgresIocStore } from "./postgres-ioc-store.ts";
 import { postgresKeyStore, postgresTenantStore } from "./postgres-tenant-key-store.ts";
 
@@ -18,6 +19,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ...postgresRuleSetStore(pool),
     ...postgresAlertStore(pool),
     ...postgresAuditStore(pool),
+    ...postgresIntelLinkStore(pool),
     ping: async () => {
       await pool.query("SELECT 1");
     },

@@ -1,5 +1,6 @@
 import { AUDIT_HARDENING_MIGRATION } from "./sqlite-audit-hardening-migration.ts";
 import { AUDIT_MIGRATION } from "./sqlite-audit-migration.ts";
+import { INTEL_LINKS_MIGRATION } from "./sqlite-intel-links.ts";
 
 /**
  * The SQLite schema, as numbered migrations applied in order and recorded in schema_migrations.
@@ -203,5 +204,10 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (tenant_id, source)
       ) WITHOUT ROWID;
     `,
+  },
+  {
+    version: 11,
+    name: "links from imported intelligence objects to the IOC rules they made",
+    sql: INTEL_LINKS_MIGRATION,
   },
 ];

@@ -3,6 +3,7 @@ import { sqliteAlertStore } from "./sqlite-alert-store.ts";
 import { sqliteAuditStore } from "./sqlite-audit.ts";
 import { sqliteBiocStore } from "./sqlite-bioc-store.ts";
 import { openSqlite } from "./sqlite-database.ts";
+import { sqliteIntelLinkStore } from "./sqlite-intel-links.ts";
 import { sqliteIocStore } from "./sqlite-ioc-store.ts";
 import { sqliteKeyStore } from "./sqlite-key-store.ts";
 import { sqliteRuleSetStore } from "./sqlite-rule-set-store.ts";
@@ -20,6 +21,7 @@ export function openSqliteStore(path: string): Store {
     ...sqliteRuleSetStore(db),
     ...sqliteAlertStore(db),
     ...sqliteAuditStore(db),
+    ...sqliteIntelLinkStore(db),
     ping: async () => {
       ping.get();
     },
