@@ -32,10 +32,11 @@ const toLink = (row: LinkRow) => ({
   fingerprint: row.fingerprint,
 });
 
+/** CROSS JOIN keeps the wanted list outside, so each wanted id is one primary-key probe (SQLite plans no better for json_each). */
 export function sqliteIntelLinkStore(db: SqliteDb): IntelLinkStore {
   const find = db.prepare(
     `SELECT l.external_id, l.part, l.rule_id, l.fingerprint, r.rule_id IS NOT NULL AS live
-     FROM json_each(?) AS wanted JOIN intel_links l ON l.tenant_id = ? AND l.external_id = wanted.value
+     FROM json_each(?) AS wanted CROSS JOIN intel_links l ON l.tenant_id = ? AND l.external_id = wanted.value
      LEFT JOIN ioc_rules r ON r.tenant_id = l.tenant_id AND r.rule_id = l.rule_id`,
   );
   const save = db.prepare(
@@ -45,7 +46,7 @@ export function sqliteIntelLinkStore(db: SqliteDb): IntelLinkStore {
   const remove = db.prepare("DELETE FROM intel_links WHERE tenant_id = ? AND external_id = ? AND part = ?");
   const ofRules = db.prepare(
     `SELECT l.external_id, l.part, l.rule_id, l.fingerprint FROM json_each(?) AS wanted
-     JOIN intel_links l ON l.tenant_id = ? AND l.rule_id = wanted.value`,
+     CROSS JOIN intel_links l ON l.tenant_id = ? AND l.rule_id = wanted.value`,
   );
   const saveAll = db.transaction((tenantId: number, links: readonly IntelLink[]) => {
     for (const link of links) save.run(tenantId, link.externalId, link.part, link.ruleId, link.fingerprint);
