@@ -88,7 +88,9 @@ function attributeRecord(attribute: Json, uuid: string, base: IntelFields, info:
   const address = mapping[0] === "IP" ? singleAddress(value) : undefined;
   if (address && !address.ok) return address.error;
   const fields = { ...base, comment: commentOf(attribute, info), ...tagFields(attribute) };
-  const draft = intelDraft(mapping[0], address?.ok ? address.value : value, fields);
+  // MISP keeps whole paths in filename attributes (Warden's own export does too)
+  const ruleType: IocType = mapping[0] === "FILENAME" && /[\\/]/.test(value) ? "PATH" : mapping[0];
+  const draft = intelDraft(ruleType, address?.ok ? address.value : value, fields);
   if (!draft.ok) return draft.error;
   return { kind: "rule", externalId: uuid, part: "", draft: draft.value };
 }

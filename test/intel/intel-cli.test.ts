@@ -1,7 +1,7 @@
 /** `warden intel import` as a user runs it: a real process on a SQLite file, MISP feeds and CSV. */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -9,6 +9,7 @@ import { promisify } from "node:util";
 import type { IocRule } from "../../src/domain/ioc/ioc-model.ts";
 import { openStore } from "../../src/storage/open-store.ts";
 import { seededUuid } from "./stix-fixtures.ts";
+import { indicatorProblems } from "./stix-validator.ts";
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, "..", "..", "bin", "warden.js");
@@ -114,6 +115,22 @@ describe("warden intel import", () => {
     assert.equal(byValue("bad.example")?.comment, "phish");
     assert.equal(byValue("f".repeat(64))?.type, "HASH");
     assert.equal(byValue("/tmp/evil.sh")?.type, "PATH");
+  });
+
+  it("exports the tenant's rules as STIX 2.1, MISP and CSV, each importable again", async () => {
+    const stixFile = join(dir, "out.json");
+    const { stderr } = await warden("intel", "export", "--tenant", "feeds", "--format", "stix", "--out", stixFile);
+    assert.match(stderr, /exported 7 rules of tenant 'feeds' as stix/);
+    const doc = JSON.parse(readFileSync(stixFile, "utf8"));
+    for (const o of doc.objects) assert.deepEqual(indicatorProblems(o), [], JSON.stringify(o));
+    await warden("tenant", "create", "copy");
+    const back = await importJson(stixFile, "--tenant", "copy");
+    assert.equal(back.created, 7);
+    const misp = await warden("intel", "export", "--tenant", "feeds", "--format", "misp");
+    assert.equal(JSON.parse(misp.stdout).Event.Attribute.length, 7);
+    const csv = await warden("intel", "export", "--tenant", "feeds", "--format", "csv");
+    assert.equal(csv.stdout.split("\n").length, 9, csv.stdout);
+    assert.match(csv.stdout, /^id,indicator,type,severity,expiration_date,comment,reputation,reliability\n/);
   });
 
   it("fails with a clear message, not a stack trace, on what it cannot read", async () => {

@@ -4,10 +4,11 @@ import { actors } from "../../domain/audit/audit-model.ts";
 import type { LegacyIocService } from "../../domain/ioc/legacy-ioc-service.ts";
 import { parseCsvMapping } from "../../intel/csv-reader.ts";
 import { readIntelJson, readIntelText } from "../../intel/intel-document.ts";
+import { INTEL_FORMATS, type IntelFormat } from "../../intel/intel-model.ts";
 import type { IntelService } from "../../intel/intel-service.ts";
 import { sendError } from "../errors.ts";
 import { noteRefusedItems } from "../plugins/refusal-audit.ts";
-import { ErrorResponse, strict } from "../schemas.ts";
+import { ErrorResponse, Filter, strict } from "../schemas.ts";
 
 export interface IntelRouteDeps {
   intel: IntelService;
@@ -48,6 +49,25 @@ const ImportResponse = Type.Object({
   }),
 });
 
+const ExportBody = Type.Object(
+  {
+    request_data: Type.Object(
+      {
+        format: Type.Unsafe<IntelFormat>({ type: "string", enum: [...INTEL_FORMATS] }),
+        filters: Type.Optional(Type.Array(Filter, { maxItems: 100, description: "As indicators/get: the selection" })),
+      },
+      strict,
+    ),
+  },
+  strict,
+);
+
+const MEDIA_TYPES: Record<IntelFormat, string> = {
+  stix: "application/stix+json;version=2.1",
+  misp: "application/json; charset=utf-8",
+  csv: "text/csv; charset=utf-8",
+};
+
 /** Threat intelligence in and out for the console and scripts (src/intel). */
 export const intelRoutes: FastifyPluginAsyncTypebox<IntelRouteDeps> = async (app, { intel, legacy }) => {
   app.post(
@@ -80,6 +100,30 @@ export const intelRoutes: FastifyPluginAsyncTypebox<IntelRouteDeps> = async (app
       const first = summary.rejected[0];
       if (first) noteRefusedItems(request, summary.rejected.length, total, `${first.ref}: ${first.reason}`);
       return { reply: { format: read.value.format, ...summary } };
+    },
+  );
+
+  app.post(
+    "/public_api/v1/intel/export",
+    {
+      schema: {
+        tags,
+        summary: "The tenant's IOC rules (or those the filters select) as STIX 2.1, a MISP event or CSV",
+        body: ExportBody,
+        response: { 200: {}, ...errors },
+      },
+      config: { permission: "rules:read" },
+    },
+    async (request, reply) => {
+      const { format, filters } = request.body.request_data;
+      const result = await intel.export(request.principal.tenant, format, filters);
+      if (!result.ok) return sendError(reply, 400, result.error);
+      const extension = format === "csv" ? "csv" : "json";
+      return reply
+        .header("content-type", MEDIA_TYPES[format])
+        .header("content-disposition", `attachment; filename="warden-iocs-${format}.${extension}"`)
+        .header("x-warden-skipped-rules", String(result.value.skipped.length))
+        .send(Buffer.from(result.value.content, "utf8")); // a Buffer keeps the media type exactly as written
     },
   );
 };
