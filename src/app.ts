@@ -13,6 +13,7 @@ import { CorrelationEngine } from "./engine/correlations/correlation-engine.ts";
 import { EngineRegistry } from "./engine/engine-registry.ts";
 import { createHttpServer } from "./http/server.ts";
 import { type EventMatching, eventMatching } from "./ingest/event-matching.ts";
+import { IntelService } from "./intel/intel-service.ts";
 import { type Clock, systemClock } from "./lib/clock.ts";
 import { openStore } from "./storage/open-store.ts";
 import type { Store } from "./storage/ports.ts";
@@ -40,6 +41,8 @@ export interface Services {
   /** Runs correlation rules: on ingest, and on their schedules (`warden correlations run`, serve's timer). */
   correlationEngine: CorrelationEngine;
   audit: AuditService;
+  /** STIX, MISP and CSV intelligence in and out (src/intel). */
+  intel: IntelService;
 }
 
 /** Opens the store and builds the domain services on it (used by the server and the CLI alike). */
@@ -63,6 +66,7 @@ export async function buildServices(config: Config, clock: Clock = systemClock):
     alerts: new AlertService(matching, store, clock, config.limits, correlationEngine),
     correlationEngine,
     audit: new AuditService(store),
+    intel: new IntelService(store, clock),
   };
 }
 

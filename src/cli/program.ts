@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { auditCommand } from "./audit-command.ts";
 import { correlationsCommand } from "./correlations-command.ts";
+import { intelCommand } from "./intel-command.ts";
 import { keyCommand } from "./key-command.ts";
 import { migrateCommand } from "./migrate-command.ts";
 import { scanCommand } from "./scan-command.ts";
@@ -21,5 +22,6 @@ export function buildProgram(): Command {
     .addCommand(xqlCommand())
     .addCommand(migrateCommand())
     .addCommand(auditCommand())
-    .addCommand(correlationsCommand());
+    .addCommand(correlationsCommand())
+    .addCommand(intelCommand());
 }

@@ -10,6 +10,7 @@ import type { CorrelationService } from "../domain/correlations/correlation-serv
 import type { IocService } from "../domain/ioc/ioc-service.ts";
 import type { LegacyIocService } from "../domain/ioc/legacy-ioc-service.ts";
 import type { KeyService } from "../domain/keys/key-service.ts";
+import type { IntelService } from "../intel/intel-service.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { AuditStore, IocStore } from "../storage/ports.ts";
 import { registerConsole } from "./console.ts";
@@ -26,6 +27,7 @@ import { correlationRoutes } from "./routes/correlation-routes.ts";
 import { eventRoutes } from "./routes/event-routes.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { indicatorRoutes } from "./routes/indicator-routes.ts";
+import { intelRoutes } from "./routes/intel-routes.ts";
 import { legacyIndicatorRoutes } from "./routes/legacy-indicator-routes.ts";
 import { sessionRoutes } from "./routes/session-routes.ts";
 import { xqlRoutes } from "./routes/xql-routes.ts";
@@ -38,6 +40,7 @@ export interface HttpDeps {
   correlations: CorrelationService;
   alerts: AlertService;
   audit: AuditService;
+  intel: IntelService;
   store: Pick<IocStore, "getExpiryDefaults">;
   /** Where refused writes are recorded. */
   refusals: Pick<AuditStore, "recordRefusal">;
@@ -103,6 +106,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   await app.register(xqlRoutes, { maxLength: deps.limits.stringLength });
   await app.register(eventRoutes, { alerts: deps.alerts, maxEvents: deps.limits.itemsPerRequest });
   await app.register(auditRoutes, { audit: deps.audit });
+  await app.register(intelRoutes, { intel: deps.intel, legacy: deps.legacy });
   app.server.headersTimeout = deps.limits.headersTimeoutMs;
   return app;
 }

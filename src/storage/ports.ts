@@ -163,6 +163,31 @@ export interface AuditStore {
   recordRefusal(tenantId: number, refusal: AuditRefusal): Promise<void>;
 }
 
+/** Which rule an imported intelligence object made (src/intel): its identity in the source, kept per tenant. */
+export interface IntelLink {
+  /** The source's identity of the object (a STIX id, a MISP uuid). */
+  externalId: string;
+  /** Tells apart the rules of one object; "" when it made one. */
+  part: string;
+  ruleId: number;
+  /** What the object said when last imported (src/intel/intel-fingerprint.ts). */
+  fingerprint: string;
+}
+
+/**
+ * The links from imported objects to the rules they made, so a later import of the same object
+ * updates (or deletes) its rule. Links are not rules: they leave no audit entries of their own.
+ */
+export interface IntelLinkStore {
+  /** Every link of these objects, each with whether its rule still exists. */
+  findIntelLinks(tenantId: number, externalIds: readonly string[]): Promise<(IntelLink & { live: boolean })[]>;
+  /** Adds or replaces links (one per object and part). */
+  saveIntelLinks(tenantId: number, links: readonly IntelLink[]): Promise<void>;
+  removeIntelLinks(tenantId: number, links: readonly Pick<IntelLink, "externalId" | "part">[]): Promise<void>;
+  /** The links naming these rules (a rule may have several). */
+  intelLinksOfRules(tenantId: number, ruleIds: readonly number[]): Promise<IntelLink[]>;
+}
+
 export interface Store
   extends TenantStore,
     KeyStore,
@@ -171,7 +196,8 @@ export interface Store
     CorrelationStore,
     RuleSetStore,
     AlertStore,
-    AuditStore {
+    AuditStore,
+    IntelLinkStore {
   /** Cheap liveness probe. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -2,6 +2,7 @@ import type { Migration } from "../sqlite/sqlite-migrations.ts";
 import { POSTGRES_AUDIT_HARDENING_MIGRATION } from "./postgres-audit-hardening-migration.ts";
 import { POSTGRES_AUDIT_MIGRATION } from "./postgres-audit-migration.ts";
 import { POSTGRES_CORRELATION_MIGRATION } from "./postgres-correlation-migration.ts";
+import { POSTGRES_INTEL_LINKS_MIGRATION } from "./postgres-intel-links.ts";
 
 /**
  * The PostgreSQL schema: the same tables as SQLite's, in PostgreSQL's types. The value
@@ -171,5 +172,10 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     name: "correlation rules, their execution state, correlation alert details",
     // as SQLite's migration 10
     sql: POSTGRES_CORRELATION_MIGRATION,
+  },
+  {
+    version: 9,
+    name: "links from imported intelligence objects to the IOC rules they made",
+    sql: POSTGRES_INTEL_LINKS_MIGRATION,
   },
 ];

@@ -4,6 +4,7 @@ import { postgresBiocStore } from "./postgres-bioc-store.ts";
 import { postgresCorrelationStore } from "./postgres-correlation-store.ts";
 import { openPostgres } from "./postgres-database.ts";
 import { postgresAlertStore, postgresRuleSetStore } from "./postgres-engine-store.ts";
+import { postgresIntelLinkStore } from "./postgres-intel-links.ts";
 import { postgresIocStore } from "./postgres-ioc-store.ts";
 import { postgresKeyStore, postgresTenantStore } from "./postgres-tenant-key-store.ts";
 
@@ -20,6 +21,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ...postgresRuleSetStore(pool),
     ...postgresAlertStore(pool),
     ...postgresAuditStore(pool),
+    ...postgresIntelLinkStore(pool),
     ping: async () => {
       await pool.query("SELECT 1");
     },

@@ -2,6 +2,7 @@ import { AUDIT_HARDENING_MIGRATION } from "./sqlite-audit-hardening-migration.ts
 import { AUDIT_MIGRATION } from "./sqlite-audit-migration.ts";
 import { AUDIT_PACKING_MIGRATION } from "./sqlite-audit-packing-migration.ts";
 import { CORRELATION_MIGRATION } from "./sqlite-correlation-migration.ts";
+import { INTEL_LINKS_MIGRATION } from "./sqlite-intel-links.ts";
 
 /**
  * The SQLite schema, as numbered migrations applied in order and recorded in schema_migrations.
@@ -215,5 +216,10 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     version: 10,
     name: "correlation rules, their execution state, correlation alert details",
     sql: CORRELATION_MIGRATION,
+  },
+  {
+    version: 11,
+    name: "links from imported intelligence objects to the IOC rules they made",
+    sql: INTEL_LINKS_MIGRATION,
   },
 ];

@@ -5,6 +5,7 @@ import { sqliteBiocStore } from "./sqlite-bioc-store.ts";
 import { BULK_DRAFTS, sqliteBulkWrites } from "./sqlite-bulk-writes.ts";
 import { sqliteCorrelationStore } from "./sqlite-correlation-store.ts";
 import { openSqlite } from "./sqlite-database.ts";
+import { sqliteIntelLinkStore } from "./sqlite-intel-links.ts";
 import { sqliteIocStore } from "./sqlite-ioc-store.ts";
 import { sqliteKeyStore } from "./sqlite-key-store.ts";
 import { sqliteRuleSetStore } from "./sqlite-rule-set-store.ts";
@@ -46,6 +47,7 @@ export function openSqliteStore(path: string): Store {
     ...sqliteRuleSetStore(db),
     ...sqliteAlertStore(db),
     ...sqliteAuditStore(db),
+    ...sqliteIntelLinkStore(db),
     ping: async () => {
       ping.get();
     },

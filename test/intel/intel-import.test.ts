@@ -1,0 +1,240 @@
+/** STIX 2.1 and MISP intelligence imported over HTTP (`intel/import`), as the console sends it. */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { startTestApp, type TestApp, type TestKey } from "../harness.ts";
+import { bundle, indicator, seededUuid, T0 } from "./stix-fixtures.ts";
+
+const IMPORT = "/public_api/v1/intel/import";
+
+type Summary = {
+  format: string;
+  created: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+  rejected: { ref: string; reason: string }[];
+};
+type Rule = Record<string, unknown> & { rule_id: number; indicator: string };
+
+const ind = {
+  md5: indicator("md5", "[file:hashes.MD5 = 'D41D8CD98F00B204E9800998ECF8427E']", {
+    name: "Empty file",
+    description: "seen in phishing",
+    confidence: 85,
+    indicator_types: ["malicious-activity"],
+    valid_until: "2027-01-01T00:00:00Z",
+  }),
+  ip6: indicator("ip6", "[ipv6-addr:value = '2001:DB8:0:0:0:0:0:1']", { labels: ["benign"] }),
+  cidr32: indicator("cidr32", "[ipv4-addr:value = '198.51.100.7/32']"),
+  cidr8: indicator("cidr8", "[ipv4-addr:value = '10.0.0.0/8']"),
+  domain: indicator("domain", "[domain-name:value = 'Evil.Example.']", { confidence: 20 }),
+  url: indicator("url", "[url:value = 'https://evil.example/a?x=1']"),
+  name: indicator("name", "[file:name = 'dropper.exe']"),
+  path: indicator("path", "[file:parent_directory_ref.path = 'C:\\\\Windows\\\\Temp' AND file:name = 'x.exe']"),
+  either: indicator(
+    "either",
+    "[file:hashes.'SHA-256' = 'aa00000000000000000000000000000000000000000000000000000000000000' OR file:hashes.'SHA-1' = 'bb00000000000000000000000000000000000000']",
+  ),
+  twoObservations: indicator("two", "[ipv4-addr:value = '1.1.1.1'] AND [ipv4-addr:value = '2.2.2.2']"),
+  like: indicator("like", "[domain-name:value LIKE '%.evil.example']"),
+  email: indicator("email", "[email-addr:value = 'bad@evil.example']"),
+  sigma: { ...indicator("sigma", "title: x"), pattern_type: "sigma" },
+  badHash: indicator("badhash", "[file:hashes.MD5 = 'not-a-hash']"),
+};
+
+const observables = [
+  {
+    type: "file",
+    spec_version: "2.1",
+    id: `file--${seededUuid("file")}`,
+    hashes: { MD5: "0123456789abcdef0123456789abcdef" },
+  },
+  { type: "domain-name", spec_version: "2.1", id: `domain-name--${seededUuid("dn")}`, value: "loose.example" },
+  // the same value as an indicator above: the indicator's rule holds it, no second one
+  { type: "domain-name", spec_version: "2.1", id: `domain-name--${seededUuid("dn2")}`, value: "evil.example" },
+  {
+    type: "identity",
+    spec_version: "2.1",
+    id: `identity--${seededUuid("me")}`,
+    name: "ACME CERT",
+    created: T0,
+    modified: T0,
+  },
+];
+
+describe("intel/import", () => {
+  let t: TestApp;
+  let admin: TestKey;
+
+  const importDoc = async (content: unknown, key = admin, extra: Record<string, unknown> = {}) => {
+    const res = await t.post(IMPORT, { request_data: { content, ...extra } }, key);
+    assert.equal(res.statusCode, 200, res.body);
+    return res.json().reply as Summary;
+  };
+  const rules = async (key = admin): Promise<Rule[]> => {
+    const res = await t.post("/public_api/v1/indicators/get", { request_data: { search_to: 500 } }, key);
+    assert.equal(res.statusCode, 200, res.body);
+    return res.json().objects;
+  };
+  const byValue = (list: Rule[], value: string) => list.find((r) => r.indicator === value);
+  const reasonOf = (summary: Summary, ref: string) => summary.rejected.find((r) => r.ref === ref)?.reason ?? "";
+
+  before(async () => {
+    t = await startTestApp();
+    admin = await t.key("intel-a");
+  });
+  after(async () => t.close());
+
+  it("turns every supported pattern and bare observable into a rule, and says why of the rest", async () => {
+    const summary = await importDoc(bundle([...Object.values(ind), ...observables]));
+    assert.equal(summary.format, "stix");
+    assert.equal(summary.created, 11, JSON.stringify(summary));
+    const list = await rules();
+    const md5 = byValue(list, "D41D8CD98F00B204E9800998ECF8427E");
+    assert.ok(md5);
+    assert.equal(md5.type, "HASH");
+    assert.equal(md5.comment, "Empty file: seen in phishing");
+    assert.equal(md5.reputation, "BAD");
+    assert.equal(md5.reliability, "B");
+    assert.equal(md5.expiration_date, Date.parse("2027-01-01T00:00:00Z"));
+    assert.equal(md5.severity, "SEV_030_MEDIUM");
+    assert.equal(md5.source, "Public API user (key #" + admin.id + ")");
+    assert.equal(byValue(list, "2001:DB8:0:0:0:0:0:1")?.reputation, "GOOD");
+    assert.equal(byValue(list, "198.51.100.7")?.type, "IP");
+    assert.equal(byValue(list, "Evil.Example.")?.reliability, "E");
+    assert.equal(byValue(list, "https://evil.example/a?x=1")?.type, "URL");
+    assert.equal(byValue(list, "dropper.exe")?.type, "FILENAME");
+    assert.equal(byValue(list, "C:\\Windows\\Temp\\x.exe")?.type, "PATH");
+    assert.ok(byValue(list, "aa00000000000000000000000000000000000000000000000000000000000000"));
+    assert.ok(byValue(list, "bb00000000000000000000000000000000000000"));
+    assert.ok(byValue(list, "0123456789abcdef0123456789abcdef"));
+    assert.ok(byValue(list, "loose.example"));
+    assert.equal(list.length, 11);
+
+    assert.match(reasonOf(summary, ind.cidr8.id), /CIDR block 10\.0\.0\.0\/8 .*one address/);
+    assert.match(reasonOf(summary, ind.twoObservations.id), /pattern too complex/);
+    assert.match(reasonOf(summary, ind.like.id), /pattern too complex/);
+    assert.match(reasonOf(summary, ind.email.id), /unsupported type: email-addr:value/);
+    assert.match(reasonOf(summary, ind.sigma.id), /pattern_type 'sigma' is not stix/);
+    assert.match(reasonOf(summary, ind.badHash.id), /not a valid HASH/);
+    assert.match(reasonOf(summary, observables[3]?.id as string), /unsupported type: identity objects are neither/);
+    assert.equal(summary.rejected.length, 7, JSON.stringify(summary.rejected));
+  });
+
+  it("changes nothing when the same bundle comes again: no write, no audit entry", async () => {
+    const before = await rules();
+    const logsBefore = await auditCount();
+    t.clock.advance(60_000);
+    const summary = await importDoc(bundle([...Object.values(ind), ...observables]));
+    assert.deepEqual([summary.created, summary.updated, summary.deleted, summary.unchanged], [0, 0, 0, 11]);
+    assert.deepEqual(await rules(), before);
+    assert.equal(await auditCount(), logsBefore);
+  });
+
+  it("updates the rule an object made when the object changes, and deletes it when revoked", async () => {
+    const list = await rules();
+    const md5Rule = byValue(list, "D41D8CD98F00B204E9800998ECF8427E") as Rule;
+    const nameRule = byValue(list, "dropper.exe") as Rule;
+    t.clock.advance(60_000);
+    const later = "2026-02-01T00:00:00.000Z";
+    const summary = await importDoc(
+      bundle([
+        { ...ind.md5, modified: later, pattern: "[file:hashes.MD5 = '11111111111111111111111111111111']" },
+        { ...ind.name, modified: later, revoked: true },
+        // one branch of the OR left: its rule stays, the other branch's goes
+        {
+          ...ind.either,
+          pattern: "[file:hashes.'SHA-256' = 'aa00000000000000000000000000000000000000000000000000000000000000']",
+          modified: later,
+        },
+      ]),
+    );
+    assert.deepEqual([summary.created, summary.updated, summary.deleted], [0, 2, 2], JSON.stringify(summary));
+    const after = await rules();
+    const moved = after.find((r) => r.rule_id === md5Rule.rule_id);
+    assert.equal(moved?.indicator, "11111111111111111111111111111111");
+    assert.equal(
+      after.find((r) => r.rule_id === nameRule.rule_id),
+      undefined,
+    );
+    assert.equal(byValue(after, "bb00000000000000000000000000000000000000"), undefined, "the dropped OR branch goes");
+    assert.ok(byValue(after, "aa00000000000000000000000000000000000000000000000000000000000000"));
+  });
+
+  it("keeps tenants apart: the same objects make a second tenant its own rules", async () => {
+    const other = await t.key("intel-b");
+    const summary = await importDoc(bundle([ind.domain, ind.url]), other);
+    assert.equal(summary.created, 2);
+    assert.equal((await rules(other)).length, 2);
+    assert.equal(byValue(await rules(), "Evil.Example.")?.comment, "");
+  });
+
+  it("reads a MISP event: to_ids decides, deleted attributes delete, threat level sets severity", async () => {
+    const key = await t.key("intel-misp");
+    const attr = (seed: string, type: string, value: string, extra: Record<string, unknown> = {}) => ({
+      uuid: seededUuid(seed),
+      type,
+      category: "Network activity",
+      value,
+      to_ids: true,
+      ...extra,
+    });
+    const event = (attributes: unknown[], objects: unknown[] = []) => ({
+      Event: {
+        uuid: seededUuid("event"),
+        info: "Campaign X",
+        threat_level_id: "1",
+        Attribute: attributes,
+        Object: objects,
+      },
+    });
+    const first = await importDoc(
+      event(
+        [
+          attr("m1", "ip-dst", "203.0.113.9"),
+          attr("m2", "domain", "c2.example", { comment: "the C2" }),
+          attr("m3", "filename|sha256", `invoice.pdf|${"c".repeat(64)}`),
+          attr("m4", "ip-src", "203.0.113.10", { to_ids: false }),
+          attr("m5", "email-src", "a@b.example"),
+          attr("m6", "ip-dst", "192.0.2.0/24"),
+        ],
+        [{ name: "file", Attribute: [attr("m7", "md5", "e".repeat(32))] }],
+      ),
+      key,
+    );
+    assert.equal(first.format, "misp");
+    assert.equal(first.created, 4, JSON.stringify(first));
+    assert.match(reasonOf(first, seededUuid("m4")), /to_ids is off/);
+    assert.match(reasonOf(first, seededUuid("m5")), /unsupported type: MISP attribute type 'email-src'/);
+    assert.match(reasonOf(first, seededUuid("m6")), /CIDR block/);
+    const list = await rules(key);
+    assert.equal(byValue(list, "c2.example")?.comment, "the C2");
+    assert.equal(byValue(list, "203.0.113.9")?.comment, "Campaign X");
+    assert.equal(byValue(list, "203.0.113.9")?.severity, "SEV_040_HIGH");
+    assert.ok(byValue(list, "c".repeat(64)));
+    const second = await importDoc(event([attr("m1", "ip-dst", "203.0.113.9", { deleted: true })]), key);
+    assert.equal(second.deleted, 1);
+    assert.equal(byValue(await rules(key), "203.0.113.9"), undefined);
+  });
+
+  it("answers bad content and missing permission in the contract's error format", async () => {
+    const notIntel = await t.post(IMPORT, { request_data: { content: { hello: 1 } } }, admin);
+    assert.equal(notIntel.statusCode, 400);
+    assert.match(notIntel.json().err_extra, /neither a STIX 2.1 bundle nor a MISP event/);
+    const badJson = await t.post(IMPORT, { request_data: { content: '{"type": "bundle", ' } }, admin);
+    assert.equal(badJson.statusCode, 400);
+    assert.match(badJson.json().err_extra, /not valid JSON/);
+    const badColumns = await t.post(IMPORT, { request_data: { content: "a\n", columns: "colour=x" } }, admin);
+    assert.equal(badColumns.statusCode, 400);
+    const viewer = await t.key("intel-a", "viewer");
+    const refused = await t.post(IMPORT, { request_data: { content: bundle([]) } }, viewer);
+    assert.equal(refused.statusCode, 403);
+  });
+
+  async function auditCount(): Promise<number> {
+    const filters = [{ field: "result", operator: "in", value: ["SUCCESS"] }];
+    const res = await t.post("/public_api/v1/audits/management_logs", { request_data: { filters } }, admin);
+    assert.equal(res.statusCode, 200, res.body);
+    return res.json().reply.total_count;
+  }
+});
