@@ -301,4 +301,48 @@ describe("the console's defects (issue 19)", { skip: consoleSkip }, () => {
       "no hits of the old events beside the error",
     );
   });
+
+  it("5: alerts come newest first, and a pager reaches every one", async () => {
+    const key = await c.t.key("defect-5");
+    await insertIocs(key, [{ indicator: "often.exe", type: "FILENAME", severity: "SEV_020_LOW" }]);
+    const events = Array.from({ length: 205 }, (_, i) =>
+      JSON.stringify({ event_type: "PROCESS", action_process_image_name: "often.exe", n: i }),
+    ).join("\n");
+    const res = await c.t.app.inject({
+      method: "POST",
+      url: "/logs/v1/event",
+      headers: { "x-xdr-auth-id": String(key.id), authorization: key.secret },
+      payload: events,
+    });
+    assert.ok(res.statusCode < 300, res.body);
+    const newest = await c.api(key, "/public_api/v1/alerts/get_alerts", {
+      request_data: { sort: { field: "alert_id", keyword: "desc" }, search_to: 1 },
+    });
+    const { alerts } = newest.reply as { alerts: { alert_id: number }[] };
+    const newestId = String(alerts[0]?.alert_id);
+    await c.signIn(key);
+    await page().goto(`${c.base}#/alerts`);
+    const table = page().getByRole("table", { name: "Alerts" });
+    await page().getByTestId("alert-count").filter({ hasText: "of 205" }).waitFor();
+    assert.equal(await table.getByRole("row").nth(1).getByRole("cell").first().innerText(), newestId);
+    for (let i = 0; i < 4; i++) await page().getByRole("button", { name: "Next" }).click();
+    await page().getByTestId("alert-count").filter({ hasText: "201-205 of 205" }).waitFor();
+    await table.getByRole("row").filter({ hasText: "often.exe" }).last().waitFor();
+    assert.equal(await table.getByRole("row").count(), 6, "the header and the five oldest alerts");
+  });
+
+  it("6: the CSV import summary counts a quoted field that spans lines as one row", async () => {
+    const key = await c.t.key("defect-6");
+    await c.signIn(key);
+    await page().getByText("Import a file (CSV or NDJSON)").click();
+    const csv = 'indicator,type,severity,comment\nmulti.exe,FILENAME,HIGH,"line one\nline two"\nnot-an-ip,IP,LOW,bad\n';
+    await page()
+      .locator('input[type="file"]')
+      .setInputFiles({ name: "iocs.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page()
+      .getByTestId("import-summary")
+      .filter({ hasText: /Imported/ })
+      .waitFor();
+    assert.equal(await page().getByTestId("import-summary").innerText(), "Imported 1 of 2 rows");
+  });
 });

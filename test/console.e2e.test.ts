@@ -94,7 +94,7 @@ describe("the web console", { skip: consoleSkip }, () => {
     });
     await page().goto(`${c.base}#/alerts`);
     await page().getByRole("link", { name: "BIOC · console tree" }).click();
-    await page().getByRole("cell", { name: "console tree" }).waitFor();
+    await page().getByRole("cell", { name: "console tree", exact: true }).waitFor();
     await page().goto(`${c.base}#/alerts`);
     await c.shot("alerts");
   });

@@ -20,6 +20,7 @@ export interface Bioc {
   indicator: unknown;
   mitre_tactic_id_and_name?: string[];
   mitre_technique_id_and_name?: string[];
+  number_of_issues?: number;
 }
 
 interface Tree {

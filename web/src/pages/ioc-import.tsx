@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
 import { call, type Session } from "../api.ts";
+import { countCsvRecords } from "../csv-records.ts";
 
 type Report = { indicator: string; error: string };
 const CHUNK = 5000;
@@ -23,7 +24,7 @@ export function ImportPanel({ session, onDone }: { session: Session; onDone: () 
         });
         setErrors(res.reply.validation_errors);
         setProgress({ done: 1, total: 1 });
-        const rows = text.split("\n").filter((l) => l.trim() !== "").length - 1;
+        const rows = countCsvRecords(text);
         setSummary(`Imported ${rows - res.reply.validation_errors.length} of ${rows} rows`);
       } else {
         const lines = text.split("\n").filter((l) => l.trim() !== "");
