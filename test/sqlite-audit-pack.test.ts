@@ -66,4 +66,27 @@ describe("SQLite audit: a write's rule changes packed into one row", () => {
       "the failed write's collected change is not carried into the next one",
     );
   });
+
+  it("writes nothing at all of a bulk write (chunks on its own connection) that fails in a later chunk", async () => {
+    const file = join(dir, "bulk-rollback.db");
+    const store = openSqliteStore(file);
+    const tenant = await store.createTenant("t", "xsiam", { now: 1, actor: alice });
+    assert.ok(tenant);
+    const drafts = Array.from({ length: 6_000 }, (_, i) => ioc(`bulk${i}.exe`));
+    // SQLite refuses this one (NOT NULL) after the first chunks were written in the same transaction
+    drafts[5_500] = { ...ioc("x.exe"), indicator: null as unknown as string };
+    await assert.rejects(store.upsertIocs(tenant.id, drafts, { now: 2, source: "s", actor: alice }), /NOT NULL/);
+    await store.upsertIocs(tenant.id, [ioc("after.exe")], { now: 3, source: "s", actor: alice });
+    const rules = await store.findIocs(tenant.id, [], everything, 4);
+    const log = (await store.findAudit(tenant.id, [], everything, oldestFirst)).rules;
+    await store.close();
+    assert.deepEqual(
+      rules.rules.map((r) => [r.ruleId, r.indicator]),
+      [[1, "after.exe"]],
+    );
+    assert.deepEqual(
+      log.filter((e) => e.entity === "IOC_RULES").map((e) => [e.action, e.target]),
+      [["Create", "1"]],
+    );
+  });
 });

@@ -18,6 +18,7 @@ import { registerOpenApi } from "./openapi.ts";
 import { installAuth } from "./plugins/auth.ts";
 import { installBodyDepthLimit } from "./plugins/body-depth.ts";
 import { installErrorHandling } from "./plugins/error-handler.ts";
+import { installJsonInTurns } from "./plugins/json-in-turns.ts";
 import { installConcurrencyCap } from "./plugins/limits.ts";
 import { installRefusalAudit } from "./plugins/refusal-audit.ts";
 import { installSecurityHeaders } from "./plugins/security-headers.ts";
@@ -75,6 +76,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   installErrorHandling(app, routeMethods);
   installSecurityHeaders(app);
   acceptJsonWithAnyContentType(app);
+  installJsonInTurns(app);
   await app.register(compress, {
     global: true,
     threshold: 1024,

@@ -4,7 +4,7 @@ import { ok, type Result } from "../../lib/result.ts";
 import type { IocStore, RulePageResult } from "../../storage/ports.ts";
 import type { RuleQuery, WireFilter } from "../filters/filter-model.ts";
 import { parseDeleteFilters, parseQuery } from "../filters/filter-parse.ts";
-import { buildReport, type InsertReport, splitItems } from "../items/insert-report.ts";
+import { buildReport, type InsertReport, splitItemsInTurns } from "../items/insert-report.ts";
 import { changeBy, type Principal, sourceOf } from "../keys/principal.ts";
 import { withEffectiveExpiry } from "./ioc-expiry.ts";
 import { IOC_FILTER_FIELDS } from "./ioc-filters.ts";
@@ -20,7 +20,7 @@ export class IocService {
   ) {}
 
   async insert(principal: Principal, items: readonly unknown[]): Promise<InsertReport> {
-    const { drafts, rejected } = splitItems(items, (item) => parseIocItem(item, this.limits.stringLength));
+    const { drafts, rejected } = await splitItemsInTurns(items, (item) => parseIocItem(item, this.limits.stringLength));
     const ctx = { ...changeBy(principal, this.clock.now()), source: sourceOf(principal) };
     const effective = await withEffectiveExpiry(this.store, principal.tenant.id, drafts, ctx.now);
     const outcomes = drafts.length > 0 ? await this.store.upsertIocs(principal.tenant.id, effective, ctx) : [];

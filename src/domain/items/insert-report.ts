@@ -1,3 +1,4 @@
+import { ITEMS_PER_TURN, nextTurn } from "../../lib/next-turn.ts";
 import type { UpsertOutcome } from "../../storage/ports.ts";
 
 /** The answer of a bulk insert (spec/API.md 4.1): each item lands in exactly one list. */
@@ -53,6 +54,25 @@ export function splitItems<D>(
   const rejected = new Map<number, string>();
   for (const [index, item] of items.entries()) {
     const parsed = parse(item);
+    if (parsed.ok) drafts.push(parsed.value);
+    else rejected.set(index, parsed.error);
+  }
+  return { drafts, rejected };
+}
+
+/**
+ * splitItems for a body of any size: between every ITEMS_PER_TURN items it lets the event loop
+ * answer other requests, so checking 100,000 items does not hold them (issue 18, item 8).
+ */
+export async function splitItemsInTurns<D>(
+  items: readonly unknown[],
+  parse: (item: unknown) => { ok: true; value: D } | { ok: false; error: string },
+): Promise<{ drafts: D[]; rejected: Map<number, string> }> {
+  const drafts: D[] = [];
+  const rejected = new Map<number, string>();
+  for (let index = 0; index < items.length; index++) {
+    if (index > 0 && index % ITEMS_PER_TURN === 0) await nextTurn();
+    const parsed = parse(items[index]);
     if (parsed.ok) drafts.push(parsed.value);
     else rejected.set(index, parsed.error);
   }

@@ -14,6 +14,7 @@ import {
   IocObject,
   insertBody,
 } from "../schemas.ts";
+import { insertReportJson, LARGE_REPORT, reportEntries } from "../wire/insert-report-wire.ts";
 import { iocToWire } from "../wire/rule-wire.ts";
 
 export interface IndicatorRouteDeps {
@@ -41,7 +42,16 @@ export const indicatorRoutes: FastifyPluginAsyncTypebox<IndicatorRouteDeps> = as
       },
       config: { permission: "rules:write", swaggerTransform: documentItems(IocItem) },
     },
-    async (request) => iocs.insert(request.principal, request.body.request_data),
+    async (request, reply) => {
+      const report = await iocs.insert(request.principal, request.body.request_data);
+      if (reportEntries(report) <= LARGE_REPORT) return report;
+      // written in turns beforehand; the reply's serializer only hands that text over
+      const json = await insertReportJson(report);
+      return reply
+        .type("application/json; charset=utf-8")
+        .serializer(() => json)
+        .send(report);
+    },
   );
 
   app.post(

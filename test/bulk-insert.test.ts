@@ -1,0 +1,104 @@
+/**
+ * Bulk inserts (issue 18, item 8): a request of many items is written in chunks that let other
+ * requests through, and is still one atomic result. Runs on both stores (WARDEN_TEST_STORE).
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { startTestApp, type TestApp, type TestKey } from "./harness.ts";
+
+const INSERT = "/public_api/v1/indicators/insert";
+const GET = "/public_api/v1/indicators/get";
+const AUDIT = "/public_api/v1/audits/management_logs";
+// over the store's bulk threshold (5,000 drafts) and the answer's (10,000 entries)
+const ITEMS = 12_000;
+
+const items = (prefix: string, count: number) =>
+  Array.from({ length: count }, (_, i) => ({
+    indicator: `${prefix}-${i}.exe`,
+    type: "FILENAME",
+    severity: "SEV_020_LOW",
+  }));
+
+describe("bulk indicators/insert", () => {
+  let t: TestApp;
+  let tenantCounter = 0;
+  const freshAdmin = async () => t.key(`bulk-${++tenantCounter}`);
+  const count = async (key: TestKey) =>
+    (await t.post(GET, { request_data: { search_from: 0, search_to: 1 } }, key)).json().objects_count as number;
+
+  before(async () => {
+    t = await startTestApp();
+  });
+  after(async () => t.close());
+
+  it("answers every item in the usual form, and audits one creation per rule", async () => {
+    const key = await freshAdmin();
+    const body = [...items("a", ITEMS - 1), { indicator: "x", type: "NOPE", severity: "SEV_040_HIGH" }];
+    const res = await t.post(INSERT, { request_data: body }, key);
+    assert.equal(res.statusCode, 200, res.body.slice(0, 300));
+    assert.match(String(res.headers["content-type"]), /^application\/json/);
+    const answer = res.json();
+    assert.equal(answer.added_objects.length, ITEMS - 1);
+    assert.deepEqual(answer.added_objects[41], {
+      id: 42,
+      status: "Created a new IOC rule with the ID: 42 successfully",
+    });
+    assert.deepEqual(answer.updated_objects, []);
+    assert.deepEqual(
+      answer.errors.map((e: { index: number }) => e.index),
+      [ITEMS - 1],
+    );
+    assert.equal(await count(key), ITEMS - 1);
+
+    const audit = await t.post(
+      AUDIT,
+      {
+        request_data: {
+          filters: [
+            { field: "type", operator: "in", value: ["IOC_RULES"] },
+            { field: "result", operator: "eq", value: "SUCCESS" },
+          ],
+          search_to: 100,
+        },
+      },
+      key,
+    );
+    assert.equal(audit.statusCode, 200, audit.body);
+    const log = audit.json().reply;
+    assert.equal(log.total_count, ITEMS - 1, "one entry per rule created");
+  });
+
+  it("answers health checks and reads while it writes; reads see none of it until it is done", async () => {
+    const key = await freshAdmin();
+    let done = false;
+    const bulk = t.post(INSERT, { request_data: items("b", ITEMS) }, key).finally(() => {
+      done = true;
+    });
+    const seen: number[] = [];
+    let healthy = 0;
+    let single: Promise<{ statusCode: number; json: () => { added_objects: { id: number }[] } }> | undefined;
+    while (!done) {
+      const res = await t.app.inject({ method: "GET", url: "/public_api/v1/healthcheck" });
+      assert.equal(res.statusCode, 200);
+      if (done) break;
+      healthy += 1;
+      seen.push(await count(key));
+      // another write while the bulk one is under way waits for it rather than fail or interleave
+      single ??= t.post(INSERT, { request_data: items("c", 1) }, key);
+    }
+    assert.equal((await bulk).statusCode, 200);
+    assert.ok(healthy >= 10, `only ${healthy} health checks answered during the bulk write`);
+    assert.ok(
+      seen.every((n) => [0, 1, ITEMS, ITEMS + 1].includes(n)),
+      `reads during the write saw ${seen.join(", ")} rules`,
+    );
+    assert.ok(single);
+    const singleRes = await single;
+    assert.equal(singleRes.statusCode, 200);
+    assert.ok(
+      [1, ITEMS + 1].includes(singleRes.json().added_objects[0]?.id ?? 0),
+      "the single insert went before or after",
+    );
+    assert.equal(await count(key), ITEMS + 1);
+  });
+});
