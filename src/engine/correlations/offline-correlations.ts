@@ -6,12 +6,13 @@
 import type { AggregateState } from "../../domain/correlations/aggregates.ts";
 import { runPerEvent } from "../../domain/correlations/correlation-plan.ts";
 import { rowOf } from "../../domain/correlations/row-stages.ts";
-import type { EndpointEvent } from "../event-model.ts";
+import { type EndpointEvent, eventTypeOf } from "../event-model.ts";
 import type { RuleHit } from "../rule-hit.ts";
 import { accumulate, type GroupState, mergeByGroup, resultRows } from "./aggregation.ts";
 import type { CompiledCorrelation } from "./compiled-correlation.ts";
 import { correlationAlert } from "./correlation-alert.ts";
 import type { CompiledSet } from "./correlation-engine.ts";
+import { EventsByType } from "./events-by-type.ts";
 
 export interface WindowHit {
   windowStart: number;
@@ -52,12 +53,14 @@ export class OfflineCorrelations {
     const hits: { line: number; hit: RuleHit }[] = [];
     for (const compiled of this.rules.realTime)
       for (const { line, event } of events) {
+        const type = compiled.plan.eventType;
+        if (type !== undefined && eventTypeOf(event) !== type) continue;
         const scope = runPerEvent(compiled.plan, event);
         if (scope) hits.push({ line, hit: hitOf(compiled, rowOf(scope), this.startedAt) });
       }
-    const plain = events.map((e) => e.event);
+    const byType = new EventsByType(events.map((e) => e.event));
     for (const compiled of this.rules.scheduled)
-      this.states.set(compiled, accumulate(compiled, plain, this.startedAt, this.states.get(compiled)));
+      this.states.set(compiled, accumulate(compiled, byType.for(compiled), this.startedAt, this.states.get(compiled)));
     return hits;
   }
 
