@@ -20,6 +20,8 @@ export interface Config {
   trustedProxies: readonly string[];
   /** Worker threads that parse and match events (default: one per core); 0 matches on the main thread. */
   matchWorkers: number;
+  /** How often `serve` looks for due scheduled correlation rules (WARDEN_CORRELATION_TICK_MS); 0: never. */
+  correlationTickMs: number;
   limits: Limits;
 }
 
@@ -84,6 +86,7 @@ export function loadConfig(flags: ConfigOverrides = {}, env: Env = process.env):
     logLevel: env.WARDEN_LOG_LEVEL ?? "info",
     trustedProxies: parseTrustedProxies(env.WARDEN_TRUSTED_PROXIES ?? ""),
     matchWorkers: intFromEnv(env, "WARDEN_MATCH_WORKERS", availableParallelism(), true),
+    correlationTickMs: intFromEnv(env, "WARDEN_CORRELATION_TICK_MS", 15_000, true),
     limits: Object.freeze({
       ...DEFAULT_LIMITS,
       bodyBytes: intFromEnv(env, "WARDEN_MAX_BODY_BYTES", DEFAULT_LIMITS.bodyBytes),

@@ -4,6 +4,7 @@ import cliProgress from "cli-progress";
 import { Command } from "commander";
 import type { Services } from "../app.ts";
 import { DEFAULT_TENANT } from "../domain/tenants/tenant-service.ts";
+import { OfflineCorrelations } from "../engine/correlations/offline-correlations.ts";
 import { MAX_EVENT_BYTES } from "../engine/event-input.ts";
 import { readLines } from "../engine/line-reader.ts";
 import type { RuleHit } from "../engine/rule-hit.ts";
@@ -30,6 +31,13 @@ const MALFORMED_SHOWN = 10;
 function hitLine(line: number, hit: RuleHit): string {
   const { source, ruleId, name, severity, field, value } = hit;
   return `${JSON.stringify({ line, source, rule_id: ruleId, name, severity, field, value })}\n`;
+}
+
+/** A SCHEDULED correlation rule's row: it belongs to a window of events, not to one line. */
+function windowLine(start: number, end: number, hit: RuleHit): string {
+  const { source, ruleId, name, severity, field, value } = hit;
+  const window = { window_start: new Date(start).toISOString(), window_end: new Date(end).toISOString() };
+  return `${JSON.stringify({ line: null, ...window, source, rule_id: ruleId, name, severity, field, value })}\n`;
 }
 
 function progressBar(path: string, enabled: boolean) {
@@ -87,7 +95,12 @@ async function scan(services: Services, path: string, options: ScanOptions): Pro
     }
     bar?.update(bytes, { events: summary.events, hits: summary.hits });
   };
+  const correlations = new OfflineCorrelations(await services.correlationEngine.rulesFor(tenantId), clock.now());
   const submit = async () => {
+    for (const { line, hit } of correlations.add(piece.text, piece.firstLine)) {
+      summary.hits += 1;
+      if (!out.write(hitLine(line, hit))) await new Promise((resolve) => out.once("drain", resolve));
+    }
     const input = { text: piece.text.join("\n"), firstLine: piece.firstLine };
     inFlight.push(matching.match(tenantId, [input], matchOptions));
     piece = { text: [], chars: 0, firstLine: piece.firstLine + piece.text.length };
@@ -106,18 +119,29 @@ async function scan(services: Services, path: string, options: ScanOptions): Pro
   }
   if (piece.text.length > 0) await submit();
   while (inFlight.length > 0) await drainOne();
+  for (const { windowStart, windowEnd, hit } of correlations.finish()) {
+    summary.hits += 1;
+    out.write(windowLine(windowStart, windowEnd, hit));
+  }
   bar?.stop();
   if (options.out) await new Promise((resolve) => out.end(resolve));
   summary.malformed.sort((a, b) => a.line - b.line);
   const { iocs, biocs } = await matching.ruleCounts(tenantId, matchOptions.maxStaleMs);
-  report(summary, tenant.value.name, iocs, biocs, performance.now() - started);
+  const counts = { iocs, biocs, correlations: correlations.size };
+  report(summary, tenant.value.name, counts, performance.now() - started);
 }
 
-function report(summary: ScanSummary, tenant: string, iocs: number, biocs: number, ms: number): void {
+function report(
+  summary: ScanSummary,
+  tenant: string,
+  { iocs, biocs, correlations }: { iocs: number; biocs: number; correlations: number },
+  ms: number,
+): void {
   const rate = Math.round(summary.events / Math.max(ms / 1000, 0.001));
   const lines = [
     `scanned ${summary.events} events against tenant '${tenant}' (${iocs} IOC and ${biocs} BIOC rules) in ${(ms / 1000).toFixed(2)} s, ${rate} events/s`,
     `${summary.matchedEvents} events matched, ${summary.hits} hits; ${summary.malformed.length} malformed lines`,
+    ...(correlations > 0 ? [`${correlations} correlation rules ran too (their hits are counted above)`] : []),
     ...summary.malformed.slice(0, MALFORMED_SHOWN).map((m) => `  line ${m.line}: ${m.error}`),
   ];
   process.stderr.write(`${lines.join("\n")}\n`);

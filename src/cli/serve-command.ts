@@ -5,6 +5,7 @@ import { type Config, loadConfig } from "../config.ts";
 import { actors } from "../domain/audit/audit-model.ts";
 import { MASTER_KEY_FILE } from "../domain/keys/master-key.ts";
 import { DEFAULT_TENANT } from "../domain/tenants/tenant-service.ts";
+import { startCorrelationScheduler } from "../engine/correlations/correlation-scheduler.ts";
 import { looseModeWarnings } from "../lib/private-files.ts";
 
 interface ServeOptions {
@@ -43,13 +44,15 @@ async function serve(options: ServeOptions): Promise<void> {
   const { app, services } = await buildApp(config);
   for (const warning of looseModeWarnings(dataPaths(config))) app.log.warn(warning);
   await bootstrapEmptyStore(services);
+  let scheduler: { stop(): Promise<void> } | undefined;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
       app.log.info({ signal }, "shutting down");
-      void app.close().then(() => process.exit(0));
+      void (scheduler?.stop() ?? Promise.resolve()).then(() => app.close()).then(() => process.exit(0));
     });
   }
   await app.listen({ host: config.host, port: config.port });
+  scheduler = startCorrelationScheduler(services.correlationEngine, services.clock, config.correlationTickMs, app.log);
 }
 
 export function serveCommand(): Command {

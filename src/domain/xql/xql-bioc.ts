@@ -145,6 +145,16 @@ function requiredEq(filters: Expr[]): RequiredEq | undefined {
   return undefined;
 }
 
+/**
+ * The one event type a query can match, from its leading filters (`event_type = ENUM.X`) or its
+ * xdr_ preset; undefined when it may match any. Correlation rules are filed under it too.
+ */
+export function queryEventType(query: Query): string | undefined {
+  const preset =
+    query.source?.kind === "preset" ? PRESET_EVENT_TYPES[(query.source.names[0] ?? "").toLowerCase()] : undefined;
+  return eventTypeOf(leadingFilters(query))?.toUpperCase() ?? preset;
+}
+
 /** Why a query is not a valid BIOC query: a problem at a position, or a rule it breaks. */
 export type XqlProblem = { syntax: XqlErrorDetail } | { reason: string };
 

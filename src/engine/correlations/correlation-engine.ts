@@ -10,10 +10,11 @@ import { type Row, rowOf } from "../../domain/correlations/row-stages.ts";
 import type { Clock } from "../../lib/clock.ts";
 import type { CorrelationStore } from "../../storage/correlation-ports.ts";
 import type { AlertStore, RuleSetStore, TenantStore } from "../../storage/ports.ts";
-import type { EndpointEvent } from "../event-model.ts";
+import { type EndpointEvent, eventTypeOf } from "../event-model.ts";
 import { accumulate, mergeByGroup, resultRows, toPartials } from "./aggregation.ts";
 import { type CompiledCorrelation, compileCorrelation } from "./compiled-correlation.ts";
 import { correlationAlert, suppressionKey } from "./correlation-alert.ts";
+import { EventsByType } from "./events-by-type.ts";
 
 export type CorrelationEngineStore = CorrelationStore &
   Pick<RuleSetStore, "ruleSetVersion"> &
@@ -75,12 +76,14 @@ export class CorrelationEngine {
   async ingest(tenantId: number, events: () => readonly EndpointEvent[], arrived: number): Promise<number> {
     const rules = await this.rulesFor(tenantId);
     if (rules.realTime.length === 0 && rules.scheduled.length === 0) return 0;
-    const batch = events();
-    const partials = rules.scheduled.flatMap((s) => toPartials(s.rule.ruleId, accumulate(s, batch, arrived).values()));
+    const batch = new EventsByType(events());
+    const partials = rules.scheduled.flatMap((s) =>
+      toPartials(s.rule.ruleId, accumulate(s, batch.for(s), arrived).values()),
+    );
     await this.store.addCorrelationPartials(tenantId, partials);
     const alerts: NewAlert[] = [];
     for (const compiled of rules.realTime)
-      for (const row of matchingRows(compiled, batch))
+      for (const row of matchingRows(compiled, batch.for(compiled)))
         if (await this.admit(tenantId, compiled, row, arrived)) alerts.push(correlationAlert(compiled, row, arrived));
     await this.store.recordAlerts(tenantId, alerts);
     return alerts.length;
@@ -146,11 +149,14 @@ export class CorrelationEngine {
     const hits: CorrelationHit[] = [];
     for (const compiled of rules.realTime)
       events.forEach((event, eventIndex) => {
+        const type = compiled.plan.eventType;
+        if (type !== undefined && eventTypeOf(event) !== type) return;
         const scope = runPerEvent(compiled.plan, event);
         if (scope) hits.push({ eventIndex, alert: correlationAlert(compiled, rowOf(scope), now) });
       });
+    const byType = new EventsByType(events);
     for (const compiled of rules.scheduled) {
-      const groups = [...accumulate(compiled, events, now).values()];
+      const groups = [...accumulate(compiled, byType.for(compiled), now).values()];
       for (const row of resultRows(compiled, mergeByGroup(compiled, groups)))
         hits.push({ eventIndex: -1, alert: correlationAlert(compiled, row, now) });
     }
