@@ -39,3 +39,6 @@ dataset = xdr_data | filter event_type = ENUM.PROCESS and action_process_image_c
 ---
 // source: converted Sigma rule (escaped quotes inside a plain string)
 preset=xdr_process | filter event_type = ENUM.PROCESS and action_process_image_command_line contains "\"C:\Windows\System32\cmd.exe\" /c" and not (actor_process_image_path in ("C:\Windows\explorer.exe", "C:\Program Files\"))
+---
+// source: public XSIAM expression library (a triple-quoted string whose last character is an escaped quote)
+dataset = xdr_data | alter pairs = arraycreate("""\"user\"=\"admin\"""", """path=C:\\Temp\\""", """\"k\\\"ey\" = \"v\"""") | arrayexpand pairs

@@ -39,6 +39,16 @@ describe("XQL string literals", () => {
     assert.deepEqual(strings('a ~= """\\d+\\.exe"""'), ["\\d+\\.exe"]);
   });
 
+  it('ends """...""" at its first unescaped """, so an escaped quote may stand last', () => {
+    assert.deepEqual(strings('arraycreate("""\\"user\\"=\\"admin\\"""", """a\\\\""")'), ['"user"="admin"', "a\\"]);
+    assert.deepEqual(strings('a = """\\""""'), ['"']);
+  });
+
+  it('falls back to the first """ when the escaped reading cannot be read', () => {
+    assert.deepEqual(strings('a = """C:\\Temp\\""" and b = 1'), ["C:\\Temp\\"]);
+    assert.deepEqual(strings('a = """C:\\Temp\\""" or b = """x"""'), ["C:\\Temp\\", "x"]);
+  });
+
   it("reads backtick-quoted names and the new symbols", () => {
     const tokens = tokenize('comp count() as `Failed Logins` | filter a !~= "x" | alter j = b->c{}');
     const quoted = tokens.find((t) => t.quoted);
