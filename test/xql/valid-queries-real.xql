@@ -42,3 +42,6 @@ preset=xdr_process | filter event_type = ENUM.PROCESS and action_process_image_c
 ---
 // source: public XSIAM expression library (a triple-quoted string whose last character is an escaped quote)
 dataset = xdr_data | alter pairs = arraycreate("""\"user\"=\"admin\"""", """path=C:\\Temp\\""", """\"k\\\"ey\" = \"v\"""") | arrayexpand pairs
+---
+// source: public XSIAM key=value parser (plain-string regexes whose classes hold \" many times)
+dataset = xdr_data | alter kv = regextract(msg, "=(?:\"(?:\\.|[^\\\"])*\"|(?:\\==|\\[^=\"]|[^=\\\"]))+?=|^(?:\"(?:\\.|[^\\\"])*\"|[^=\\\"])*?=|=(?:\"(?:\\.|[^\\\"])*\"|(?:\\==|\\[^=\"]|[^=\\\"]))*?$") | alter first = arrayindex(regextract(kv, "^\"((?:\\.|[^\"])*)\"$"), 0) | fields kv, first

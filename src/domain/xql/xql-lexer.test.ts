@@ -31,6 +31,13 @@ describe("XQL string literals", () => {
     ]);
   });
 
+  it('reads many \\" again as quotes in regex classes such as [^\\"] (up to 64 readings)', () => {
+    const pair = '\\"([^\\"]*)\\"=\\"([^\\"]*)\\"';
+    const query = `alter kv = regextract(x, "${Array(6).fill(pair).join(",")}") | filter y = "C:\\Temp\\"`;
+    const meant = '"([^"]*)"="([^"]*)"';
+    assert.deepEqual(strings(query), [Array(6).fill(meant).join(","), "C:\\Temp\\"]);
+  });
+
   it('processes escapes in """...""", keeping unknown ones', () => {
     assert.deepEqual(strings('a = """\\\\test\\\\"""'), ["\\test\\"]);
     assert.deepEqual(strings('a = """line\\nnext\\ttab \\"q\\""""'.replace('\\""""', '\\" """')), [

@@ -208,8 +208,12 @@ function readNumberOrWord(c: Cursor): Pick<Token, "kind" | "text" | "value"> {
   return { kind: "number", text, value: Number(text) };
 }
 
-/** How many `\"` string ends tokenize may read again as quotes before it reports the first error. */
-const MAX_REREADS = 8;
+/**
+ * How many string ends tokenize may read again before it reports the first error. A public
+ * key=value parser needs 28 (its regexes hold `[^\\\"]` classes, each a `\"` that looks like an end);
+ * each reading lexes the query once more, so 64 bound a 16 KB query to about 1 MB of lexing.
+ */
+const MAX_REREADS = 64;
 
 /**
  * Splits a query into tokens, ending with one `eof` token; throws XqlSyntaxError on a character XQL
