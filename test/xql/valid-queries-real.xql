@@ -45,3 +45,10 @@ dataset = xdr_data | alter pairs = arraycreate("""\"user\"=\"admin\"""", """path
 ---
 // source: public XSIAM key=value parser (plain-string regexes whose classes hold \" many times)
 dataset = xdr_data | alter kv = regextract(msg, "=(?:\"(?:\\.|[^\\\"])*\"|(?:\\==|\\[^=\"]|[^=\\\"]))+?=|^(?:\"(?:\\.|[^\\\"])*\"|[^=\\\"])*?=|=(?:\"(?:\\.|[^\\\"])*\"|(?:\\==|\\[^=\"]|[^=\\\"]))*?$") | alter first = arrayindex(regextract(kv, "^\"((?:\\.|[^\"])*)\"$"), 0) | fields kv, first
+---
+// source: live-tenant saved query (a time range with between ... and ..., also inside a join's sub-query)
+config timeframe between "14d" and "1d" case_sensitive = false
+| preset = xdr_process
+| dedup agent_hostname, action_process_image_sha256
+| join type = left (config timeframe between "1d" and "0d" | preset = xdr_process | dedup action_process_image_sha256 | fields action_process_image_sha256 as recent) as r r.recent = action_process_image_sha256
+| filter r.recent = null
