@@ -52,3 +52,8 @@ config timeframe between "14d" and "1d" case_sensitive = false
 | dedup agent_hostname, action_process_image_sha256
 | join type = left (config timeframe between "1d" and "0d" | preset = xdr_process | dedup action_process_image_sha256 | fields action_process_image_sha256 as recent) as r r.recent = action_process_image_sha256
 | filter r.recent = null
+---
+// source: vendor operator reference ("in" with a dataset and filter as an alternative to a join); live content uses it for host membership
+dataset = xdr_data
+| filter event_type = ENUM.PROCESS and lowercase(agent_hostname) not in (dataset = endpoints | filter endpoint_status = "CONNECTED" | alter name = lowercase(endpoint_name) | fields name)
+| fields agent_hostname, action_process_image_name

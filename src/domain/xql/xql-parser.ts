@@ -312,7 +312,18 @@ class Parser {
     this.next();
     if (op.startsWith("not ")) this.next();
     const listOperand = (op === "in" || op === "not in") && this.at("(");
+    if (listOperand && this.startsSubquery()) return this.binary(op, left, this.subquery());
     return this.binary(op, left, listOperand ? this.list() : this.additive());
+  }
+
+  /** `(dataset = x | ... | fields y)` after `in`: the vendor's alternative to a join. */
+  private subquery(): Expr {
+    const open = this.next();
+    this.enter();
+    const query = this.query(true);
+    this.leave();
+    this.closeParen();
+    return { kind: "subquery", query, pos: pos(open) };
   }
 
   /** Operator chains nest left-deep, so each operator counts as a level until the chain ends. */
