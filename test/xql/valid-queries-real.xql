@@ -39,3 +39,21 @@ dataset = xdr_data | filter event_type = ENUM.PROCESS and action_process_image_c
 ---
 // source: converted Sigma rule (escaped quotes inside a plain string)
 preset=xdr_process | filter event_type = ENUM.PROCESS and action_process_image_command_line contains "\"C:\Windows\System32\cmd.exe\" /c" and not (actor_process_image_path in ("C:\Windows\explorer.exe", "C:\Program Files\"))
+---
+// source: public XSIAM expression library (a triple-quoted string whose last character is an escaped quote)
+dataset = xdr_data | alter pairs = arraycreate("""\"user\"=\"admin\"""", """path=C:\\Temp\\""", """\"k\\\"ey\" = \"v\"""") | arrayexpand pairs
+---
+// source: public XSIAM key=value parser (plain-string regexes whose classes hold \" many times)
+dataset = xdr_data | alter kv = regextract(msg, "=(?:\"(?:\\.|[^\\\"])*\"|(?:\\==|\\[^=\"]|[^=\\\"]))+?=|^(?:\"(?:\\.|[^\\\"])*\"|[^=\\\"])*?=|=(?:\"(?:\\.|[^\\\"])*\"|(?:\\==|\\[^=\"]|[^=\\\"]))*?$") | alter first = arrayindex(regextract(kv, "^\"((?:\\.|[^\"])*)\"$"), 0) | fields kv, first
+---
+// source: live-tenant saved query (a time range with between ... and ..., also inside a join's sub-query)
+config timeframe between "14d" and "1d" case_sensitive = false
+| preset = xdr_process
+| dedup agent_hostname, action_process_image_sha256
+| join type = left (config timeframe between "1d" and "0d" | preset = xdr_process | dedup action_process_image_sha256 | fields action_process_image_sha256 as recent) as r r.recent = action_process_image_sha256
+| filter r.recent = null
+---
+// source: vendor operator reference ("in" with a dataset and filter as an alternative to a join); live content uses it for host membership
+dataset = xdr_data
+| filter event_type = ENUM.PROCESS and lowercase(agent_hostname) not in (dataset = endpoints | filter endpoint_status = "CONNECTED" | alter name = lowercase(endpoint_name) | fields name)
+| fields agent_hostname, action_process_image_name

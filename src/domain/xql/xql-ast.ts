@@ -16,7 +16,9 @@ export type Expr =
   | { kind: "call"; name: string; args: Expr[]; pos: Pos }
   | { kind: "list"; items: Expr[]; pos: Pos }
   | { kind: "unary"; op: "-" | "not"; operand: Expr; pos: Pos }
-  | { kind: "binary"; op: BinaryOp; left: Expr; right: Expr; pos: Pos };
+  | { kind: "binary"; op: BinaryOp; left: Expr; right: Expr; pos: Pos }
+  /** `x in (dataset = endpoints | fields name)`: the values another query returns. */
+  | { kind: "subquery"; query: Query; pos: Pos };
 
 export type BinaryOp =
   | "or"

@@ -131,16 +131,21 @@ describe("XQL evaluation", () => {
     assert.deepEqual(compileQuery(query)(EVENT), { field: "name", value: "powershell.exe" });
   });
 
-  it("names unknown and aggregate functions at their position", () => {
-    for (const [text, message] of [
-      ["filter frobnicate(a) = 1", "unknown function 'frobnicate'"],
-      ["filter count(a) > 1", "aggregate function 'count' cannot be evaluated on one event"],
+  it("names unknown and aggregate functions and sub-queries at their position", () => {
+    for (const [text, column, message] of [
+      ["filter frobnicate(a) = 1", 28, "unknown function 'frobnicate'"],
+      ["filter count(a) > 1", 28, "aggregate function 'count' cannot be evaluated on one event"],
+      [
+        "filter a in (dataset = endpoints | fields endpoint_name)",
+        33,
+        "a sub-query reads other datasets, and a BIOC sees only the event it matches",
+      ],
     ] as const) {
       const query = parseXql(`dataset = xdr_data | ${text}`);
       assert.throws(
         () => compileQuery(query),
         (error: unknown) =>
-          error instanceof XqlSyntaxError && error.detail.column === 28 && error.detail.message === message,
+          error instanceof XqlSyntaxError && error.detail.column === column && error.detail.message === message,
       );
     }
   });

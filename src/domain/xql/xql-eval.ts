@@ -263,6 +263,8 @@ export function compileExpr(expr: Expr): Compiled {
       return compileCall(expr, compileExpr);
     case "binary":
       return compileBinary(expr, compileExpr);
+    case "subquery":
+      throw compileError(expr, "a sub-query reads other datasets, and a BIOC sees only the event it matches");
   }
 }
 

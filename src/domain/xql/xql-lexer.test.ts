@@ -31,12 +31,29 @@ describe("XQL string literals", () => {
     ]);
   });
 
+  it('reads many \\" again as quotes in regex classes such as [^\\"] (up to 64 readings)', () => {
+    const pair = '\\"([^\\"]*)\\"=\\"([^\\"]*)\\"';
+    const query = `alter kv = regextract(x, "${Array(6).fill(pair).join(",")}") | filter y = "C:\\Temp\\"`;
+    const meant = '"([^"]*)"="([^"]*)"';
+    assert.deepEqual(strings(query), [Array(6).fill(meant).join(","), "C:\\Temp\\"]);
+  });
+
   it('processes escapes in """...""", keeping unknown ones', () => {
     assert.deepEqual(strings('a = """\\\\test\\\\"""'), ["\\test\\"]);
     assert.deepEqual(strings('a = """line\\nnext\\ttab \\"q\\""""'.replace('\\""""', '\\" """')), [
       'line\nnext\ttab "q" ',
     ]);
     assert.deepEqual(strings('a ~= """\\d+\\.exe"""'), ["\\d+\\.exe"]);
+  });
+
+  it('ends """...""" at its first unescaped """, so an escaped quote may stand last', () => {
+    assert.deepEqual(strings('arraycreate("""\\"user\\"=\\"admin\\"""", """a\\\\""")'), ['"user"="admin"', "a\\"]);
+    assert.deepEqual(strings('a = """\\""""'), ['"']);
+  });
+
+  it('falls back to the first """ when the escaped reading cannot be read', () => {
+    assert.deepEqual(strings('a = """C:\\Temp\\""" and b = 1'), ["C:\\Temp\\"]);
+    assert.deepEqual(strings('a = """C:\\Temp\\""" or b = """x"""'), ["C:\\Temp\\", "x"]);
   });
 
   it("reads backtick-quoted names and the new symbols", () => {

@@ -67,11 +67,14 @@ class Cursor {
   offset = 0;
   line = 1;
   lineStart = 0;
-  /** Offsets of `\"` read as a string's end because of what follows: candidates for a second reading. */
+  /**
+   * Candidates for a second reading: offsets of `\"` read as a plain string's end because of what
+   * follows, and starts of triple-quoted strings whose end skipped an escaped quote.
+   */
   readonly closings: number[] = [];
   constructor(
     readonly text: string,
-    /** Offsets of `\"` to read as a quote whatever follows (see tokenize). */
+    /** Offsets of `\"` to read as a quote whatever follows, and of `"""` strings to end at their first `"""` (see tokenize). */
     readonly quotes: ReadonlySet<number> = new Set(),
   ) {}
   get column(): number {
@@ -119,8 +122,30 @@ function closesAt(text: string, quoteAt: number): boolean {
   return AFTER_STRING.test(text.slice(quoteAt + 1, quoteAt + 40));
 }
 
+/**
+ * Where a triple-quoted string ends: at the first `"""` that is not part of an escape, so
+ * `"""\"key\"=\"v\""""` is `"key"="v"` (a live export writes quotes this way).
+ */
+function escapedTripleEnd(text: string, from: number): number {
+  for (let at = from; at < text.length; at++) {
+    if (text[at] === "\\") at += 1;
+    else if (text.startsWith('"""', at)) return at;
+  }
+  return -1;
+}
+
+/**
+ * A triple-quoted string. It ends at its first unescaped `"""`; when that reading leaves text the
+ * lexer cannot read, tokenize reads it again ending at the first `"""` of all (`"""C:\Temp\"""`).
+ */
 function readTriple(c: Cursor, start: number, line: number, column: number): Pick<Token, "text" | "value"> {
-  const end = c.text.indexOf('"""', start + 3);
+  const first = c.text.indexOf('"""', start + 3);
+  const escaped = escapedTripleEnd(c.text, start + 3);
+  let end = escaped;
+  if (escaped !== first && first >= 0) {
+    if (c.quotes.has(start) || escaped < 0) end = first;
+    else c.closings.push(start);
+  }
   if (end < 0) throw recognitionError(line, column, c.text.slice(start, start + 20));
   c.advance(end + 3 - start);
   return { text: c.text.slice(start, c.offset), value: processEscapes(c.text.slice(start + 3, end)) };
@@ -183,14 +208,19 @@ function readNumberOrWord(c: Cursor): Pick<Token, "kind" | "text" | "value"> {
   return { kind: "number", text, value: Number(text) };
 }
 
-/** How many `\"` string ends tokenize may read again as quotes before it reports the first error. */
-const MAX_REREADS = 8;
+/**
+ * How many string ends tokenize may read again before it reports the first error. A public
+ * key=value parser needs 28 (its regexes hold `[^\\\"]` classes, each a `\"` that looks like an end);
+ * each reading lexes the query once more, so 64 bound a 16 KB query to about 1 MB of lexing.
+ */
+const MAX_REREADS = 64;
 
 /**
  * Splits a query into tokens, ending with one `eof` token; throws XqlSyntaxError on a character XQL
  * has no use for. When reading a `\"` as a string's end leaves text that cannot be read (as in
- * `"\",\""`, the string `","`), that `\"` is read again as a quote; the first error stands if no
- * such reading works.
+ * `"\",\""`, the string `","`), that `\"` is read again as a quote; when a triple-quoted string
+ * that skipped an escaped quote leaves such text, it is read again ending at its first `"""`. The
+ * first error stands if no such reading works.
  */
 export function tokenize(query: string): Token[] {
   const quotes = new Set<number>();

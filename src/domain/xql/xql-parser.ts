@@ -116,12 +116,23 @@ class Parser {
       this.next();
       do {
         const name = this.ident("a config setting");
-        this.expect("=");
-        config.push({ name: name.text, value: this.expression(), pos: pos(name) });
-      } while (this.peek().kind === "ident" && this.at("=", 1));
+        if (this.at("between")) config.push({ name: name.text, value: this.between(), pos: pos(name) });
+        else {
+          this.expect("=");
+          config.push({ name: name.text, value: this.expression(), pos: pos(name) });
+        }
+      } while (this.peek().kind === "ident" && (this.at("=", 1) || this.at("between", 1)));
       if (this.at("|") && this.at("config", 1)) this.next(); // config a = 1 | config b = 2
     }
     return config;
+  }
+
+  /** `timeframe between "30d" and "2d"` (a live export): the two ends, as a list. */
+  private between(): Expr {
+    const token = this.next();
+    const from = this.additive();
+    this.expect("and");
+    return { kind: "list", items: [from, this.additive()], pos: pos(token) };
   }
 
   private sourceClause(): Source | undefined {
@@ -301,7 +312,18 @@ class Parser {
     this.next();
     if (op.startsWith("not ")) this.next();
     const listOperand = (op === "in" || op === "not in") && this.at("(");
+    if (listOperand && this.startsSubquery()) return this.binary(op, left, this.subquery());
     return this.binary(op, left, listOperand ? this.list() : this.additive());
+  }
+
+  /** `(dataset = x | ... | fields y)` after `in`: the vendor's alternative to a join. */
+  private subquery(): Expr {
+    const open = this.next();
+    this.enter();
+    const query = this.query(true);
+    this.leave();
+    this.closeParen();
+    return { kind: "subquery", query, pos: pos(open) };
   }
 
   /** Operator chains nest left-deep, so each operator counts as a level until the chain ends. */
