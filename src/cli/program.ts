@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { auditCommand } from "./audit-command.ts";
 import { keyCommand } from "./key-command.ts";
 import { migrateCommand } from "./migrate-command.ts";
+import { rulesCommand } from "./rules-command.ts";
 import { scanCommand } from "./scan-command.ts";
 import { serveCommand } from "./serve-command.ts";
 import { tenantCommand } from "./tenant-command.ts";
@@ -19,5 +20,6 @@ export function buildProgram(): Command {
     .addCommand(scanCommand())
     .addCommand(xqlCommand())
     .addCommand(migrateCommand())
-    .addCommand(auditCommand());
+    .addCommand(auditCommand())
+    .addCommand(rulesCommand());
 }
