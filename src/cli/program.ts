@@ -4,6 +4,7 @@ import { correlationsCommand } from "./correlations-command.ts";
 import { intelCommand } from "./intel-command.ts";
 import { keyCommand } from "./key-command.ts";
 import { migrateCommand } from "./migrate-command.ts";
+import { rulesCommand } from "./rules-command.ts";
 import { scanCommand } from "./scan-command.ts";
 import { serveCommand } from "./serve-command.ts";
 import { tenantCommand } from "./tenant-command.ts";
@@ -23,5 +24,6 @@ export function buildProgram(): Command {
     .addCommand(migrateCommand())
     .addCommand(auditCommand())
     .addCommand(correlationsCommand())
-    .addCommand(intelCommand());
+    .addCommand(intelCommand())
+    .addCommand(rulesCommand());
 }
