@@ -17,6 +17,5 @@ export function useApiQuery<T>(session: Session, path: string, body: unknown) {
 /** After a write, every cached read under these paths is refetched (the ones on screen at once). */
 export function useInvalidate() {
   const client = useQueryClient();
-  return (...paths: string[]) =>
-    Promise.all(paths.map((path) => client.invalidateQueries({ queryKey: [path] })));
+  return (...paths: string[]) => Promise.all(paths.map((path) => client.invalidateQueries({ queryKey: [path] })));
 }
