@@ -207,6 +207,8 @@ describe("the console's features (issue 19)", { skip: consoleSkip }, () => {
       const width = await page().evaluate("document.documentElement.scrollWidth");
       assert.ok(Number(width) <= 360, `${where}: the page is ${width}px wide on a 360px screen`);
     }
+    await page().goto(`${c.base}#/iocs`);
+    await page().getByTestId("count").filter({ hasText: "1-1 of 1" }).waitFor();
     await c.shot("phone");
   });
 
