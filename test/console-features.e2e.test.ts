@@ -207,6 +207,24 @@ describe("the console's features (issue 19)", { skip: consoleSkip }, () => {
       const width = await page().evaluate("document.documentElement.scrollWidth");
       assert.ok(Number(width) <= 360, `${where}: the page is ${width}px wide on a 360px screen`);
     }
+    await page().goto(`${c.base}#/iocs`);
+    await page().getByTestId("count").filter({ hasText: "1-1 of 1" }).waitFor();
     await c.shot("phone");
+  });
+
+  it("suggests xdr_data field names in the tree builder", async () => {
+    const key = await c.t.key("feature-fields");
+    await c.signIn(key);
+    await page().goto(`${c.base}#/biocs`);
+    await page().getByRole("button", { name: "New BIOC" }).click();
+    const list = await page().getByLabel("Field").getAttribute("list");
+    assert.ok(list, "the Field input names a list of suggestions");
+    const names = await page()
+      .locator(`datalist#${list} option`)
+      .evaluateAll((options) => options.map((o) => o.getAttribute("value")));
+    assert.ok(
+      names.includes("action_file_name") && names.includes("causality_actor_process_command_line"),
+      names.join(", "),
+    );
   });
 });

@@ -1,4 +1,5 @@
 /** A visual AND/OR builder for BIOC filter trees: groups hold conditions and groups. */
+import { FIELD_NAMES } from "./field-names.ts";
 
 export type Leaf = { SEARCH_FIELD: string; SEARCH_TYPE: string; SEARCH_VALUE: string };
 export type Node = { AND: Node[] } | { OR: Node[] } | Leaf;
@@ -16,7 +17,7 @@ export function TreeBuilder({ node, onChange, path = "root" }: { node: Node; onC
     const set = (key: keyof Leaf) => (e: Event) => onChange({ ...node, [key]: (e.target as HTMLInputElement).value });
     return (
       <div class="leaf" data-testid={`leaf-${path}`}>
-        <input aria-label="Field" value={node.SEARCH_FIELD} onInput={set("SEARCH_FIELD")} />
+        <input aria-label="Field" list="xdr-field-names" value={node.SEARCH_FIELD} onInput={set("SEARCH_FIELD")} />
         <select aria-label="Operator" value={node.SEARCH_TYPE} onChange={set("SEARCH_TYPE")}>
           {OPERATORS.map((op) => (
             <option key={op}>{op}</option>
@@ -27,10 +28,20 @@ export function TreeBuilder({ node, onChange, path = "root" }: { node: Node; onC
     );
   }
   const children = childrenOf(node);
+  // One list of field-name suggestions for the whole tree, rendered with its root.
+  const suggestions =
+    path === "root" ? (
+      <datalist id="xdr-field-names">
+        {FIELD_NAMES.map((name) => (
+          <option key={name} value={name} />
+        ))}
+      </datalist>
+    ) : null;
   const replace = (i: number, child: Node) => onChange(withChildren(node, children.map((c, j) => (j === i ? child : c))));
   const remove = (i: number) => onChange(withChildren(node, children.filter((_, j) => j !== i)));
   return (
     <fieldset class="group">
+      {suggestions}
       <legend>
         <select aria-label="Match" value={"AND" in node ? "AND" : "OR"} onChange={(e) => {
           const op = (e.target as HTMLSelectElement).value;
