@@ -23,6 +23,11 @@ const ITEMS = Number(values.items);
 const RUNS = Number(values.runs);
 const dir = mkdtempSync(join(tmpdir(), "warden-bench-"));
 
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 async function main(): Promise<void> {
   const config = loadConfig({ database: join(dir, "warden.db"), dataDir: dir }, { WARDEN_MASTER_KEY: "11".repeat(32) });
   const { app, services } = await buildApp(config, { logger: false });
@@ -33,6 +38,9 @@ async function main(): Promise<void> {
   const created: number[] = [];
   const updated: number[] = [];
   const plain: number[] = [];
+  // CPU time of this process (server and client both): steadier than wall time on a shared machine
+  const cpuCreated: number[] = [];
+  const cpuPlain: number[] = [];
   const schema: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     const items = makeIocs(ITEMS, run + 1);
@@ -60,13 +68,17 @@ async function main(): Promise<void> {
       if (res.status !== 200 || answer.errors.length > 0) throw new Error(`insert failed: ${res.status}`);
       return { ms, answer };
     };
+    const cpuBefore = cpuMs();
     const first = await send();
+    cpuCreated.push(cpuMs() - cpuBefore);
     if (first.answer.added_objects.length !== ITEMS) throw new Error("not every item was created");
     created.push(first.ms);
     const second = await send();
     if (second.answer.updated_objects.length !== ITEMS) throw new Error("not every item was updated");
     updated.push(second.ms);
+    const cpuPlainBefore = cpuMs();
     plain.push(plainInsertMs(join(dir, `plain-${run}.db`), items));
+    cpuPlain.push(cpuMs() - cpuPlainBefore);
     schema.push(schemaInsertMs(join(dir, `schema-${run}.db`), items));
   }
   await app.close();
@@ -83,6 +95,7 @@ async function main(): Promise<void> {
     plain_sqlite_ms: Math.round(median(plain)),
     plain_sqlite_items_per_s: rate(median(plain)),
     ratio_new_to_plain: Number((median(plain) / median(created)).toFixed(3)),
+    cpu_ratio_new_to_plain: Number((median(cpuPlain) / median(cpuCreated)).toFixed(3)),
     ratio_update_to_plain: Number((median(plain) / median(updated)).toFixed(3)),
     // the baseline before 2026-12-03: Warden's schema with its audit triggers
     schema_sqlite_items_per_s: rate(median(schema)),

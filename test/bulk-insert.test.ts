@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startTestApp, type TestApp, type TestKey } from "./harness.ts";
+import { xsoarUpload } from "./xsoar-client.ts";
 
 const INSERT = "/public_api/v1/indicators/insert";
 const GET = "/public_api/v1/indicators/get";
@@ -100,5 +101,31 @@ describe("bulk indicators/insert", () => {
       "the single insert went before or after",
     );
     assert.equal(await count(key), ITEMS + 1);
+  });
+
+  it("replaces a source's rules with a large sync_tim_iocs file: the old ones not in it deleted, and audited", async () => {
+    const key = await t.key(`bulk-sync-${++tenantCounter}`, "instance_admin", "advanced");
+    const line = (i: number) => JSON.stringify({ indicator: `s-${i}.exe`, type: "FILENAME", severity: "HIGH" });
+    const file = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => line(from + i)).join("\n");
+    const first = await xsoarUpload(t, key, "sync_tim_iocs", file(0, ITEMS));
+    assert.equal(first.statusCode, 200, first.body);
+    const second = await xsoarUpload(t, key, "sync_tim_iocs", file(ITEMS / 2, ITEMS + ITEMS / 2));
+    assert.equal(second.statusCode, 200, second.body);
+    const signed = { ...key, security: "advanced" as const };
+    const found = await t.post(GET, { request_data: { search_from: 0, search_to: 1 } }, signed);
+    assert.equal(found.json().objects_count, ITEMS, "half kept, half new, the other half deleted");
+    const deletes = await t.post(
+      AUDIT,
+      {
+        request_data: {
+          filters: [
+            { field: "type", operator: "in", value: ["IOC_RULES"] },
+            { field: "sub_type", operator: "in", value: ["Delete"] },
+          ],
+        },
+      },
+      signed,
+    );
+    assert.equal(deletes.json().reply.total_count, ITEMS / 2);
   });
 });

@@ -56,10 +56,15 @@ export function openSqliteStore(path: string): Store {
       if (db.open) db.close();
     },
   };
-  const small = store.upsertIocs;
-  if (bulk)
+  const { upsertIocs, replaceIocsOfSource } = store;
+  if (bulk) {
     store.upsertIocs = (tenantId, drafts, ctx) =>
-      drafts.length > BULK_DRAFTS ? bulk.upsertIocs(tenantId, drafts, ctx) : small(tenantId, drafts, ctx);
+      drafts.length > BULK_DRAFTS ? bulk.upsertIocs(tenantId, drafts, ctx) : upsertIocs(tenantId, drafts, ctx);
+    store.replaceIocsOfSource = (tenantId, drafts, ctx) =>
+      drafts.length > BULK_DRAFTS
+        ? bulk.replaceIocsOfSource(tenantId, drafts, ctx)
+        : replaceIocsOfSource(tenantId, drafts, ctx);
+  }
   return gated(store, writeGate());
 }
 
