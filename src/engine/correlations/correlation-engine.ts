@@ -16,6 +16,9 @@ import { type CompiledCorrelation, compileCorrelation } from "./compiled-correla
 import { correlationAlert, suppressionKey } from "./correlation-alert.ts";
 import { CorrelationIndex, pick } from "./correlation-index.ts";
 
+/** How old a rule set ingest may use (as for IOC and BIOC rules): one store read a second at most. */
+const INGEST_STALENESS_MS = 1000;
+
 export type CorrelationEngineStore = CorrelationStore &
   Pick<RuleSetStore, "ruleSetVersion"> &
   Pick<AlertStore, "recordAlerts"> &
@@ -46,18 +49,27 @@ export interface CorrelationHit {
 }
 
 export class CorrelationEngine {
-  private readonly cache = new Map<number, { version: number; rules: CompiledSet }>();
+  private readonly cache = new Map<number, { version: number; checkedAt: number; rules: CompiledSet }>();
 
   constructor(
     private readonly store: CorrelationEngineStore,
     private readonly clock: Clock,
   ) {}
 
-  /** The tenant's enabled rules, compiled once per rule-set version. */
-  async rulesFor(tenantId: number): Promise<CompiledSet> {
-    const version = await this.store.ruleSetVersion(tenantId);
+  /**
+   * The tenant's enabled rules, compiled once per rule-set version. `maxStaleMs` > 0 lets ingest
+   * skip asking the store for the version that often (as IOC and BIOC ingest does): rule changes
+   * then reach ingest within that time.
+   */
+  async rulesFor(tenantId: number, maxStaleMs = 0): Promise<CompiledSet> {
     const cached = this.cache.get(tenantId);
-    if (cached?.version === version) return cached.rules;
+    const checkedAt = performance.now();
+    if (cached && checkedAt - cached.checkedAt < maxStaleMs) return cached.rules;
+    const version = await this.store.ruleSetVersion(tenantId);
+    if (cached?.version === version) {
+      cached.checkedAt = checkedAt;
+      return cached.rules;
+    }
     const compiled = (await this.store.listEnabledCorrelations(tenantId))
       .map(compileCorrelation)
       .filter((c): c is CompiledCorrelation => c !== undefined);
@@ -65,7 +77,7 @@ export class CorrelationEngine {
       realTime: new CorrelationIndex(compiled.filter((c) => c.rule.definition.execution_mode === "REAL_TIME")),
       scheduled: new CorrelationIndex(compiled.filter((c) => c.rule.definition.execution_mode === "SCHEDULED")),
     };
-    this.cache.set(tenantId, { version, rules });
+    this.cache.set(tenantId, { version, checkedAt, rules });
     return rules;
   }
 
@@ -74,7 +86,7 @@ export class CorrelationEngine {
    * states appended. Answers how many alerts were raised.
    */
   async ingest(tenantId: number, events: () => readonly EndpointEvent[], arrived: number): Promise<number> {
-    const rules = await this.rulesFor(tenantId);
+    const rules = await this.rulesFor(tenantId, INGEST_STALENESS_MS);
     if (rules.realTime.rules.length === 0 && rules.scheduled.rules.length === 0) return 0;
     const batch = events();
     const partials: CorrelationPartial[] = [];
