@@ -196,3 +196,19 @@ describe("correlations/insert, get, delete", () => {
     assert.ok(rows.some((r) => r.AUDIT_DESCRIPTION === "Created correlation rule 12 ('Ticket anomaly')"));
   });
 });
+
+describe("the OpenAPI document", () => {
+  it("describes correlations/insert, get and delete with the item's fields", async () => {
+    const t = await startTestApp();
+    try {
+      const res = await t.app.inject({ method: "GET", url: "/public_api/v1/openapi.json" });
+      const doc = res.json() as { paths: Record<string, { post: Record<string, unknown> }> };
+      for (const op of ["insert", "get", "delete"]) assert.ok(doc.paths[`/public_api/v1/correlations/${op}`], op);
+      const body = JSON.stringify(doc.paths["/public_api/v1/correlations/insert"]?.post);
+      for (const field of ["xql_query", "suppression_fields", "mitre_defs", "lookup_mapping"])
+        assert.ok(body.includes(`"${field}"`), field);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -5,6 +5,7 @@ import { call, type Session, saveSession, savedSession, UNAUTHORIZED_EVENT, type
 import { AlertsPage } from "./pages/alerts.tsx";
 import { AuditPage } from "./pages/audit.tsx";
 import { BiocsPage } from "./pages/biocs.tsx";
+import { CorrelationsPage } from "./pages/correlations.tsx";
 import { IocsPage } from "./pages/iocs.tsx";
 import { SignIn } from "./pages/sign-in.tsx";
 import { TryItPage } from "./pages/try-it.tsx";
@@ -19,6 +20,12 @@ export interface PageProps {
 const PAGES = [
   { id: "iocs", label: "IOC rules", page: IocsPage, roles: ["instance_admin", "analyst", "viewer"] },
   { id: "biocs", label: "BIOC rules", page: BiocsPage, roles: ["instance_admin", "analyst", "viewer"] },
+  {
+    id: "correlations",
+    label: "Correlation rules",
+    page: CorrelationsPage,
+    roles: ["instance_admin", "analyst", "viewer"],
+  },
   { id: "try", label: "Try it", page: TryItPage, roles: ["instance_admin", "analyst"] },
   { id: "alerts", label: "Alerts", page: AlertsPage, roles: ["instance_admin", "analyst", "viewer"] },
   { id: "audit", label: "Audit log", page: AuditPage, roles: ["instance_admin"] },

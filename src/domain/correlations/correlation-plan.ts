@@ -6,7 +6,7 @@
  */
 import { fail, ok, type Result } from "../../lib/result.ts";
 import type { Expr, Query, Stage, StageArg } from "../xql/xql-ast.ts";
-import { queryEventType } from "../xql/xql-bioc.ts";
+import { queryEventType, queryRequiredEq } from "../xql/xql-bioc.ts";
 import { type Compiled, compileExpr, compileStage, type Scope, type StageRunner } from "../xql/xql-eval.ts";
 import { type XqlErrorDetail, XqlSyntaxError } from "../xql/xql-lexer.ts";
 import { parseXql } from "../xql/xql-parser.ts";
@@ -30,6 +30,8 @@ export interface Comp {
 export interface CorrelationPlan {
   /** The only event type the query can match (leading filter or xdr_ preset); undefined: any. */
   eventType: string | undefined;
+  /** An equality on an event field every match needs (lower-cased values): the engine indexes by it. */
+  required: { field: string; values: string[] } | undefined;
   /** Runs on one event; false when the event is filtered out (the scope then holds alter's values). */
   perEvent: StageRunner[];
   comp: Comp | undefined;
@@ -74,6 +76,7 @@ function plan(query: Query, mode: ExecutionMode): CorrelationPlan {
   }
   return {
     eventType: queryEventType(query),
+    required: queryRequiredEq(query),
     perEvent: before.map(eventStage),
     comp: compStage ? compileComp(compStage) : undefined,
     perRow: after.map(compileRowStage),

@@ -155,6 +155,11 @@ export function queryEventType(query: Query): string | undefined {
   return eventTypeOf(leadingFilters(query))?.toUpperCase() ?? preset;
 }
 
+/** An equality every match of the query needs (from its leading filters), for indexing; undefined when none. */
+export function queryRequiredEq(query: Query): RequiredEq | undefined {
+  return requiredEq(leadingFilters(query));
+}
+
 /** Why a query is not a valid BIOC query: a problem at a position, or a rule it breaks. */
 export type XqlProblem = { syntax: XqlErrorDetail } | { reason: string };
 

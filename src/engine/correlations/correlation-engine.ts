@@ -8,13 +8,16 @@ import type { NewAlert } from "../../domain/alerts/alert-model.ts";
 import { runPerEvent } from "../../domain/correlations/correlation-plan.ts";
 import { type Row, rowOf } from "../../domain/correlations/row-stages.ts";
 import type { Clock } from "../../lib/clock.ts";
-import type { CorrelationStore } from "../../storage/correlation-ports.ts";
+import type { CorrelationPartial, CorrelationStore } from "../../storage/correlation-ports.ts";
 import type { AlertStore, RuleSetStore, TenantStore } from "../../storage/ports.ts";
-import { type EndpointEvent, eventTypeOf } from "../event-model.ts";
+import type { EndpointEvent } from "../event-model.ts";
 import { accumulate, mergeByGroup, resultRows, toPartials } from "./aggregation.ts";
 import { type CompiledCorrelation, compileCorrelation } from "./compiled-correlation.ts";
 import { correlationAlert, suppressionKey } from "./correlation-alert.ts";
-import { EventsByType } from "./events-by-type.ts";
+import { CorrelationIndex, pick } from "./correlation-index.ts";
+
+/** How old a rule set ingest may use (as for IOC and BIOC rules): one store read a second at most. */
+const INGEST_STALENESS_MS = 1000;
 
 export type CorrelationEngineStore = CorrelationStore &
   Pick<RuleSetStore, "ruleSetVersion"> &
@@ -22,8 +25,8 @@ export type CorrelationEngineStore = CorrelationStore &
   Pick<TenantStore, "listTenants">;
 
 export interface CompiledSet {
-  realTime: CompiledCorrelation[];
-  scheduled: CompiledCorrelation[];
+  realTime: CorrelationIndex;
+  scheduled: CorrelationIndex;
 }
 
 /** What one scheduled run did. */
@@ -46,26 +49,35 @@ export interface CorrelationHit {
 }
 
 export class CorrelationEngine {
-  private readonly cache = new Map<number, { version: number; rules: CompiledSet }>();
+  private readonly cache = new Map<number, { version: number; checkedAt: number; rules: CompiledSet }>();
 
   constructor(
     private readonly store: CorrelationEngineStore,
     private readonly clock: Clock,
   ) {}
 
-  /** The tenant's enabled rules, compiled once per rule-set version. */
-  async rulesFor(tenantId: number): Promise<CompiledSet> {
-    const version = await this.store.ruleSetVersion(tenantId);
+  /**
+   * The tenant's enabled rules, compiled once per rule-set version. `maxStaleMs` > 0 lets ingest
+   * skip asking the store for the version that often (as IOC and BIOC ingest does): rule changes
+   * then reach ingest within that time.
+   */
+  async rulesFor(tenantId: number, maxStaleMs = 0): Promise<CompiledSet> {
     const cached = this.cache.get(tenantId);
-    if (cached?.version === version) return cached.rules;
+    const checkedAt = performance.now();
+    if (cached && checkedAt - cached.checkedAt < maxStaleMs) return cached.rules;
+    const version = await this.store.ruleSetVersion(tenantId);
+    if (cached?.version === version) {
+      cached.checkedAt = checkedAt;
+      return cached.rules;
+    }
     const compiled = (await this.store.listEnabledCorrelations(tenantId))
       .map(compileCorrelation)
       .filter((c): c is CompiledCorrelation => c !== undefined);
     const rules = {
-      realTime: compiled.filter((c) => c.rule.definition.execution_mode === "REAL_TIME"),
-      scheduled: compiled.filter((c) => c.rule.definition.execution_mode === "SCHEDULED"),
+      realTime: new CorrelationIndex(compiled.filter((c) => c.rule.definition.execution_mode === "REAL_TIME")),
+      scheduled: new CorrelationIndex(compiled.filter((c) => c.rule.definition.execution_mode === "SCHEDULED")),
     };
-    this.cache.set(tenantId, { version, rules });
+    this.cache.set(tenantId, { version, checkedAt, rules });
     return rules;
   }
 
@@ -74,16 +86,16 @@ export class CorrelationEngine {
    * states appended. Answers how many alerts were raised.
    */
   async ingest(tenantId: number, events: () => readonly EndpointEvent[], arrived: number): Promise<number> {
-    const rules = await this.rulesFor(tenantId);
-    if (rules.realTime.length === 0 && rules.scheduled.length === 0) return 0;
-    const batch = new EventsByType(events());
-    const partials = rules.scheduled.flatMap((s) =>
-      toPartials(s.rule.ruleId, accumulate(s, batch.for(s), arrived).values()),
-    );
+    const rules = await this.rulesFor(tenantId, INGEST_STALENESS_MS);
+    if (rules.realTime.rules.length === 0 && rules.scheduled.rules.length === 0) return 0;
+    const batch = events();
+    const partials: CorrelationPartial[] = [];
+    for (const [s, indexes] of rules.scheduled.route(batch))
+      partials.push(...toPartials(s.rule.ruleId, accumulate(s, pick(batch, indexes), arrived).values()));
     await this.store.addCorrelationPartials(tenantId, partials);
     const alerts: NewAlert[] = [];
-    for (const compiled of rules.realTime)
-      for (const row of matchingRows(compiled, batch.for(compiled)))
+    for (const [compiled, indexes] of rules.realTime.route(batch))
+      for (const row of matchingRows(compiled, pick(batch, indexes)))
         if (await this.admit(tenantId, compiled, row, arrived)) alerts.push(correlationAlert(compiled, row, arrived));
     await this.store.recordAlerts(tenantId, alerts);
     return alerts.length;
@@ -99,7 +111,7 @@ export class CorrelationEngine {
   /** Runs every scheduled rule of the tenant whose latest tick at or before `at` has not run yet. */
   async runDue(tenantId: number, at: number): Promise<RunReport[]> {
     const reports: RunReport[] = [];
-    for (const compiled of (await this.rulesFor(tenantId)).scheduled) {
+    for (const compiled of (await this.rulesFor(tenantId)).scheduled.rules) {
       const tick = compiled.latestTick(at);
       if (tick === undefined) continue;
       const claimed = await this.store.claimCorrelationTick(tenantId, compiled.rule.ruleId, tick, this.clock.now());
@@ -147,16 +159,14 @@ export class CorrelationEngine {
   async evaluate(tenantId: number, events: readonly EndpointEvent[], now: number): Promise<CorrelationHit[]> {
     const rules = await this.rulesFor(tenantId);
     const hits: CorrelationHit[] = [];
-    for (const compiled of rules.realTime)
-      events.forEach((event, eventIndex) => {
-        const type = compiled.plan.eventType;
-        if (type !== undefined && eventTypeOf(event) !== type) return;
-        const scope = runPerEvent(compiled.plan, event);
+    for (const [compiled, indexes] of rules.realTime.route(events))
+      for (const eventIndex of indexes) {
+        const scope = runPerEvent(compiled.plan, events[eventIndex] as EndpointEvent);
         if (scope) hits.push({ eventIndex, alert: correlationAlert(compiled, rowOf(scope), now) });
-      });
-    const byType = new EventsByType(events);
-    for (const compiled of rules.scheduled) {
-      const groups = [...accumulate(compiled, byType.for(compiled), now).values()];
+      }
+    hits.sort((a, b) => a.eventIndex - b.eventIndex || a.alert.ruleId - b.alert.ruleId);
+    for (const [compiled, indexes] of rules.scheduled.route(events)) {
+      const groups = [...accumulate(compiled, pick(events, indexes), now).values()];
       for (const row of resultRows(compiled, mergeByGroup(compiled, groups)))
         hits.push({ eventIndex: -1, alert: correlationAlert(compiled, row, now) });
     }

@@ -6,13 +6,13 @@
 import type { AggregateState } from "../../domain/correlations/aggregates.ts";
 import { runPerEvent } from "../../domain/correlations/correlation-plan.ts";
 import { rowOf } from "../../domain/correlations/row-stages.ts";
-import { type EndpointEvent, eventTypeOf } from "../event-model.ts";
+import type { EndpointEvent } from "../event-model.ts";
 import type { RuleHit } from "../rule-hit.ts";
 import { accumulate, type GroupState, mergeByGroup, resultRows } from "./aggregation.ts";
 import type { CompiledCorrelation } from "./compiled-correlation.ts";
 import { correlationAlert } from "./correlation-alert.ts";
 import type { CompiledSet } from "./correlation-engine.ts";
-import { EventsByType } from "./events-by-type.ts";
+import { pick } from "./correlation-index.ts";
 
 export interface WindowHit {
   windowStart: number;
@@ -34,7 +34,7 @@ export class OfflineCorrelations {
   ) {}
 
   get size(): number {
-    return this.rules.realTime.length + this.rules.scheduled.length;
+    return this.rules.realTime.rules.length + this.rules.scheduled.rules.length;
   }
 
   /** Lines of NDJSON from `firstLine`: REAL_TIME hits by line; SCHEDULED rules fold the events in. */
@@ -51,16 +51,16 @@ export class OfflineCorrelations {
       }
     });
     const hits: { line: number; hit: RuleHit }[] = [];
-    for (const compiled of this.rules.realTime)
-      for (const { line, event } of events) {
-        const type = compiled.plan.eventType;
-        if (type !== undefined && eventTypeOf(event) !== type) continue;
+    const plain = events.map((e) => e.event);
+    for (const [compiled, indexes] of this.rules.realTime.route(plain))
+      for (const index of indexes) {
+        const { line, event } = events[index] as { line: number; event: EndpointEvent };
         const scope = runPerEvent(compiled.plan, event);
         if (scope) hits.push({ line, hit: hitOf(compiled, rowOf(scope), this.startedAt) });
       }
-    const byType = new EventsByType(events.map((e) => e.event));
-    for (const compiled of this.rules.scheduled)
-      this.states.set(compiled, accumulate(compiled, byType.for(compiled), this.startedAt, this.states.get(compiled)));
+    hits.sort((a, b) => a.line - b.line || a.hit.ruleId - b.hit.ruleId);
+    for (const [compiled, indexes] of this.rules.scheduled.route(plain))
+      this.states.set(compiled, accumulate(compiled, pick(plain, indexes), this.startedAt, this.states.get(compiled)));
     return hits;
   }
 
