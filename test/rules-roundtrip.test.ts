@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
+import { testDatabase } from "./harness.ts";
 import { freePort } from "./ports.ts";
 
 const run = promisify(execFile);
@@ -18,6 +19,9 @@ const BIN = join(import.meta.dirname, "..", "bin", "warden.js");
 interface Server {
   url: string;
   dir: string;
+  /** The store: a SQLite file in `dir`, or a fresh PostgreSQL database when WARDEN_TEST_STORE=postgres. */
+  database: string;
+  drop: () => Promise<void>;
   process: ChildProcess;
 }
 interface Key {
@@ -25,18 +29,20 @@ interface Key {
   secret: string;
 }
 
-const baseEnv = (dir: string): NodeJS.ProcessEnv => {
+const baseEnv = (dir: string, database?: string): NodeJS.ProcessEnv => {
   const env: NodeJS.ProcessEnv = { ...process.env, WARDEN_DATA_DIR: dir, WARDEN_LOG_LEVEL: "warn" };
   for (const name of ["WARDEN_MASTER_KEY", "WARDEN_DATABASE", "WARDEN_URL", "WARDEN_KEY_ID", "WARDEN_KEY"])
     delete env[name];
+  if (database) env.WARDEN_DATABASE = database;
   return env;
 };
 
 async function startServer(): Promise<Server> {
   const dir = mkdtempSync(join(tmpdir(), "warden-dac-"));
+  const { database, drop } = await testDatabase(dir);
   const port = await freePort();
   const child = spawn(process.execPath, [BIN, "serve", "--port", String(port)], {
-    env: baseEnv(dir),
+    env: baseEnv(dir, database),
     stdio: ["ignore", "ignore", "pipe"],
   });
   let output = "";
@@ -47,14 +53,14 @@ async function startServer(): Promise<Server> {
       (res) => res.ok,
       () => false,
     );
-    if (up) return { url, dir, process: child };
+    if (up) return { url, dir, database, drop, process: child };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`server did not start:\n${output}`);
 }
 
 async function createKey(server: Server, tenant: string, security: "standard" | "advanced"): Promise<Key> {
-  const env = baseEnv(server.dir);
+  const env = baseEnv(server.dir, server.database);
   if (tenant !== "default") await run(process.execPath, [BIN, "tenant", "create", tenant], { env });
   const args = ["key", "create", "--tenant", tenant, "--security", security, "--json"];
   return JSON.parse((await run(process.execPath, [BIN, ...args], { env })).stdout);
@@ -170,9 +176,14 @@ describe("warden rules pull, plan and apply", () => {
     const rules = (await post(source, keys.source, "bioc/insert", biocs())) as { errors: unknown[] };
     assert.deepEqual(rules.errors, []);
   });
-  after(() => {
-    source?.process.kill("SIGTERM");
-    target?.process.kill("SIGTERM");
+  after(async () => {
+    for (const server of [source, target]) {
+      if (!server) continue;
+      const exited = new Promise((resolve) => server.process.once("exit", resolve));
+      server.process.kill("SIGTERM");
+      await exited;
+      await server.drop();
+    }
     for (const dir of [source?.dir, target?.dir, work]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -260,5 +271,13 @@ describe("warden rules pull, plan and apply", () => {
     );
     const after = await warden(target, keys.target as Key, false, "plan", repo, "--prune");
     assert.match(after.stdout, /No changes/);
+
+    // A pull keeps a rule's file and the tests written into it.
+    const tests = "tests:\n  fires:\n    - {event_type: PROCESS, action_process_image_name: tool-3.exe}\n";
+    writeFileSync(edited, readFileSync(edited, "utf8") + tests);
+    assert.equal((await warden(target, keys.target as Key, false, "pull", repo)).code, 0);
+    assert.match(readFileSync(edited, "utf8"), /severity: SEV_050_CRITICAL[^]*tests:\n {2}fires:\n/);
+    const tested = await warden(target, keys.target as Key, false, "test", repo);
+    assert.match(tested.stdout, /1 rule tests, 0 failing/, tested.stdout);
   });
 });

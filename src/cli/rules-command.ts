@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
 import { SingleBar } from "cli-progress";
 import { Command } from "commander";
@@ -14,7 +14,24 @@ import { type RemoteOptions, remoteClient, withRemoteOptions } from "./rules-rem
 
 const print = (lines: readonly string[]) => process.stdout.write(lines.map((line) => `${line}\n`).join(""));
 
+function requireDir(dir: string): void {
+  if (!existsSync(dir)) exitWithError(`no rules repository at ${dir}`);
+}
+
+/** A server that cannot be reached, or answers with an error, is a message and exit status 1, not a stack trace. */
+function remote<A extends unknown[]>(action: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args) => {
+    try {
+      await action(...args);
+    } catch (error) {
+      const cause = (error as Error).cause as Error | undefined;
+      exitWithError(`${(error as Error).message}${cause?.message ? ` (${cause.message})` : ""}`);
+    }
+  };
+}
+
 function runTest(dir: string, options: { junit?: string }): void {
+  requireDir(dir);
   const report = testRepository(dir);
   print(report.lines);
   if (options.junit) writeFileSync(options.junit, report.junit);
@@ -31,6 +48,7 @@ async function pull(dir: string, options: RemoteOptions): Promise<void> {
 
 /** A repository with problems is never planned against: its rules might be misread. */
 async function makePlan(dir: string, options: RemoteOptions & { prune?: boolean }): Promise<Plan> {
+  requireDir(dir);
   const repo = loadRepository(dir);
   if (repo.problems.length > 0) {
     print(repo.problems.map(problemText));
@@ -79,18 +97,18 @@ export function rulesCommand(): Command {
   withRemoteOptions(rules.command("pull"))
     .description("write the server's rules into the repository")
     .argument("<dir>", "the rules repository")
-    .action(pull);
+    .action(remote(pull));
   withRemoteOptions(rules.command("plan"))
     .description("show what apply would create, update and delete, field by field")
     .argument("<dir>", "the rules repository")
     .option("--prune", "also plan deleting server rules the repository does not hold")
     .option("--json", "print the plan as JSON")
-    .action(plan);
+    .action(remote(plan));
   withRemoteOptions(rules.command("apply"))
     .description("make the server match the repository, in batches; rerun to converge after an interruption")
     .argument("<dir>", "the rules repository")
     .option("--prune", "delete server rules the repository does not hold")
     .option("--yes", "do not ask before applying")
-    .action(apply);
+    .action(remote(apply));
   return rules;
 }
