@@ -276,7 +276,7 @@ describe("warden rules pull, plan and apply", () => {
     const tests = "tests:\n  fires:\n    - {event_type: PROCESS, action_process_image_name: tool-3.exe}\n";
     writeFileSync(edited, readFileSync(edited, "utf8") + tests);
     assert.equal((await warden(target, keys.target as Key, false, "pull", repo)).code, 0);
-    assert.match(readFileSync(edited, "utf8"), /severity: SEV_050_CRITICAL[^]*tests:\n {2}fires:\n/);
+    assert.match(readFileSync(edited, "utf8"), /severity: SEV_050_CRITICAL[\s\S]*tests:\n {2}fires:\n/);
     const tested = await warden(target, keys.target as Key, false, "test", repo);
     assert.match(tested.stdout, /1 rule tests, 0 failing/, tested.stdout);
   });
