@@ -109,9 +109,10 @@ describe("warden rules test", () => {
     assert.equal(result.code, 1);
     const bad = join(dir, "bad");
     assert.ok(result.stdout.includes(`${bad}/biocs/broken-query.yaml:8:3: XQL syntax error`), result.stdout);
-    assert.ok(result.stdout.includes(`${bad}/biocs/never-fires.json:12:3: the rule did not fire`), result.stdout);
+    // Each failing test is placed at its event: inline in the rule file, or its NDJSON line.
+    assert.ok(result.stdout.includes(`${bad}/biocs/never-fires.json:12:23: the rule did not fire`), result.stdout);
     assert.match(result.stdout, /the rule did not fire on fires\[0\]/);
-    assert.ok(result.stdout.includes(`${bad}/biocs/cmd-spawned.yaml:8:1: the rule fired on does_not_fire[0]`));
+    assert.ok(result.stdout.includes(`${bad}/biocs/no-cmd.ndjson:1:1: the rule fired on does_not_fire[0]`));
     assert.ok(result.stdout.includes(`${bad}/iocs/hashes.csv:3:1: Got type: HASH, Indicator: not-a-hash mismatch`));
     assert.ok(result.stdout.includes(`${bad}/biocs/same-name.yaml:1:1: the bioc name 'broken query' is also used by`));
     assert.ok(result.stdout.includes(`${bad}/biocs/not-yaml.yaml:2:1: `), result.stdout);
