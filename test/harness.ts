@@ -57,7 +57,7 @@ export function authHeaders(
  * With WARDEN_TEST_STORE=postgres (set by scripts/run-tests.js for its second pass) each app gets
  * a fresh database on the test PostgreSQL; otherwise a fresh SQLite file.
  */
-async function testDatabase(dir: string): Promise<{ database: string; drop: () => Promise<void> }> {
+export async function testDatabase(dir: string): Promise<{ database: string; drop: () => Promise<void> }> {
   const base = process.env.WARDEN_TEST_POSTGRES_URL;
   if (process.env.WARDEN_TEST_STORE !== "postgres" || !base)
     return { database: join(dir, "warden.db"), drop: async () => {} };

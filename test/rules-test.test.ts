@@ -50,6 +50,12 @@ const NEVER_FIRES = `{
 }
 `;
 
+const BROKEN_CORRELATION = `name: ticket anomaly
+severity: SEV_040_HIGH
+alert_name: Ticket anomaly
+xql_query: "dataset = xdr_data | filter x = = 1"
+`;
+
 interface Suite {
   "@_name": string;
   "@_failures": string;
@@ -81,6 +87,9 @@ describe("warden rules test", () => {
     write("bad/biocs/no-cmd.ndjson", '{"event_type":"PROCESS","action_process_image_name":"cmd.exe"}\n');
     write("bad/biocs/broken-query.yaml", BROKEN_XQL);
     write("bad/biocs/never-fires.json", NEVER_FIRES);
+    write("bad/biocs/same-name.yaml", BROKEN_XQL.replace("|alter2 x = 1", '| filter action_file_name = "a"'));
+    write("bad/biocs/not-yaml.yaml", "name: [unclosed\n");
+    write("bad/correlations/bad-join.yaml", BROKEN_CORRELATION);
     write(
       "bad/iocs/hashes.csv",
       "indicator,type,severity\nd41d8cd98f00b204e9800998ecf8427e,HASH,SEV_020_LOW\nnot-a-hash,HASH,SEV_020_LOW\n",
@@ -100,10 +109,14 @@ describe("warden rules test", () => {
     assert.equal(result.code, 1);
     const bad = join(dir, "bad");
     assert.ok(result.stdout.includes(`${bad}/biocs/broken-query.yaml:8:3: XQL syntax error`), result.stdout);
-    assert.ok(result.stdout.includes(`${bad}/biocs/never-fires.json:12:3: the rule did not fire`), result.stdout);
+    // Each failing test is placed at its event: inline in the rule file, or its NDJSON line.
+    assert.ok(result.stdout.includes(`${bad}/biocs/never-fires.json:12:23: the rule did not fire`), result.stdout);
     assert.match(result.stdout, /the rule did not fire on fires\[0\]/);
-    assert.ok(result.stdout.includes(`${bad}/biocs/cmd-spawned.yaml:8:1: the rule fired on does_not_fire[0]`));
+    assert.ok(result.stdout.includes(`${bad}/biocs/no-cmd.ndjson:1:1: the rule fired on does_not_fire[0]`));
     assert.ok(result.stdout.includes(`${bad}/iocs/hashes.csv:3:1: Got type: HASH, Indicator: not-a-hash mismatch`));
+    assert.ok(result.stdout.includes(`${bad}/biocs/same-name.yaml:1:1: the bioc name 'broken query' is also used by`));
+    assert.ok(result.stdout.includes(`${bad}/biocs/not-yaml.yaml:2:1: `), result.stdout);
+    assert.match(result.stdout, new RegExp(`${bad}/correlations/bad-join.yaml:4:\\d+: XQL syntax error`));
 
     const parsed = new XMLParser({
       ignoreAttributes: false,
@@ -115,9 +128,30 @@ describe("warden rules test", () => {
       "biocs/broken-query.yaml",
       "biocs/cmd-spawned.yaml",
       "biocs/never-fires.json",
+      "biocs/not-yaml.yaml",
+      "biocs/same-name.yaml",
+      "correlations/bad-join.yaml",
       "iocs/hashes.csv",
     ]);
     const neverFires = suites.find((s) => s["@_name"].endsWith("never-fires.json"));
     assert.match(neverFires?.testcase.find((c) => c.failure)?.failure?.["@_message"] ?? "", /never-fires\.json:12/);
+  });
+
+  it("says which server options are missing, and refuses to plan a repository with problems", async () => {
+    const missing = await warden("rules", "plan", join(dir, "good"));
+    assert.equal(missing.code, 1);
+    const broken = await warden(
+      "rules",
+      "plan",
+      join(dir, "bad"),
+      "--url",
+      "http://127.0.0.1:9",
+      "--key-id",
+      "1",
+      "--key",
+      "x",
+    );
+    assert.equal(broken.code, 1);
+    assert.match(broken.stdout, /broken-query\.yaml:8:3/);
   });
 });

@@ -38,7 +38,7 @@ export function junitXml(
   for (const file of files) if (!problems.some((p) => p.file === file)) add(file, { name: "valid" });
   for (const o of outcomes) {
     const c: Case = { name: `${o.rule.key}: ${o.name}` };
-    if (o.failure !== undefined) c.failure = `${o.rule.at.file}:${o.rule.tests?.at.line ?? 1}: ${o.failure}`;
+    if (o.failure !== undefined) c.failure = `${o.at.file}:${o.at.line}:${o.at.column}: ${o.failure}`;
     if (o.skipped !== undefined) c.skipped = o.skipped;
     add(o.rule.at.file, c);
   }

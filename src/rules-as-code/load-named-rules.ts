@@ -28,7 +28,7 @@ function loadRuleFile(kind: NamedKind, file: string): { rule?: RepoRule; problem
   const problems = checkNamedRule(kind, source, fields);
   const rule: RepoRule = { kind: kind.kind, key: String(fields.name), fields, at: start };
   if (rawTests !== undefined) {
-    const tests = readTests(rawTests, source.keyAt("tests"));
+    const tests = readTests(rawTests, source);
     if (tests.ok) rule.tests = tests.value;
     else problems.push({ ...source.keyAt("tests"), message: tests.error });
   }

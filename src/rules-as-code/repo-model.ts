@@ -17,8 +17,14 @@ export function problemText(problem: Problem): string {
 
 /** Events a rule must fire on, and events it must not. */
 export interface RuleTests {
-  fires: Record<string, unknown>[];
-  doesNotFire: Record<string, unknown>[];
+  fires: TestEvent[];
+  doesNotFire: TestEvent[];
+  at: Position;
+}
+
+/** One test event and where it is written (in the rule file, or a line of an NDJSON file). */
+export interface TestEvent {
+  event: Record<string, unknown>;
   at: Position;
 }
 

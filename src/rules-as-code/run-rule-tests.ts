@@ -5,12 +5,14 @@ import type { FilterTree } from "../domain/bioc/bioc-tree.ts";
 import { checkBiocQuery, xqlText } from "../domain/xql/xql-bioc.ts";
 import type { BiocEntry } from "../engine/bioc-index.ts";
 import { LinearMatcher } from "../engine/linear-matcher.ts";
-import type { RepoRule } from "./repo-model.ts";
+import type { Position, RepoRule } from "./repo-model.ts";
 
 export interface TestOutcome {
   rule: RepoRule;
   /** e.g. `fires[0]`, `does_not_fire[2]` */
   name: string;
+  /** Where the test's event is written (the rule file's start for a skipped kind). */
+  at: Position;
   /** undefined when it passed; the reason otherwise; "skipped: ..." when it could not run. */
   failure?: string;
   skipped?: string;
@@ -33,16 +35,16 @@ function runBiocTests(rule: RepoRule): TestOutcome[] {
   if (!tests) return [];
   const entry = entryOf(rule);
   const cases = [
-    ...tests.fires.map((event, i) => ({ name: `fires[${i}]`, event, expected: true })),
-    ...tests.doesNotFire.map((event, i) => ({ name: `does_not_fire[${i}]`, event, expected: false })),
+    ...tests.fires.map((test, i) => ({ name: `fires[${i}]`, ...test, expected: true })),
+    ...tests.doesNotFire.map((test, i) => ({ name: `does_not_fire[${i}]`, ...test, expected: false })),
   ];
-  if (!entry) return cases.map(({ name }) => ({ rule, name, skipped: "the rule itself is not valid" }));
+  if (!entry) return cases.map(({ name, at }) => ({ rule, name, at, skipped: "the rule itself is not valid" }));
   const matcher = new LinearMatcher([], [entry]);
-  return cases.map(({ name, event, expected }) => {
+  return cases.map(({ name, event, at, expected }) => {
     const fired = matcher.match(event, NOW).length > 0;
-    if (fired === expected) return { rule, name };
+    if (fired === expected) return { rule, name, at };
     const failure = expected ? `the rule did not fire on ${name}` : `the rule fired on ${name}`;
-    return { rule, name, failure: `${failure}: ${JSON.stringify(event)}` };
+    return { rule, name, at, failure: `${failure}: ${JSON.stringify(event)}` };
   });
 }
 
@@ -51,6 +53,8 @@ export function runRuleTests(rules: readonly RepoRule[]): TestOutcome[] {
     if (rule.kind === "bioc") return runBiocTests(rule);
     if (!rule.tests) return [];
     // The offline engine evaluates IOC and BIOC rules; correlation rules aggregate over time windows.
-    return [{ rule, name: "tests", skipped: "the offline engine does not run correlation rules yet" }];
+    return [
+      { rule, name: "tests", at: rule.tests.at, skipped: "the offline engine does not run correlation rules yet" },
+    ];
   });
 }

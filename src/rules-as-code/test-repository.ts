@@ -17,9 +17,7 @@ export function testRepository(root: string): TestReport {
   const skipped = outcomes.filter((o) => o.skipped !== undefined);
   const lines = [
     ...repo.problems.map(problemText),
-    ...failed.map(
-      (o) => `${o.rule.at.file}:${o.rule.tests?.at.line ?? 1}:${o.rule.tests?.at.column ?? 1}: ${o.failure}`,
-    ),
+    ...failed.map((o) => `${o.at.file}:${o.at.line}:${o.at.column}: ${o.failure}`),
     ...skipped.map((o) => `${o.rule.at.file}: ${o.rule.key} ${o.name} skipped: ${o.skipped}`),
     `rules test: ${repo.files.length} files, ${repo.rules.length} rules, ${repo.problems.length} problems; ` +
       `${outcomes.length} rule tests, ${failed.length} failing, ${skipped.length} skipped`,

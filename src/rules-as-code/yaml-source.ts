@@ -8,6 +8,8 @@ import type { Position, Problem } from "./repo-model.ts";
 export interface SourceFile {
   value: unknown;
   problems: Problem[];
+  /** Where the node at a path (keys and list indexes) starts, if the file has it. */
+  at(path: readonly (string | number)[]): Position | undefined;
   /** Where a top-level field's key is; the file's start when it is absent. */
   keyAt(field: string): Position;
   /** Where the text of a top-level string field starts, and how its lines are indented. */
@@ -31,6 +33,10 @@ export function parseSource(file: string, text: string): SourceFile {
   return {
     value: problems.length > 0 ? undefined : doc.toJS(),
     problems,
+    at: (path) => {
+      const node = doc.getIn(path, true) as Node | undefined;
+      return node?.range ? position(node.range[0]) : undefined;
+    },
     keyAt: (field) => {
       const key = pair(field)?.key as Node | undefined;
       return key?.range ? position(key.range[0]) : start;
