@@ -63,3 +63,6 @@ preset = xdr_image_load
 | filter action_module_path ~= ".*\.sys$"
 | filter event_type = ENUM.LOAD_IMAGE
 | filter (actor_process_signature_status = SIGNED_INVALID or causality_actor_process_signature_status not in (ENUM.SIGNED, "UNSUPPORTED"))
+---
+// source: vendor fields-stage reference (a name pattern with *, and a field excluded with -)
+dataset = xdr_data | filter action_country != null and action_country != "-" | fields action_country as country, event_*, -event_type | sort asc country

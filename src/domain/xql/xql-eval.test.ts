@@ -178,6 +178,8 @@ describe("XQL forms real rules use", () => {
     assert.ok(fires('alter t = to_json_string(data) | filter t contains "Ticket"', event));
     assert.ok(fires('fields * | filter cmd contains "who"', event));
     assert.ok(!fires('fields data | filter cmd contains "who"', event));
+    assert.ok(fires('fields data, cm* | filter cmd contains "who"', event));
+    assert.ok(!fires('fields da*, other | filter cmd contains "who"', event));
   });
 
   it("takes ENUM.X, X and event_type's number for an enum, in events and queries", () => {
