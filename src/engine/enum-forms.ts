@@ -16,6 +16,14 @@ export const ENUM_FIELDS: ReadonlySet<string> = new Set([
   "action_file_type",
   "action_process_integrity_level",
   "dns_query_type",
+  // Signature statuses (SIGNED, UNSIGNED, SIGNED_INVALID, ...): a live tenant's BIOC export writes
+  // `actor_process_signature_status = SIGNED_INVALID`, vendor content `!= ENUM.SIGNED`.
+  "action_file_signature_status",
+  "action_module_signature_status",
+  "action_process_signature_status",
+  "actor_process_signature_status",
+  "causality_actor_process_signature_status",
+  "os_actor_process_signature_status",
 ]);
 
 /** Lower-cased text without a leading `enum.`; other text as it is. */

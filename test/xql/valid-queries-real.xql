@@ -57,3 +57,12 @@ config timeframe between "14d" and "1d" case_sensitive = false
 dataset = xdr_data
 | filter event_type = ENUM.PROCESS and lowercase(agent_hostname) not in (dataset = endpoints | filter endpoint_status = "CONNECTED" | alter name = lowercase(endpoint_name) | fields name)
 | fields agent_hostname, action_process_image_name
+---
+// source: live-tenant BIOC export (a signature status compared to a bare enum name)
+preset = xdr_image_load
+| filter action_module_path ~= ".*\.sys$"
+| filter event_type = ENUM.LOAD_IMAGE
+| filter (actor_process_signature_status = SIGNED_INVALID or causality_actor_process_signature_status not in (ENUM.SIGNED, "UNSUPPORTED"))
+---
+// source: vendor fields-stage reference (a name pattern with *, and a field excluded with -)
+dataset = xdr_data | filter action_country != null and action_country != "-" | fields action_country as country, event_*, -event_type | sort asc country

@@ -178,6 +178,8 @@ describe("XQL forms real rules use", () => {
     assert.ok(fires('alter t = to_json_string(data) | filter t contains "Ticket"', event));
     assert.ok(fires('fields * | filter cmd contains "who"', event));
     assert.ok(!fires('fields data | filter cmd contains "who"', event));
+    assert.ok(fires('fields data, cm* | filter cmd contains "who"', event));
+    assert.ok(!fires('fields da*, other | filter cmd contains "who"', event));
   });
 
   it("takes ENUM.X, X and event_type's number for an enum, in events and queries", () => {
@@ -189,5 +191,22 @@ describe("XQL forms real rules use", () => {
       assert.ok(fires('filter agent_os_type in ("AGENT_OS_WINDOWS", ENUM.AGENT_OS_LINUX)', event));
       assert.ok(!fires("filter event_sub_type = ENUM.PROCESS_STOP", event));
     }
+  });
+
+  it("reads signature statuses as enums: bare names, ENUM.X and quoted names, in events and queries", () => {
+    for (const status of ["SIGNED_INVALID", "ENUM.SIGNED_INVALID", "signed_invalid"]) {
+      const event = { event_type: "LOAD_IMAGE", actor_process_signature_status: status };
+      for (const form of ["SIGNED_INVALID", "ENUM.SIGNED_INVALID", '"SIGNED_INVALID"'])
+        assert.ok(fires(`filter actor_process_signature_status = ${form}`, event), `${form} on ${status}`);
+      assert.ok(!fires("filter actor_process_signature_status in (null, ENUM.SIGNED, UNSIGNED)", event));
+      assert.ok(fires("filter actor_process_signature_status != ENUM.SIGNED", event));
+    }
+    const unsupported = { event_type: "PROCESS", action_process_signature_status: "ENUM.UNSUPPORTED" };
+    assert.ok(
+      !fires(
+        "filter action_process_signature_status not in (null, ENUM.UNSUPPORTED, ENUM.FAILED_TO_OBTAIN)",
+        unsupported,
+      ),
+    );
   });
 });

@@ -18,8 +18,8 @@ import { compare, inCidr, isNull, number, text, truthy, type XqlValue } from "./
 export interface Scope {
   event: EndpointEvent;
   vars: Map<string, XqlValue> | undefined;
-  /** After a `fields` stage, the names still readable. */
-  kept?: ReadonlySet<string> | undefined;
+  /** After a `fields` stage, the names still readable (listed, or matching a `prefix*` pattern). */
+  kept?: { has(name: string): boolean } | undefined;
 }
 export type Compiled = (scope: Scope) => XqlValue;
 type Matcher = (value: XqlValue) => boolean;
@@ -331,9 +331,18 @@ export function compileStage(stage: Stage): StageRunner {
 
 /** `fields a, b`: later stages read only these (and what alter made); `fields *` keeps all. */
 function fieldsStage(stage: Stage & { kind: "other" }): StageRunner {
-  const names = stage.args.flatMap((arg) => (arg.kind === "expr" && arg.expr.kind === "field" ? [arg.expr.name] : []));
-  if (stage.args.some((arg) => arg.kind === "keyword" && arg.word === "*") || names.length === 0) return () => true;
-  const kept = new Set(names);
+  const names = new Set(
+    stage.args.flatMap((arg) => (arg.kind === "expr" && arg.expr.kind === "field" ? [arg.expr.name] : [])),
+  );
+  const prefixes = stage.args.flatMap((arg) =>
+    arg.kind === "keyword" && arg.word.length > 1 && arg.word.endsWith("*") ? [arg.word.slice(0, -1)] : [],
+  );
+  if (
+    stage.args.some((arg) => arg.kind === "keyword" && arg.word === "*") ||
+    (names.size === 0 && prefixes.length === 0)
+  )
+    return () => true;
+  const kept = { has: (name: string) => names.has(name) || prefixes.some((prefix) => name.startsWith(prefix)) };
   return (scope) => {
     scope.kept = kept;
     return true;

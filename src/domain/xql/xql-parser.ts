@@ -239,6 +239,10 @@ class Parser {
         this.closeParen();
       } else if (this.at("*") && (this.at(",", 1) || this.at("|", 1) || this.peek(1).kind === "eof")) {
         args.push({ kind: "keyword", word: this.next().text, pos: pos(token) }); // fields *
+      } else if (token.kind === "ident" && this.at("*", 1) && this.endsArgument(2)) {
+        this.next();
+        this.next();
+        args.push({ kind: "keyword", word: `${token.text}*`, pos: pos(token) }); // fields event_*
       } else if (token.kind === "ident" && !token.quoted && STAGE_KEYWORDS.has(token.text.toLowerCase())) {
         args.push({ kind: "keyword", word: this.next().text.toLowerCase(), pos: pos(token) });
       } else if (token.kind === "ident" && this.at("=", 1)) {
@@ -248,6 +252,11 @@ class Parser {
       } else args.push({ kind: "expr", expr: this.expression() });
     }
     return args;
+  }
+
+  /** Whether the token `ahead` ends a stage argument: a comma, a pipe, a closing parenthesis or the end. */
+  private endsArgument(ahead: number): boolean {
+    return this.at(",", ahead) || this.at("|", ahead) || this.at(")", ahead) || this.peek(ahead).kind === "eof";
   }
 
   expression(): Expr {
