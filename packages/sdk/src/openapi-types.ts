@@ -202,13 +202,23 @@ export interface paths {
                             extended_view?: boolean;
                             filters?: {
                                 field: string;
-                                /** @description EQ, NEQ, IN, GTE, LTE */
+                                /** @description EQ, NEQ, IN, GTE, LTE, CONTAINS */
                                 operator: string;
                                 /** @description A value, or a list of them; one request's filters hold at most 10000 values in all */
                                 value: string | number | boolean | (never | null) | (string | number | boolean | (never | null))[];
                             }[];
                             search_from?: number;
                             search_to?: number;
+                            /** @description Warden extension: sort the list by this field (ties by id, same direction) */
+                            sort?: {
+                                /** @description Any field the list can be filtered on */
+                                field: string;
+                                /**
+                                 * @description asc or desc
+                                 * @enum {string}
+                                 */
+                                keyword: "asc" | "desc" | "ASC" | "DESC";
+                            };
                         };
                     };
                 };
@@ -346,7 +356,7 @@ export interface paths {
                         request_data: {
                             filters: {
                                 field: string;
-                                /** @description EQ, NEQ, IN, GTE, LTE */
+                                /** @description EQ, NEQ, IN, GTE, LTE, CONTAINS */
                                 operator: string;
                                 /** @description A value, or a list of them; one request's filters hold at most 10000 values in all */
                                 value: string | number | boolean | (never | null) | (string | number | boolean | (never | null))[];
@@ -1459,13 +1469,23 @@ export interface paths {
                             extended_view?: boolean;
                             filters?: {
                                 field: string;
-                                /** @description EQ, NEQ, IN, GTE, LTE */
+                                /** @description EQ, NEQ, IN, GTE, LTE, CONTAINS */
                                 operator: string;
                                 /** @description A value, or a list of them; one request's filters hold at most 10000 values in all */
                                 value: string | number | boolean | (never | null) | (string | number | boolean | (never | null))[];
                             }[];
                             search_from?: number;
                             search_to?: number;
+                            /** @description Warden extension: sort the list by this field (ties by id, same direction) */
+                            sort?: {
+                                /** @description Any field the list can be filtered on */
+                                field: string;
+                                /**
+                                 * @description asc or desc
+                                 * @enum {string}
+                                 */
+                                keyword: "asc" | "desc" | "ASC" | "DESC";
+                            };
                         };
                     };
                 };
@@ -1602,7 +1622,487 @@ export interface paths {
                         request_data: {
                             filters: {
                                 field: string;
-                                /** @description EQ, NEQ, IN, GTE, LTE */
+                                /** @description EQ, NEQ, IN, GTE, LTE, CONTAINS */
+                                operator: string;
+                                /** @description A value, or a list of them; one request's filters hold at most 10000 values in all */
+                                value: string | number | boolean | (never | null) | (string | number | boolean | (never | null))[];
+                            }[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            objects_count: number;
+                            objects: number[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public_api/v1/correlations/insert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Insert or update correlation rules */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        request_data: {
+                            /** @description absent/0/null: create; otherwise that rule */
+                            rule_id?: number | null;
+                            name: string;
+                            /** @enum {string} */
+                            severity?: "SEV_010_INFO" | "SEV_020_LOW" | "SEV_030_MEDIUM" | "SEV_040_HIGH" | "SEV_050_CRITICAL";
+                            /** @description XQL; a syntax error fails the item with its line and column */
+                            xql_query: string;
+                            is_enabled?: boolean;
+                            description?: string | null;
+                            /** @description $field is replaced by the query field's value */
+                            alert_name: string;
+                            alert_category?: string;
+                            alert_type?: string | null;
+                            alert_description?: string | null;
+                            alert_domain?: string | null;
+                            alert_fields?: {
+                                [key: string]: string;
+                            };
+                            /** @enum {string} */
+                            execution_mode?: "REAL_TIME" | "SCHEDULED";
+                            search_window?: string | null;
+                            simple_schedule?: string | null;
+                            timezone?: string | null;
+                            crontab?: string | null;
+                            suppression_enabled?: boolean;
+                            suppression_duration?: string | null;
+                            suppression_fields?: string[] | null;
+                            dataset?: string | null;
+                            user_defined_severity?: string | null;
+                            user_defined_category?: string | null;
+                            mitre_defs?: {
+                                [key: string]: string[];
+                            };
+                            investigation_query_link?: string | null;
+                            /** @enum {string|null} */
+                            drilldown_query_timeframe?: "QUERY" | "ALERT" | null;
+                            /** @enum {string|null} */
+                            mapping_strategy?: "AUTO" | "CUSTOM" | null;
+                            action?: string | null;
+                            lookup_mapping?: unknown[];
+                            created_by?: string;
+                            insert_time?: number;
+                            modify_time?: number;
+                            hits?: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            added_objects: {
+                                id: number;
+                                status: string;
+                            }[];
+                            updated_objects: {
+                                id: number;
+                                status: string;
+                            }[];
+                            errors: {
+                                index: number;
+                                status: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public_api/v1/correlations/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Find correlation rules */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        request_data: {
+                            extended_view?: boolean;
+                            filters?: {
+                                field: string;
+                                /** @description EQ, NEQ, IN, GTE, LTE, CONTAINS */
+                                operator: string;
+                                /** @description A value, or a list of them; one request's filters hold at most 10000 values in all */
+                                value: string | number | boolean | (never | null) | (string | number | boolean | (never | null))[];
+                            }[];
+                            search_from?: number;
+                            search_to?: number;
+                            /** @description Warden extension: sort the list by this field (ties by id, same direction) */
+                            sort?: {
+                                /** @description Any field the list can be filtered on */
+                                field: string;
+                                /**
+                                 * @description asc or desc
+                                 * @enum {string}
+                                 */
+                                keyword: "asc" | "desc" | "ASC" | "DESC";
+                            };
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            objects_count: number;
+                            objects_type: string;
+                            objects: {
+                                rule_id: number;
+                                name: string;
+                                /** @enum {string} */
+                                severity: "SEV_010_INFO" | "SEV_020_LOW" | "SEV_030_MEDIUM" | "SEV_040_HIGH" | "SEV_050_CRITICAL";
+                                /** @description XQL; a syntax error fails the item with its line and column */
+                                xql_query: string;
+                                is_enabled: boolean;
+                                description: string | null;
+                                /** @description $field is replaced by the query field's value */
+                                alert_name: string;
+                                alert_category: string;
+                                alert_type: string | null;
+                                alert_description: string | null;
+                                alert_domain: string | null;
+                                alert_fields: {
+                                    [key: string]: string;
+                                };
+                                /** @enum {string} */
+                                execution_mode: "REAL_TIME" | "SCHEDULED";
+                                search_window: string | null;
+                                simple_schedule: string | null;
+                                timezone: string | null;
+                                crontab: string | null;
+                                suppression_enabled: boolean;
+                                suppression_duration: string | null;
+                                suppression_fields: string[] | null;
+                                dataset: string | null;
+                                user_defined_severity: string | null;
+                                user_defined_category: string | null;
+                                mitre_defs: {
+                                    [key: string]: string[];
+                                };
+                                investigation_query_link: string | null;
+                                /** @enum {string|null} */
+                                drilldown_query_timeframe: "QUERY" | "ALERT" | null;
+                                /** @enum {string|null} */
+                                mapping_strategy: "AUTO" | "CUSTOM" | null;
+                                action: string | null;
+                                lookup_mapping: unknown[];
+                                created_by: string;
+                                insert_time: number;
+                                modify_time: number;
+                                hits: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public_api/v1/correlations/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delete correlation rules by filter */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        request_data: {
+                            filters: {
+                                field: string;
+                                /** @description EQ, NEQ, IN, GTE, LTE, CONTAINS */
                                 operator: string;
                                 /** @description A value, or a list of them; one request's filters hold at most 10000 values in all */
                                 value: string | number | boolean | (never | null) | (string | number | boolean | (never | null))[];
@@ -2037,13 +2537,23 @@ export interface paths {
                         request_data: {
                             filters?: {
                                 field: string;
-                                /** @description EQ, NEQ, IN, GTE, LTE */
+                                /** @description EQ, NEQ, IN, GTE, LTE, CONTAINS */
                                 operator: string;
                                 /** @description A value, or a list of them; one request's filters hold at most 10000 values in all */
                                 value: string | number | boolean | (never | null) | (string | number | boolean | (never | null))[];
                             }[];
                             search_from?: number;
                             search_to?: number;
+                            /** @description Warden extension: sort the list by this field (ties by id, same direction) */
+                            sort?: {
+                                /** @description Any field the list can be filtered on */
+                                field: string;
+                                /**
+                                 * @description asc or desc
+                                 * @enum {string}
+                                 */
+                                keyword: "asc" | "desc" | "ASC" | "DESC";
+                            };
                         };
                     };
                 };
@@ -2069,6 +2579,17 @@ export interface paths {
                                     field: string;
                                     value: string;
                                     event: unknown;
+                                    rule_name?: unknown;
+                                    alert_name?: unknown;
+                                    alert_category?: unknown;
+                                    alert_description?: unknown;
+                                    alert_domain?: unknown;
+                                    alert_type?: unknown;
+                                    mitre_defs?: unknown;
+                                    execution_mode?: unknown;
+                                    group_key?: unknown;
+                                    window_start?: unknown;
+                                    window_end?: unknown;
                                 }[];
                             };
                         };
@@ -2177,7 +2698,7 @@ export interface paths {
                         request_data: {
                             filters?: {
                                 field: string;
-                                /** @description EQ, NEQ, IN, GTE, LTE */
+                                /** @description EQ, NEQ, IN, GTE, LTE, CONTAINS */
                                 operator: string;
                                 /** @description A value, or a list of them; one request's filters hold at most 10000 values in all */
                                 value: string | number | boolean | (never | null) | (string | number | boolean | (never | null))[];
@@ -2228,6 +2749,264 @@ export interface paths {
                                 }[];
                             };
                         };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public_api/v1/intel/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import a STIX 2.1 bundle, a MISP event or CSV as IOC rules */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        request_data: {
+                            /** @description A STIX 2.1 bundle or MISP event as JSON, or the text of one (CSV included) */
+                            content: unknown;
+                            /** @description The source the rules show; bound to this key */
+                            source?: string;
+                            /** @description CSV: field=column pairs, e.g. indicator=value,type=kind */
+                            columns?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            reply: {
+                                format: string;
+                                created: number;
+                                updated: number;
+                                unchanged: number;
+                                deleted: number;
+                                rejected: {
+                                    ref: string;
+                                    reason: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public_api/v1/intel/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The tenant's IOC rules (or those the filters select) as STIX 2.1, a MISP event or CSV */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        request_data: {
+                            /** @enum {string} */
+                            format: "stix" | "misp" | "csv";
+                            /** @description As indicators/get: the selection */
+                            filters?: {
+                                field: string;
+                                /** @description EQ, NEQ, IN, GTE, LTE, CONTAINS */
+                                operator: string;
+                                /** @description A value, or a list of them; one request's filters hold at most 10000 values in all */
+                                value: string | number | boolean | (never | null) | (string | number | boolean | (never | null))[];
+                            }[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description Default Response */
