@@ -1,6 +1,6 @@
 /**
  * Detection as code end to end, every step the CLI as a process against real servers on loopback:
- * pull 10,000 IOCs and 200 BIOCs from one server, apply them to an empty second one, and plan
+ * pull 10,000 IOCs, 200 BIOCs and two correlation rules from one server, apply them to an empty second one, and plan
  * shows no changes; the same with advanced keys; edits show as field diffs and --prune converges.
  */
 import assert from "node:assert/strict";
@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
+import { FAILED_LOGONS, LIVE_EXAMPLE } from "./correlations/live-example.ts";
 import { testDatabase } from "./harness.ts";
 import { freePort } from "./ports.ts";
 
@@ -175,6 +176,10 @@ describe("warden rules pull, plan and apply", () => {
     assert.deepEqual(inserted.errors, []);
     const rules = (await post(source, keys.source, "bioc/insert", biocs())) as { errors: unknown[] };
     assert.deepEqual(rules.errors, []);
+    const correlations = (await post(source, keys.source, "correlations/insert", [LIVE_EXAMPLE, FAILED_LOGONS])) as {
+      errors: unknown[];
+    };
+    assert.deepEqual(correlations.errors, []);
   });
   after(async () => {
     for (const server of [source, target]) {
@@ -191,13 +196,14 @@ describe("warden rules pull, plan and apply", () => {
     const repo = join(work, "repo");
     const first = await warden(source, keys.source as Key, false, "pull", repo);
     assert.equal(first.code, 0, first.stdout);
-    assert.match(first.stdout, /note: correlation: the server has no correlations API \(404\)/);
+    assert.doesNotMatch(first.stdout, /no correlations API/);
     const files = snapshot(repo);
     assert.deepEqual(
       [...files.keys()].filter((f) => f.startsWith("iocs/")),
       ["iocs/domain_name.csv", "iocs/filename.csv", "iocs/hash.csv", "iocs/ip.csv"],
     );
     assert.equal([...files.keys()].filter((f) => f.startsWith("biocs/")).length, 200);
+    assert.equal([...files.keys()].filter((f) => f.startsWith("correlations/")).length, 2);
     const lines = [...files.entries()]
       .filter(([f]) => f.startsWith("iocs/"))
       .map(([, text]) => text.trim().split("\n").length - 1);
@@ -216,10 +222,10 @@ describe("warden rules pull, plan and apply", () => {
   it("applies to an empty server, after which plan shows no changes", async () => {
     const repo = join(work, "repo");
     const before = await warden(target, keys.target as Key, false, "plan", repo);
-    assert.match(before.stdout, /Plan: 10200 to create, 0 to update, 0 to delete/);
+    assert.match(before.stdout, /Plan: 10202 to create, 0 to update, 0 to delete/);
     const applied = await warden(target, keys.target as Key, false, "apply", repo, "--yes");
     assert.equal(applied.code, 0, applied.stdout);
-    assert.match(applied.stdout, /applied 10200 of 10200 changes/);
+    assert.match(applied.stdout, /applied 10202 of 10202 changes/);
     const after = await warden(target, keys.target as Key, false, "plan", repo, "--prune");
     assert.match(after.stdout, /No changes: the server matches the repository\./, after.stdout);
   });
@@ -228,7 +234,7 @@ describe("warden rules pull, plan and apply", () => {
     const repo = join(work, "signed");
     assert.equal((await warden(source, keys.sourceAdvanced as Key, true, "pull", repo)).code, 0);
     const applied = await warden(target, keys.targetAdvanced as Key, true, "apply", repo, "--yes");
-    assert.match(applied.stdout, /applied 10200 of 10200 changes/, applied.stdout);
+    assert.match(applied.stdout, /applied 10202 of 10202 changes/, applied.stdout);
     const planned = await warden(target, keys.targetAdvanced as Key, true, "plan", repo, "--json");
     assert.deepEqual(JSON.parse(planned.stdout).changes, []);
   });
