@@ -98,7 +98,7 @@ describe("intel/import", () => {
     assert.equal(md5.reliability, "B");
     assert.equal(md5.expiration_date, Date.parse("2027-01-01T00:00:00Z"));
     assert.equal(md5.severity, "SEV_030_MEDIUM");
-    assert.equal(md5.source, "Public API user (key #" + admin.id + ")");
+    assert.equal(md5.source, `Public API user (key #${admin.id})`);
     assert.equal(byValue(list, "2001:DB8:0:0:0:0:0:1")?.reputation, "GOOD");
     assert.equal(byValue(list, "198.51.100.7")?.type, "IP");
     assert.equal(byValue(list, "Evil.Example.")?.reliability, "E");
