@@ -20,6 +20,8 @@ export interface Config {
   trustedProxies: readonly string[];
   /** Worker threads that parse and match events (default: one per core); 0 matches on the main thread. */
   matchWorkers: number;
+  /** Internal hosts (host or host:port) TAXII feeds may still be pulled from (WARDEN_INTEL_FEED_HOSTS); see src/intel/feed-url.ts. */
+  intelFeedHosts: readonly string[];
   limits: Limits;
 }
 
@@ -84,6 +86,12 @@ export function loadConfig(flags: ConfigOverrides = {}, env: Env = process.env):
     logLevel: env.WARDEN_LOG_LEVEL ?? "info",
     trustedProxies: parseTrustedProxies(env.WARDEN_TRUSTED_PROXIES ?? ""),
     matchWorkers: intFromEnv(env, "WARDEN_MATCH_WORKERS", availableParallelism(), true),
+    intelFeedHosts: Object.freeze(
+      (env.WARDEN_INTEL_FEED_HOSTS ?? "")
+        .split(",")
+        .map((h) => h.trim())
+        .filter(Boolean),
+    ),
     limits: Object.freeze({
       ...DEFAULT_LIMITS,
       bodyBytes: intFromEnv(env, "WARDEN_MAX_BODY_BYTES", DEFAULT_LIMITS.bodyBytes),

@@ -1,7 +1,9 @@
 /** The TAXII 2.1 media type and error message (TAXII 2.1 sections 1.6.1 and 3.6.1). */
 import type { FastifyReply } from "fastify";
 
-export const TAXII_MEDIA_TYPE = "application/taxii+json;version=2.1";
+import { TAXII_MEDIA } from "../intel/taxii-media.ts";
+
+export const TAXII_MEDIA_TYPE = TAXII_MEDIA;
 export const STIX_MEDIA_TYPE = "application/stix+json;version=2.1";
 
 const TITLES: Record<number, string> = {

@@ -3,6 +3,7 @@ import { postgresAuditStore } from "./postgres-audit.ts";
 import { postgresBiocStore } from "./postgres-bioc-store.ts";
 import { openPostgres } from "./postgres-database.ts";
 import { postgresAlertStore, postgresRuleSetStore } from "./postgres-engine-store.ts";
+import { postgresIntelFeedStore } from "./postgres-intel-feeds.ts";
 import { postgresIntelLinkStore } from "./postgres-intel-links.ts";
 import { postgresIocStore } from "./postgres-ioc-store.ts";
 import { postgresKeyStore, postgresTenantStore } from "./postgres-tenant-key-store.ts";
@@ -20,6 +21,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ...postgresAlertStore(pool),
     ...postgresAuditStore(pool),
     ...postgresIntelLinkStore(pool),
+    ...postgresIntelFeedStore(pool),
     ping: async () => {
       await pool.query("SELECT 1");
     },

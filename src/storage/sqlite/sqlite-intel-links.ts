@@ -15,6 +15,23 @@ export const INTEL_LINKS_MIGRATION = `
     PRIMARY KEY (tenant_id, external_id, part)
   ) WITHOUT ROWID;
   CREATE INDEX intel_links_rule ON intel_links (tenant_id, rule_id);
+
+  -- TAXII 2.1 collections a tenant pulls from (src/intel/feed-service.ts); the password sealed like advanced key secrets
+  CREATE TABLE intel_feeds (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant_id INTEGER NOT NULL REFERENCES tenants (id),
+    name TEXT NOT NULL,
+    url TEXT NOT NULL,
+    collection_id TEXT NOT NULL,
+    username TEXT,
+    sealed_password BLOB,
+    poll_seconds INTEGER NOT NULL,
+    added_after TEXT,
+    last_pull_at INTEGER,
+    last_error TEXT,
+    last_summary TEXT,
+    UNIQUE (tenant_id, name)
+  );
 `;
 
 interface LinkRow {

@@ -3,6 +3,7 @@ import { sqliteAlertStore } from "./sqlite-alert-store.ts";
 import { sqliteAuditStore } from "./sqlite-audit.ts";
 import { sqliteBiocStore } from "./sqlite-bioc-store.ts";
 import { openSqlite } from "./sqlite-database.ts";
+import { sqliteIntelFeedStore } from "./sqlite-intel-feeds.ts";
 import { sqliteIntelLinkStore } from "./sqlite-intel-links.ts";
 import { sqliteIocStore } from "./sqlite-ioc-store.ts";
 import { sqliteKeyStore } from "./sqlite-key-store.ts";
@@ -22,6 +23,7 @@ export function openSqliteStore(path: string): Store {
     ...sqliteAlertStore(db),
     ...sqliteAuditStore(db),
     ...sqliteIntelLinkStore(db),
+    ...sqliteIntelFeedStore(db),
     ping: async () => {
       ping.get();
     },
