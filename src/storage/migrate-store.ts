@@ -39,6 +39,8 @@ const TABLES: TableCopy[] = [
     json: ["indicator", "mitre_tactic_id_and_name", "mitre_technique_id_and_name"],
   },
   { table: "alerts" },
+  { table: "intel_links" },
+  { table: "intel_feeds", bytes: ["sealed_password"], sequence: "intel_feeds_id_seq" },
   // the history comes along as it was; the copy itself is not a change anyone made
   { table: "audit_log", transform: auditRow, sequence: "audit_log_id_seq" },
 ];
