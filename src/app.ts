@@ -13,6 +13,7 @@ import { CorrelationEngine } from "./engine/correlations/correlation-engine.ts";
 import { EngineRegistry } from "./engine/engine-registry.ts";
 import { createHttpServer } from "./http/server.ts";
 import { type EventMatching, eventMatching } from "./ingest/event-matching.ts";
+import { FeedService } from "./intel/feed-service.ts";
 import { IntelService } from "./intel/intel-service.ts";
 import { type Clock, systemClock } from "./lib/clock.ts";
 import { openStore } from "./storage/open-store.ts";
@@ -43,6 +44,8 @@ export interface Services {
   audit: AuditService;
   /** STIX, MISP and CSV intelligence in and out (src/intel). */
   intel: IntelService;
+  /** TAXII 2.1 feeds the tenants pull from. */
+  feeds: FeedService;
 }
 
 /** Opens the store and builds the domain services on it (used by the server and the CLI alike). */
@@ -52,6 +55,7 @@ export async function buildServices(config: Config, clock: Clock = systemClock):
   const engine = new EngineRegistry(store, clock);
   const matching = eventMatching(engine, config.matchWorkers, config.limits.matchTimeoutMs);
   const correlationEngine = new CorrelationEngine(store, clock);
+  const intel = new IntelService(store, clock);
   return {
     store,
     clock,
@@ -66,7 +70,8 @@ export async function buildServices(config: Config, clock: Clock = systemClock):
     alerts: new AlertService(matching, store, clock, config.limits, correlationEngine),
     correlationEngine,
     audit: new AuditService(store),
-    intel: new IntelService(store, clock),
+    intel,
+    feeds: new FeedService(store, intel, masterKey, clock, config.intelFeedHosts),
   };
 }
 

@@ -22,6 +22,8 @@ export interface Config {
   matchWorkers: number;
   /** How often `serve` looks for due scheduled correlation rules (WARDEN_CORRELATION_TICK_MS); 0: never. */
   correlationTickMs: number;
+  /** Internal hosts (host or host:port) TAXII feeds may still be pulled from (WARDEN_INTEL_FEED_HOSTS); see src/intel/feed-url.ts. */
+  intelFeedHosts: readonly string[];
   limits: Limits;
 }
 
@@ -87,6 +89,12 @@ export function loadConfig(flags: ConfigOverrides = {}, env: Env = process.env):
     trustedProxies: parseTrustedProxies(env.WARDEN_TRUSTED_PROXIES ?? ""),
     matchWorkers: intFromEnv(env, "WARDEN_MATCH_WORKERS", availableParallelism(), true),
     correlationTickMs: intFromEnv(env, "WARDEN_CORRELATION_TICK_MS", 15_000, true),
+    intelFeedHosts: Object.freeze(
+      (env.WARDEN_INTEL_FEED_HOSTS ?? "")
+        .split(",")
+        .map((h) => h.trim())
+        .filter(Boolean),
+    ),
     limits: Object.freeze({
       ...DEFAULT_LIMITS,
       bodyBytes: intFromEnv(env, "WARDEN_MAX_BODY_BYTES", DEFAULT_LIMITS.bodyBytes),

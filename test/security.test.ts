@@ -42,6 +42,12 @@ const ROUTES: RouteCase[] = [
   { path: "/public_api/v1/session/whoami", body: { request_data: {} }, allowed: READERS },
   { path: "/public_api/v1/xql/validate", body: { request_data: { query: "dataset = xdr_data" } }, allowed: READERS },
   { path: "/public_api/v1/audits/management_logs", body: { request_data: {} }, allowed: [] },
+  {
+    path: "/public_api/v1/intel/import",
+    body: { request_data: { content: { type: "bundle", objects: [] } } },
+    allowed: [],
+  },
+  { path: "/public_api/v1/intel/export", body: { request_data: { format: "csv" } }, allowed: READERS },
 ];
 
 /** The routes whose body takes filters, and where the filters go. */

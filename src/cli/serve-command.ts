@@ -6,6 +6,7 @@ import { actors } from "../domain/audit/audit-model.ts";
 import { MASTER_KEY_FILE } from "../domain/keys/master-key.ts";
 import { DEFAULT_TENANT } from "../domain/tenants/tenant-service.ts";
 import { startCorrelationScheduler } from "../engine/correlations/correlation-scheduler.ts";
+import { startFeedPoller } from "../intel/feed-poller.ts";
 import { looseModeWarnings } from "../lib/private-files.ts";
 
 interface ServeOptions {
@@ -44,10 +45,14 @@ async function serve(options: ServeOptions): Promise<void> {
   const { app, services } = await buildApp(config);
   for (const warning of looseModeWarnings(dataPaths(config))) app.log.warn(warning);
   await bootstrapEmptyStore(services);
+  const stopPolling = startFeedPoller(services.feeds, (error) =>
+    app.log.error({ err: error }, "TAXII feed poll failed"),
+  );
   let scheduler: { stop(): Promise<void> } | undefined;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
       app.log.info({ signal }, "shutting down");
+      stopPolling();
       void (scheduler?.stop() ?? Promise.resolve()).then(() => app.close()).then(() => process.exit(0));
     });
   }

@@ -12,7 +12,7 @@ import type { LegacyIocService } from "../domain/ioc/legacy-ioc-service.ts";
 import type { KeyService } from "../domain/keys/key-service.ts";
 import type { IntelService } from "../intel/intel-service.ts";
 import type { Clock } from "../lib/clock.ts";
-import type { AuditStore, IocStore } from "../storage/ports.ts";
+import type { AuditStore, IntelLinkStore, IocStore } from "../storage/ports.ts";
 import { registerConsole } from "./console.ts";
 import { registerOpenApi } from "./openapi.ts";
 import { installAuth } from "./plugins/auth.ts";
@@ -31,6 +31,7 @@ import { indicatorRoutes } from "./routes/indicator-routes.ts";
 import { intelRoutes } from "./routes/intel-routes.ts";
 import { legacyIndicatorRoutes } from "./routes/legacy-indicator-routes.ts";
 import { sessionRoutes } from "./routes/session-routes.ts";
+import { taxiiRoutes } from "./routes/taxii-routes.ts";
 import { xqlRoutes } from "./routes/xql-routes.ts";
 
 export interface HttpDeps {
@@ -42,7 +43,7 @@ export interface HttpDeps {
   alerts: AlertService;
   audit: AuditService;
   intel: IntelService;
-  store: Pick<IocStore, "getExpiryDefaults">;
+  store: Pick<IocStore, "getExpiryDefaults" | "iocChanges"> & Pick<IntelLinkStore, "intelLinksOfRules">;
   /** Where refused writes are recorded. */
   refusals: Pick<AuditStore, "recordRefusal">;
   clock: Clock;
@@ -88,7 +89,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
       Object.assign(new Error(`the request body is not valid ${encoding} data`), { statusCode: 400 }),
   });
   installConcurrencyCap(app, deps.limits);
-  installAuth(app, deps.keys, deps.limits, deps.clock);
+  const limiters = installAuth(app, deps.keys, deps.limits, deps.clock);
   installBodyDepthLimit(app);
   installRefusalAudit(app, deps.refusals, deps.clock);
   await registerOpenApi(app);
@@ -109,6 +110,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   await app.register(eventRoutes, { alerts: deps.alerts, maxEvents: deps.limits.itemsPerRequest });
   await app.register(auditRoutes, { audit: deps.audit });
   await app.register(intelRoutes, { intel: deps.intel, legacy: deps.legacy });
+  await app.register(taxiiRoutes, { keys: deps.keys, limiters, store: deps.store, clock: deps.clock });
   app.server.headersTimeout = deps.limits.headersTimeoutMs;
   return app;
 }

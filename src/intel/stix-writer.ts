@@ -18,6 +18,10 @@ export interface StixOptions {
   now: number;
   /** TAXII: an expired rule is revoked too (an export file keeps its past valid_until instead). */
   revokeExpired: boolean;
+  /** TAXII: when this version came to be (a write, an expiry, a deletion); the rule's modification time otherwise. */
+  versionTime?: number;
+  /** TAXII: the rule was deleted, and is served as revoked so clients drop it. */
+  deleted?: boolean;
 }
 
 /** The rule's indicator id: the one it was imported under when it was a whole STIX indicator or MISP attribute. */
@@ -35,7 +39,7 @@ export function stixIndicator(linked: LinkedRule, options: StixOptions): Record<
   const pattern = patternOf(rule.type, rule.indicator);
   if (pattern === undefined) return undefined;
   const status = iocStatus(rule, options.now);
-  const revoked = status === "DISABLED" || (options.revokeExpired && status === "EXPIRED");
+  const revoked = options.deleted === true || status === "DISABLED" || (options.revokeExpired && status === "EXPIRED");
   const never = rule.expirationDate < 0;
   // valid_until must come after valid_from: a rule written already expired starts just before it ends
   const validFrom = never ? rule.creationTime : Math.min(rule.creationTime, rule.expirationDate - 1);
@@ -45,7 +49,7 @@ export function stixIndicator(linked: LinkedRule, options: StixOptions): Record<
     spec_version: "2.1",
     id: indicatorId(linked, options.tenantId),
     created: stixTime(rule.creationTime),
-    modified: stixTime(Math.max(rule.modificationTime, rule.creationTime)),
+    modified: stixTime(Math.max(options.versionTime ?? rule.modificationTime, rule.creationTime)),
     ...(rule.comment === "" ? {} : { description: rule.comment }),
     indicator_types: [indicatorTypeOfReputation(rule.reputation)],
     pattern,

@@ -60,6 +60,8 @@ const TABLES: TableCopy[] = [
   { table: "correlation_runs" },
   { table: "correlation_suppressions" },
   { table: "alerts" },
+  { table: "intel_links" },
+  { table: "intel_feeds", bytes: ["sealed_password"], sequence: "intel_feeds_id_seq" },
   // the history comes along as it was; the copy itself is not a change anyone made. SQLite's packed
   // rows (one write's rule changes) arrive one row per change, numbered afresh in the same order.
   {

@@ -188,6 +188,40 @@ export interface IntelLinkStore {
   intelLinksOfRules(tenantId: number, ruleIds: readonly number[]): Promise<IntelLink[]>;
 }
 
+/** A TAXII 2.1 collection a tenant pulls IOC rules from. */
+export interface IntelFeed {
+  id: number;
+  tenantId: number;
+  name: string;
+  /** The API root's URL. */
+  url: string;
+  collectionId: string;
+  username: string | null;
+  /** The password, sealed under the master key (src/domain/keys/key-secrets.ts). */
+  sealedPassword: Buffer | null;
+  pollSeconds: number;
+  /** The last X-TAXII-Date-Added-Last pulled: the next pull asks only for what came after. */
+  addedAfter: string | null;
+  lastPullAt: number | null;
+  lastError: string | null;
+  /** The last pull's counts, as JSON. */
+  lastSummary: string | null;
+}
+
+export type NewIntelFeed = Omit<IntelFeed, "id" | "addedAfter" | "lastPullAt" | "lastError" | "lastSummary">;
+
+export interface IntelFeedStore {
+  /** Undefined when the tenant has a feed of that name. */
+  createFeed(feed: NewIntelFeed): Promise<IntelFeed | undefined>;
+  /** One tenant's feeds, or (null) every tenant's, for the poller. */
+  listFeeds(tenantId: number | null): Promise<IntelFeed[]>;
+  deleteFeed(tenantId: number, name: string): Promise<boolean>;
+  recordPull(
+    feedId: number,
+    pull: Pick<IntelFeed, "addedAfter" | "lastPullAt" | "lastError" | "lastSummary">,
+  ): Promise<void>;
+}
+
 export interface Store
   extends TenantStore,
     KeyStore,
@@ -197,7 +231,8 @@ export interface Store
     RuleSetStore,
     AlertStore,
     AuditStore,
-    IntelLinkStore {
+    IntelLinkStore,
+    IntelFeedStore {
   /** Cheap liveness probe. */
   ping(): Promise<void>;
   close(): Promise<void>;

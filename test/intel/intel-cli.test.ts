@@ -6,7 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
+import { buildApp } from "../../src/app.ts";
+import { loadConfig } from "../../src/config.ts";
 import type { IocRule } from "../../src/domain/ioc/ioc-model.ts";
+import { collectionId } from "../../src/intel/taxii-collection.ts";
 import { openStore } from "../../src/storage/open-store.ts";
 import { seededUuid } from "./stix-fixtures.ts";
 import { indicatorProblems } from "./stix-validator.ts";
@@ -131,6 +134,63 @@ describe("warden intel import", () => {
     const csv = await warden("intel", "export", "--tenant", "feeds", "--format", "csv");
     assert.equal(csv.stdout.split("\n").length, 9, csv.stdout);
     assert.match(csv.stdout, /^id,indicator,type,severity,expiration_date,comment,reputation,reliability\n/);
+  });
+
+  it("subscribes a tenant to a TAXII collection, pulls it, lists its last pull, and refuses internal URLs", async () => {
+    // a real TAXII 2.1 server on loopback: Warden's own, on the same store, serving tenant 'feeds'
+    const { app, services } = await buildApp(loadConfig({ dataDir: dir }, { WARDEN_LOG_LEVEL: "warn" }), {
+      logger: false,
+    });
+    try {
+      await app.listen({ host: "127.0.0.1", port: 0 });
+      const port = (app.server.address() as { port: number }).port;
+      const reader = JSON.parse(
+        (await warden("key", "create", "--tenant", "feeds", "--role", "viewer", "--json")).stdout,
+      );
+      const feeds = await services.tenants.find("feeds");
+      assert.ok(feeds.ok);
+      await warden("tenant", "create", "subscriber");
+      const url = `http://127.0.0.1:${port}/taxii2/feeds/`;
+      const add = (...extra: string[]) =>
+        warden(
+          "intel",
+          "feeds",
+          "add",
+          "up",
+          "--tenant",
+          "subscriber",
+          "--url",
+          url,
+          "--collection",
+          collectionId(feeds.value.id),
+          "--user",
+          String(reader.id),
+          "--password-env",
+          "FEED_SECRET",
+          "--every",
+          "60",
+          ...extra,
+        );
+      env = { ...env, FEED_SECRET: reader.secret };
+      await assert.rejects(add(), /internal address \(127\.0\.0\.1\); list it in WARDEN_INTEL_FEED_HOSTS/);
+      env = { ...env, WARDEN_INTEL_FEED_HOSTS: `127.0.0.1:${port}` };
+      assert.match((await add()).stdout, /added feed 'up'/);
+      const pulled = await warden("intel", "feeds", "pull", "up", "--tenant", "subscriber");
+      assert.match(pulled.stdout, /pulled 'up': 7 created, 0 updated, 0 unchanged, 0 deleted/);
+      const again = await warden("intel", "feeds", "pull", "up", "--tenant", "subscriber");
+      assert.match(again.stdout, /pulled 'up': 0 created/);
+      const [listed] = (await warden("intel", "feeds", "list", "--tenant", "subscriber", "--json")).stdout
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line));
+      assert.equal(listed.name, "up");
+      assert.equal(listed.lastError, null);
+      assert.equal(listed.hasPassword, true);
+      assert.equal(JSON.stringify(listed).includes(reader.secret), false);
+      assert.match((await warden("intel", "feeds", "remove", "up", "--tenant", "subscriber")).stdout, /removed/);
+    } finally {
+      await app.close();
+    }
   });
 
   it("fails with a clear message, not a stack trace, on what it cannot read", async () => {

@@ -29,19 +29,19 @@ const TAG_BYTES = 16;
 const ASSOCIATED_DATA = Buffer.from("warden:api-key-secret:v1");
 
 /** Encrypts an advanced key's secret with AES-256-GCM: iv, then tag, then ciphertext. */
-export function sealSecret(secret: string, masterKey: Buffer): Buffer {
+export function sealSecret(secret: string, masterKey: Buffer, purpose: Buffer = ASSOCIATED_DATA): Buffer {
   const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv("aes-256-gcm", masterKey, iv).setAAD(ASSOCIATED_DATA);
+  const cipher = createCipheriv("aes-256-gcm", masterKey, iv).setAAD(purpose);
   const body = Buffer.concat([cipher.update(secret, "utf8"), cipher.final()]);
   return Buffer.concat([iv, cipher.getAuthTag(), body]);
 }
 
 /** Undefined when the sealed value was not made with this master key or was altered. */
-export function unsealSecret(sealed: Buffer, masterKey: Buffer): string | undefined {
+export function unsealSecret(sealed: Buffer, masterKey: Buffer, purpose: Buffer = ASSOCIATED_DATA): string | undefined {
   try {
     const iv = sealed.subarray(0, IV_BYTES);
     const tag = sealed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES);
-    const decipher = createDecipheriv("aes-256-gcm", masterKey, iv).setAAD(ASSOCIATED_DATA).setAuthTag(tag);
+    const decipher = createDecipheriv("aes-256-gcm", masterKey, iv).setAAD(purpose).setAuthTag(tag);
     const body = sealed.subarray(IV_BYTES + TAG_BYTES);
     return Buffer.concat([decipher.update(body), decipher.final()]).toString("utf8");
   } catch {

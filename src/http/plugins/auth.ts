@@ -25,7 +25,7 @@ function header(request: FastifyRequest, name: string): string | undefined {
 }
 
 /** What failed authentications are counted under: the client's address, and the key id it named. */
-function failureNames(request: FastifyRequest, keyId: string | undefined): string[] {
+export function failureNames(request: FastifyRequest, keyId: string | undefined): string[] {
   const id = keyId?.trim();
   return id && /^[0-9]{1,16}$/.test(id) ? [`address ${request.ip}`, `key ${id}`] : [`address ${request.ip}`];
 }
@@ -48,7 +48,13 @@ function refuseFailure(
  * Checks in the contract's order, before the body is read: authentication (401), license (402),
  * permission (403). Every authentication failure looks the same from outside.
  */
-export function installAuth(app: FastifyInstance, keys: KeyService, limits: Limits, clock: Clock): void {
+/** The limiters, which other ways in (TAXII's HTTP Basic) share, so no door is cheaper to guess at. */
+export interface AuthLimiters {
+  perKey: KeyRateLimiter;
+  failures: AuthFailureLimiter;
+}
+
+export function installAuth(app: FastifyInstance, keys: KeyService, limits: Limits, clock: Clock): AuthLimiters {
   const perKey = new KeyRateLimiter(limits.rateLimitPerKey, clock);
   const failures = new AuthFailureLimiter(limits.authFailuresPerMinute, clock);
   app.decorateRequest("principal", null as unknown as Principal);
@@ -73,4 +79,5 @@ export function installAuth(app: FastifyInstance, keys: KeyService, limits: Limi
     if (!licenseAllowsRuleApi(principal.tenant.license)) return sendError(reply, 402);
     if (!roleAllows(principal.role, permission)) return sendError(reply, 403);
   });
+  return { perKey, failures };
 }

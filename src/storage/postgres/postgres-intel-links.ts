@@ -12,6 +12,22 @@ export const POSTGRES_INTEL_LINKS_MIGRATION = `
     PRIMARY KEY (tenant_id, external_id, part)
   );
   CREATE INDEX intel_links_rule ON intel_links (tenant_id, rule_id);
+
+  CREATE TABLE intel_feeds (
+    id BIGSERIAL PRIMARY KEY,
+    tenant_id BIGINT NOT NULL REFERENCES tenants (id),
+    name TEXT NOT NULL,
+    url TEXT NOT NULL,
+    collection_id TEXT NOT NULL,
+    username TEXT,
+    sealed_password BYTEA,
+    poll_seconds BIGINT NOT NULL,
+    added_after TEXT,
+    last_pull_at BIGINT,
+    last_error TEXT,
+    last_summary TEXT,
+    UNIQUE (tenant_id, name)
+  );
 `;
 
 interface LinkRow {

@@ -175,7 +175,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 9,
-    name: "links from imported intelligence objects to the IOC rules they made",
+    name: "links from imported intelligence objects to the IOC rules they made; TAXII feeds",
     sql: POSTGRES_INTEL_LINKS_MIGRATION,
   },
 ];

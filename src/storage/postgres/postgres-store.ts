@@ -4,6 +4,7 @@ import { postgresBiocStore } from "./postgres-bioc-store.ts";
 import { postgresCorrelationStore } from "./postgres-correlation-store.ts";
 import { openPostgres } from "./postgres-database.ts";
 import { postgresAlertStore, postgresRuleSetStore } from "./postgres-engine-store.ts";
+import { postgresIntelFeedStore } from "./postgres-intel-feeds.ts";
 import { postgresIntelLinkStore } from "./postgres-intel-links.ts";
 import { postgresIocStore } from "./postgres-ioc-store.ts";
 import { postgresKeyStore, postgresTenantStore } from "./postgres-tenant-key-store.ts";
@@ -22,6 +23,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ...postgresAlertStore(pool),
     ...postgresAuditStore(pool),
     ...postgresIntelLinkStore(pool),
+    ...postgresIntelFeedStore(pool),
     ping: async () => {
       await pool.query("SELECT 1");
     },

@@ -219,7 +219,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 11,
-    name: "links from imported intelligence objects to the IOC rules they made",
+    name: "links from imported intelligence objects to the IOC rules they made; TAXII feeds",
     sql: INTEL_LINKS_MIGRATION,
   },
 ];

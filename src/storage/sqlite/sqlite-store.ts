@@ -5,6 +5,7 @@ import { sqliteBiocStore } from "./sqlite-bioc-store.ts";
 import { BULK_DRAFTS, sqliteBulkWrites } from "./sqlite-bulk-writes.ts";
 import { sqliteCorrelationStore } from "./sqlite-correlation-store.ts";
 import { openSqlite } from "./sqlite-database.ts";
+import { sqliteIntelFeedStore } from "./sqlite-intel-feeds.ts";
 import { sqliteIntelLinkStore } from "./sqlite-intel-links.ts";
 import { sqliteIocStore } from "./sqlite-ioc-store.ts";
 import { sqliteKeyStore } from "./sqlite-key-store.ts";
@@ -48,6 +49,7 @@ export function openSqliteStore(path: string): Store {
     ...sqliteAlertStore(db),
     ...sqliteAuditStore(db),
     ...sqliteIntelLinkStore(db),
+    ...sqliteIntelFeedStore(db),
     ping: async () => {
       ping.get();
     },

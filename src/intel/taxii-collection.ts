@@ -1,0 +1,129 @@
+/**
+ * A tenant's IOC rules as one read-only TAXII 2.1 collection (TAXII 2.1 section 5): each rule is
+ * an indicator whose version is the time it last changed (a write, an expiry, a deletion), which
+ * is also its date_added. Pages follow (date_added, rule id), so `next` never skips or repeats a
+ * rule, even when many share one millisecond.
+ */
+import type { IntelLinkStore, IocChange, IocStore } from "../storage/ports.ts";
+import type { LinkedRule } from "./intel-rules.ts";
+import { stixIndicator } from "./stix-writer.ts";
+import { uuidV5 } from "./uuid-v5.ts";
+
+export type TaxiiStore = Pick<IocStore, "iocChanges"> & Pick<IntelLinkStore, "intelLinksOfRules">;
+
+export const TAXII_MAX_PAGE = 10_000;
+
+export interface TaxiiQuery {
+  addedAfter: number | undefined;
+  limit: number;
+  next: string | undefined;
+  /** match[id]: only these objects. */
+  ids: ReadonlySet<string> | undefined;
+  /** match[type]: this collection holds indicators only. */
+  types: ReadonlySet<string> | undefined;
+}
+
+export interface TaxiiEntry {
+  object: Record<string, unknown>;
+  dateAdded: number;
+}
+
+export interface TaxiiPage {
+  entries: TaxiiEntry[];
+  /** The cursor of the next page, when there is one. */
+  next: string | undefined;
+}
+
+export function collectionId(tenantId: number): string {
+  return uuidV5(`taxii-collection/${tenantId}/iocs`);
+}
+
+interface Cursor {
+  time: number;
+  ruleId: number;
+  /** The moment the first page was read: later pages see the rules as they were then (expiry included). */
+  now: number;
+}
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.time, cursor.ruleId, cursor.now])).toString("base64url");
+}
+
+/** Undefined when the token is not one this server made. */
+export function decodeCursor(token: string): Cursor | undefined {
+  try {
+    const value = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as unknown;
+    if (!Array.isArray(value) || value.length !== 3 || !value.every(Number.isSafeInteger)) return undefined;
+    const [time, ruleId, now] = value as [number, number, number];
+    return { time, ruleId, now };
+  } catch {
+    return undefined;
+  }
+}
+
+export async function taxiiPage(
+  store: TaxiiStore,
+  tenantId: number,
+  query: TaxiiQuery,
+  now: number,
+): Promise<TaxiiPage> {
+  if (query.types && !query.types.has("indicator")) return { entries: [], next: undefined };
+  const cursor = query.next === undefined ? undefined : decodeCursor(query.next);
+  const asOf = cursor?.now ?? now;
+  const since = Math.max(query.addedAfter ?? -1, cursor ? cursor.time - 1 : -1);
+  const changes = (await store.iocChanges(tenantId, since, asOf)).filter(
+    (c) => !cursor || c.changeTime > cursor.time || (c.changeTime === cursor.time && c.rule.ruleId > cursor.ruleId),
+  );
+  const entries: TaxiiEntry[] = [];
+  let last: IocChange | undefined;
+  for (let start = 0; start < changes.length && entries.length < query.limit; start += query.limit) {
+    const slice = changes.slice(start, start + query.limit);
+    const objects = await toObjects(store, tenantId, slice, asOf);
+    for (const [index, object] of objects.entries()) {
+      if (entries.length >= query.limit) break;
+      last = slice[index] as IocChange;
+      if (object && (!query.ids || query.ids.has(String(object.id))))
+        entries.push({ object, dateAdded: last.changeTime });
+    }
+  }
+  const more = last !== undefined && last !== changes.at(-1);
+  return {
+    entries,
+    next: more && last ? encodeCursor({ time: last.changeTime, ruleId: last.rule.ruleId, now: asOf }) : undefined,
+  };
+}
+
+/** The indicators of these changes, in order; undefined where a rule has no STIX form (MIXED). */
+async function toObjects(store: TaxiiStore, tenantId: number, changes: IocChange[], now: number) {
+  const links = await store.intelLinksOfRules(
+    tenantId,
+    changes.map((c) => c.rule.ruleId),
+  );
+  const byRule = new Map(links.filter((l) => l.part === "").map((l) => [l.ruleId, l]));
+  return changes.map((change) => {
+    const linked: LinkedRule = { rule: change.rule, link: byRule.get(change.rule.ruleId) };
+    return stixIndicator(linked, {
+      tenantId,
+      now,
+      revokeExpired: true,
+      versionTime: change.changeTime,
+      deleted: change.deleted,
+    });
+  });
+}
+
+/** The one object with this id (its latest version), found by reading the collection. */
+export async function taxiiObject(
+  store: TaxiiStore,
+  tenantId: number,
+  id: string,
+  now: number,
+): Promise<TaxiiEntry | undefined> {
+  const page = await taxiiPage(
+    store,
+    tenantId,
+    { addedAfter: undefined, limit: Number.MAX_SAFE_INTEGER, next: undefined, ids: new Set([id]), types: undefined },
+    now,
+  );
+  return page.entries.at(-1);
+}
