@@ -2,11 +2,14 @@
  * Correlation rules: list (by mode), enable/disable, delete, and a create/edit form whose XQL
  * errors are shown at their line and column. Self-contained: it talks to the API with `call` only.
  */
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { call } from "../api.ts";
 import type { PageProps } from "../app.tsx";
+import { useApiQuery, useInvalidate } from "../data/use-api.ts";
 
 type Rule = Record<string, unknown> & { rule_id: number; name: string; is_enabled: boolean; execution_mode: string };
+const LIST_PATH = "/public_api/v1/correlations/get";
+
 interface InsertReply {
   errors: { index: number; status: string }[];
 }
@@ -35,29 +38,44 @@ function writable(rule: Rule): Record<string, unknown> {
 
 export function CorrelationsPage({ session, who }: PageProps) {
   const [mode, setMode] = useState("");
-  const [rules, setRules] = useState<Rule[]>([]);
   const [editing, setEditing] = useState<Record<string, unknown>>();
-  const [error, setError] = useState("");
-  const [version, setVersion] = useState(0);
+  // A toggled rule shows its new state from the click until the refetched list confirms it.
+  const [toggled, setToggled] = useState<Record<number, boolean>>({});
+  const [writeError, setWriteError] = useState("");
   const admin = who.role === "instance_admin";
-
-  useEffect(() => {
-    const filters = mode ? [{ field: "execution_mode", operator: "EQ", value: mode }] : [];
-    call<{ objects: Rule[] }>(session, "/public_api/v1/correlations/get", { request_data: { filters, search_to: 500 } })
-      .then((res) => setRules(res.objects))
-      .catch((e: Error) => setError(e.message));
-  }, [mode, version]);
+  const invalidate = useInvalidate();
+  const filters = mode ? [{ field: "execution_mode", operator: "EQ", value: mode }] : [];
+  // Through the shared cache: an answer for a mode no longer selected never paints.
+  const query = useApiQuery<{ objects: Rule[] }>(session, LIST_PATH, { request_data: { filters, search_to: 500 } });
+  const rules = query.data?.objects ?? [];
+  const error = writeError || (query.error as Error | null)?.message || "";
 
   async function save(item: Record<string, unknown>): Promise<string | undefined> {
+    setWriteError("");
     const res = await call<InsertReply>(session, "/public_api/v1/correlations/insert", { request_data: [item] });
-    setVersion(version + 1);
+    await invalidate(LIST_PATH);
     return res.errors[0]?.status;
+  }
+  async function toggle(rule: Rule) {
+    setToggled((now) => ({ ...now, [rule.rule_id]: !rule.is_enabled }));
+    try {
+      const problem = await save({ ...writable(rule), is_enabled: !rule.is_enabled });
+      if (problem) setWriteError(problem);
+    } catch (e) {
+      setWriteError((e as Error).message);
+    } finally {
+      setToggled(({ [rule.rule_id]: _, ...rest }) => rest);
+    }
   }
   async function remove(rule: Rule) {
     if (!confirm(`Delete correlation rule ${rule.rule_id} (${rule.name})?`)) return;
     const filters = [{ field: "rule_id", operator: "EQ", value: rule.rule_id }];
-    await call(session, "/public_api/v1/correlations/delete", { request_data: { filters } });
-    setVersion(version + 1);
+    try {
+      await call(session, "/public_api/v1/correlations/delete", { request_data: { filters } });
+    } catch (e) {
+      setWriteError((e as Error).message);
+    }
+    await invalidate(LIST_PATH);
   }
 
   return (
@@ -69,7 +87,7 @@ export function CorrelationsPage({ session, who }: PageProps) {
           <option>REAL_TIME</option>
           <option>SCHEDULED</option>
         </select>
-        <span>{rules.length} rules</span>
+        <span>{query.isPending ? "Loading…" : `${rules.length} rules`}</span>
         {admin && (
           <button type="button" onClick={() => setEditing({ ...BLANK })}>
             New correlation rule
@@ -107,9 +125,9 @@ export function CorrelationsPage({ session, who }: PageProps) {
                   <input
                     type="checkbox"
                     aria-label={`Enabled: ${r.name}`}
-                    checked={r.is_enabled}
-                    disabled={!admin}
-                    onChange={() => void save({ ...writable(r), is_enabled: !r.is_enabled })}
+                    checked={toggled[r.rule_id] ?? r.is_enabled}
+                    disabled={!admin || r.rule_id in toggled}
+                    onChange={() => void toggle(r)}
                   />
                 </td>
                 {admin && (
