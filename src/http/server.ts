@@ -10,6 +10,7 @@ import type { CorrelationService } from "../domain/correlations/correlation-serv
 import type { IocService } from "../domain/ioc/ioc-service.ts";
 import type { LegacyIocService } from "../domain/ioc/legacy-ioc-service.ts";
 import type { KeyService } from "../domain/keys/key-service.ts";
+import type { FeedService } from "../intel/feed-service.ts";
 import type { IntelService } from "../intel/intel-service.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { AuditStore, IntelLinkStore, IocStore } from "../storage/ports.ts";
@@ -28,6 +29,7 @@ import { correlationRoutes } from "./routes/correlation-routes.ts";
 import { eventRoutes } from "./routes/event-routes.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { indicatorRoutes } from "./routes/indicator-routes.ts";
+import { intelFeedRoutes } from "./routes/intel-feed-routes.ts";
 import { intelRoutes } from "./routes/intel-routes.ts";
 import { legacyIndicatorRoutes } from "./routes/legacy-indicator-routes.ts";
 import { sessionRoutes } from "./routes/session-routes.ts";
@@ -43,7 +45,8 @@ export interface HttpDeps {
   alerts: AlertService;
   audit: AuditService;
   intel: IntelService;
-  store: Pick<IocStore, "getExpiryDefaults" | "iocChanges"> & Pick<IntelLinkStore, "intelLinksOfRules">;
+  feeds: FeedService;
+  store: Pick<IocStore, "getExpiryDefaults" | "iocChanges" | "iocChangePage"> & Pick<IntelLinkStore, "intelLinksOfRules">;
   /** Where refused writes are recorded. */
   refusals: Pick<AuditStore, "recordRefusal">;
   clock: Clock;
@@ -110,6 +113,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   await app.register(eventRoutes, { alerts: deps.alerts, maxEvents: deps.limits.itemsPerRequest });
   await app.register(auditRoutes, { audit: deps.audit });
   await app.register(intelRoutes, { intel: deps.intel, legacy: deps.legacy });
+  await app.register(intelFeedRoutes, { feeds: deps.feeds });
   await app.register(taxiiRoutes, { keys: deps.keys, limiters, store: deps.store, clock: deps.clock });
   app.server.headersTimeout = deps.limits.headersTimeoutMs;
   return app;

@@ -39,6 +39,12 @@ export interface IocChange {
   deleted: boolean;
 }
 
+/** A place in the change feed: changes come in (change time, rule id) order. */
+export interface IocChangeKey {
+  time: number;
+  ruleId: number;
+}
+
 export interface TenantStore {
   /** Undefined when the name is taken. */
   createTenant(name: string, license: License, ctx: ChangeContext): Promise<Tenant | undefined>;
@@ -102,6 +108,11 @@ export interface IocStore {
   ): Promise<number[]>;
   /** Every rule written, expired or deleted after `since` (up to `now`), oldest change first. */
   iocChanges(tenantId: number, since: number, now: number): Promise<IocChange[]>;
+  /**
+   * The same feed a page at a time: at most `limit` changes after `after`, as of `now`. A page reads
+   * only its own rows (keyset paging on indexes), so the last page of a big tenant costs the first's.
+   */
+  iocChangePage(tenantId: number, after: IocChangeKey, now: number, limit: number): Promise<IocChange[]>;
   getExpiryDefaults(tenantId: number): Promise<ExpiryDefaults>;
   /** Sets (days) or clears (null) a type's default expiry and re-dates the rules using it; answers how many. */
   setExpiryDefault(tenantId: number, type: IocType, days: number | null, ctx: ChangeContext): Promise<number>;

@@ -3089,6 +3089,574 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/public_api/v1/intel/feeds/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Warden extension: the tenant's TAXII 2.1 feeds, with their last pull, counts and error */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        request_data: Record<string, never>;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            reply: {
+                                feeds: {
+                                    name: string;
+                                    /** @description The TAXII 2.1 API root */
+                                    url: string;
+                                    collection_id: string;
+                                    username: string | null;
+                                    /** @description Whether a password is kept (sealed; it is never returned) */
+                                    has_password: boolean;
+                                    poll_seconds: number;
+                                    /** @description Where the next pull starts */
+                                    added_after: string | null;
+                                    /** @description Epoch milliseconds */
+                                    last_pull_at: number | null;
+                                    last_error: string | null;
+                                    last_counts: {
+                                        /** @description Objects the pull received */
+                                        objects: number;
+                                        created: number;
+                                        updated: number;
+                                        unchanged: number;
+                                        deleted: number;
+                                        /** @description Objects that could not become rules */
+                                        rejected: number;
+                                    } | null;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public_api/v1/intel/feeds/add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Warden extension: subscribe the tenant to a TAXII 2.1 collection */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        request_data: {
+                            /** @description The feed's name in this tenant */
+                            name: string;
+                            /** @description The API root (http or https) */
+                            url: string;
+                            collection_id: string;
+                            /** @description HTTP Basic user */
+                            username?: string;
+                            /** @description HTTP Basic password: sealed, never returned */
+                            password?: string;
+                            /** @description Poll interval, at least 60 (default 3600) */
+                            poll_seconds?: number;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            reply: {
+                                name: string;
+                                /** @description The TAXII 2.1 API root */
+                                url: string;
+                                collection_id: string;
+                                username: string | null;
+                                /** @description Whether a password is kept (sealed; it is never returned) */
+                                has_password: boolean;
+                                poll_seconds: number;
+                                /** @description Where the next pull starts */
+                                added_after: string | null;
+                                /** @description Epoch milliseconds */
+                                last_pull_at: number | null;
+                                last_error: string | null;
+                                last_counts: {
+                                    /** @description Objects the pull received */
+                                    objects: number;
+                                    created: number;
+                                    updated: number;
+                                    unchanged: number;
+                                    deleted: number;
+                                    /** @description Objects that could not become rules */
+                                    rejected: number;
+                                } | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public_api/v1/intel/feeds/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Warden extension: remove a feed (its rules stay); removing an absent feed is not an error */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        request_data: {
+                            /** @description The feed's name in this tenant */
+                            name: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            reply: {
+                                removed: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public_api/v1/intel/feeds/pull": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Warden extension: pull a feed now (only what was added since its last pull) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        request_data: {
+                            /** @description The feed's name in this tenant */
+                            name: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            reply: {
+                                created: number;
+                                updated: number;
+                                unchanged: number;
+                                deleted: number;
+                                rejected: {
+                                    ref: string;
+                                    reason: string;
+                                }[];
+                                feed: {
+                                    name: string;
+                                    /** @description The TAXII 2.1 API root */
+                                    url: string;
+                                    collection_id: string;
+                                    username: string | null;
+                                    /** @description Whether a password is kept (sealed; it is never returned) */
+                                    has_password: boolean;
+                                    poll_seconds: number;
+                                    /** @description Where the next pull starts */
+                                    added_after: string | null;
+                                    /** @description Epoch milliseconds */
+                                    last_pull_at: number | null;
+                                    last_error: string | null;
+                                    last_counts: {
+                                        /** @description Objects the pull received */
+                                        objects: number;
+                                        created: number;
+                                        updated: number;
+                                        unchanged: number;
+                                        deleted: number;
+                                        /** @description Objects that could not become rules */
+                                        rejected: number;
+                                    } | null;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/taxii2/": {
         parameters: {
             query?: never;

@@ -178,4 +178,16 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     name: "links from imported intelligence objects to the IOC rules they made; TAXII feeds",
     sql: POSTGRES_INTEL_LINKS_MIGRATION,
   },
+  {
+    version: 14,
+    name: "the IOC change feed paged by key: indexes on each change time, rule id last",
+    // TAXII pages and get_changes read the feed in (change time, rule id) order; with these a page
+    // reads only its own rows instead of every rule the tenant has (postgres-ioc-change-page.ts).
+    sql: `
+      CREATE INDEX ioc_rules_written ON ioc_rules (tenant_id, modification_time, rule_id);
+      CREATE INDEX ioc_rules_expiry ON ioc_rules (tenant_id, expiration_date, rule_id);
+      CREATE INDEX ioc_tombstones_key ON ioc_tombstones (tenant_id, deleted_at, rule_id);
+      DROP INDEX ioc_tombstones_time;
+    `,
+  },
 ];

@@ -22,6 +22,7 @@ const READS = new Set<keyof Store>([
   "listKeys",
   "findIocs",
   "iocChanges",
+  "iocChangePage",
   "getExpiryDefaults",
   "findBiocs",
   "ruleSetVersion",
