@@ -16,6 +16,8 @@ import { type EventMatching, eventMatching } from "./ingest/event-matching.ts";
 import { FeedService } from "./intel/feed-service.ts";
 import { IntelService } from "./intel/intel-service.ts";
 import { type Clock, systemClock } from "./lib/clock.ts";
+import { countStoreErrors } from "./metrics/store-error-counting.ts";
+import { WardenMetrics } from "./metrics/warden-metrics.ts";
 import { openStore } from "./storage/open-store.ts";
 import type { Store } from "./storage/ports.ts";
 
@@ -46,13 +48,20 @@ export interface Services {
   intel: IntelService;
   /** TAXII 2.1 feeds the tenants pull from. */
   feeds: FeedService;
+  /** Prometheus metrics (src/metrics); other rooms add theirs with metrics.counter/gauge/histogram. */
+  metrics: WardenMetrics;
 }
 
 /** Opens the store and builds the domain services on it (used by the server and the CLI alike). */
 export async function buildServices(config: Config, clock: Clock = systemClock): Promise<Services> {
   const masterKey = loadMasterKey(config.masterKey, config.dataDir);
-  const store = await openStore(config.database);
-  const engine = new EngineRegistry(store, clock);
+  const opened = await openStore(config.database);
+  const metrics = new WardenMetrics({
+    tenantLabels: config.metricsTenantLabels,
+    countRules: () => opened.countRules(),
+  });
+  const store = countStoreErrors(opened, metrics);
+  const engine = new EngineRegistry(store, clock, metrics);
   const matching = eventMatching(engine, config.matchWorkers, config.limits.matchTimeoutMs);
   const correlationEngine = new CorrelationEngine(store, clock);
   const intel = new IntelService(store, clock);
@@ -67,11 +76,12 @@ export async function buildServices(config: Config, clock: Clock = systemClock):
     correlations: new CorrelationService(store, clock, config.limits),
     engine,
     matching,
-    alerts: new AlertService(matching, store, clock, config.limits, correlationEngine),
+    alerts: new AlertService(matching, store, clock, config.limits, correlationEngine, metrics),
     correlationEngine,
     audit: new AuditService(store),
     intel,
     feeds: new FeedService(store, intel, masterKey, clock, config.intelFeedHosts),
+    metrics,
   };
 }
 
@@ -86,6 +96,9 @@ export async function buildApp(
     refusals: services.store,
     limits: config.limits,
     trustedProxies: config.trustedProxies,
+    metrics: services.metrics,
+    // with a metrics port of its own, the API's port does not answer /metrics
+    serveMetrics: config.metricsPort === null,
     logger: options.logger ?? { level: config.logLevel },
   });
   app.addHook("onClose", async () => {

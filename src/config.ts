@@ -25,6 +25,10 @@ export interface Config {
   /** Internal hosts (host or host:port) TAXII feeds may still be pulled from (WARDEN_INTEL_FEED_HOSTS); see src/intel/feed-url.ts. */
   intelFeedHosts: readonly string[];
   limits: Limits;
+  /** `/metrics` on a port of its own (WARDEN_METRICS_PORT, `--metrics-port`), and then not on the API's; null: on the API's port. */
+  metricsPort: number | null;
+  /** Whether metrics carry tenant names as labels (WARDEN_METRICS_TENANT_LABELS, default true). */
+  metricsTenantLabels: boolean;
 }
 
 export interface Limits {
@@ -72,6 +76,7 @@ export interface ConfigOverrides {
   port?: string | number | undefined;
   database?: string | undefined;
   dataDir?: string | undefined;
+  metricsPort?: string | number | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -95,6 +100,8 @@ export function loadConfig(flags: ConfigOverrides = {}, env: Env = process.env):
         .map((h) => h.trim())
         .filter(Boolean),
     ),
+    metricsPort: optionalPort(flags.metricsPort ?? env.WARDEN_METRICS_PORT),
+    metricsTenantLabels: booleanFromEnv(env, "WARDEN_METRICS_TENANT_LABELS", true),
     limits: Object.freeze({
       ...DEFAULT_LIMITS,
       bodyBytes: intFromEnv(env, "WARDEN_MAX_BODY_BYTES", DEFAULT_LIMITS.bodyBytes),
@@ -137,6 +144,18 @@ function parsePort(value: string | number): number {
     throw new Error(`invalid port '${value}': expected an integer from 0 to 65535`);
   }
   return port;
+}
+
+function optionalPort(value: string | number | undefined): number | null {
+  return value === undefined || value === "" ? null : parsePort(value);
+}
+
+function booleanFromEnv(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === "") return fallback;
+  if (raw === "true" || raw === "1") return true;
+  if (raw === "false" || raw === "0") return false;
+  throw new Error(`${name} must be true or false, got '${env[name]}'`);
 }
 
 /** `zeroAllowed`: 0 switches the limit off. */

@@ -8,12 +8,14 @@ import { DEFAULT_TENANT } from "../domain/tenants/tenant-service.ts";
 import { startCorrelationScheduler } from "../engine/correlations/correlation-scheduler.ts";
 import { startFeedPoller } from "../intel/feed-poller.ts";
 import { looseModeWarnings } from "../lib/private-files.ts";
+import { listenForMetrics, type MetricsServer } from "../metrics/metrics-server.ts";
 
 interface ServeOptions {
   host?: string;
   port?: string;
   database?: string;
   dataDir?: string;
+  metricsPort?: string;
 }
 
 /**
@@ -49,14 +51,22 @@ async function serve(options: ServeOptions): Promise<void> {
     app.log.error({ err: error }, "TAXII feed poll failed"),
   );
   let scheduler: { stop(): Promise<void> } | undefined;
+  let metricsServer: MetricsServer | undefined;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
       app.log.info({ signal }, "shutting down");
       stopPolling();
-      void (scheduler?.stop() ?? Promise.resolve()).then(() => app.close()).then(() => process.exit(0));
+      void (scheduler?.stop() ?? Promise.resolve())
+        .then(() => metricsServer?.close())
+        .then(() => app.close())
+        .then(() => process.exit(0));
     });
   }
   await app.listen({ host: config.host, port: config.port });
+  if (config.metricsPort !== null) {
+    metricsServer = await listenForMetrics(services.metrics, config.host, config.metricsPort);
+    app.log.info({ port: metricsServer.port }, "metrics at /metrics on their own port");
+  }
   scheduler = startCorrelationScheduler(services.correlationEngine, services.clock, config.correlationTickMs, app.log);
 }
 
@@ -65,5 +75,9 @@ export function serveCommand(): Command {
     .description("run the API server")
     .option("--host <host>", "address to listen on (env WARDEN_HOST, default 127.0.0.1)")
     .option("--port <port>", "port to listen on (env WARDEN_PORT, default 8080)")
+    .option(
+      "--metrics-port <port>",
+      "serve /metrics on this port (same host) instead of the API's (env WARDEN_METRICS_PORT)",
+    )
     .action(async (_options: unknown, command: Command) => serve(command.optsWithGlobals<ServeOptions>()));
 }

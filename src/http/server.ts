@@ -13,6 +13,7 @@ import type { KeyService } from "../domain/keys/key-service.ts";
 import type { FeedService } from "../intel/feed-service.ts";
 import type { IntelService } from "../intel/intel-service.ts";
 import type { Clock } from "../lib/clock.ts";
+import type { WardenMetrics } from "../metrics/warden-metrics.ts";
 import type { AuditStore, IntelLinkStore, IocStore } from "../storage/ports.ts";
 import { registerConsole } from "./console.ts";
 import { registerOpenApi } from "./openapi.ts";
@@ -21,6 +22,7 @@ import { installBodyDepthLimit } from "./plugins/body-depth.ts";
 import { installErrorHandling } from "./plugins/error-handler.ts";
 import { installJsonInTurns } from "./plugins/json-in-turns.ts";
 import { installConcurrencyCap } from "./plugins/limits.ts";
+import { installRequestMetrics, metricsRoute } from "./plugins/metrics.ts";
 import { installRefusalAudit } from "./plugins/refusal-audit.ts";
 import { installSecurityHeaders } from "./plugins/security-headers.ts";
 import { auditRoutes } from "./routes/audit-routes.ts";
@@ -53,6 +55,9 @@ export interface HttpDeps {
   limits: Limits;
   /** Proxies whose X-Forwarded-For is believed (Config.trustedProxies). */
   trustedProxies?: readonly string[];
+  /** Requests are counted here when given; `/metrics` is served on this port when serveMetrics is also true. */
+  metrics?: WardenMetrics;
+  serveMetrics?: boolean;
   logger: FastifyBaseLogger | boolean | { level: string };
 }
 
@@ -91,11 +96,13 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
     onInvalidRequestPayload: (encoding) =>
       Object.assign(new Error(`the request body is not valid ${encoding} data`), { statusCode: 400 }),
   });
+  if (deps.metrics) installRequestMetrics(app, deps.metrics);
   installConcurrencyCap(app, deps.limits);
   const limiters = installAuth(app, deps.keys, deps.limits, deps.clock);
   installBodyDepthLimit(app);
   installRefusalAudit(app, deps.refusals, deps.clock);
   await registerOpenApi(app);
+  if (deps.metrics && deps.serveMetrics) await metricsRoute(app, deps.metrics);
   await app.register(healthRoutes);
   await app.register(indicatorRoutes, { iocs: deps.iocs, clock: deps.clock, maxItems: deps.limits.itemsPerRequest });
   await app.register(legacyIndicatorRoutes, {

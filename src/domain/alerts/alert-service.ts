@@ -24,6 +24,11 @@ export interface EvaluatedHit extends RuleHit {
   eventIndex: number;
 }
 
+/** Told what each ingest matched and stored (the metrics, in a server). */
+export interface IngestObserver {
+  ingested(tenantName: string, report: { events: number; matchedEvents: number; alerts: number }): void;
+}
+
 export interface IngestReport {
   events: number;
   matchedEvents: number;
@@ -56,6 +61,7 @@ export class AlertService {
     private readonly limits: Limits,
     /** Correlation rules run on the same events (absent: IOC and BIOC rules only). */
     private readonly correlations?: CorrelationEngine,
+    private readonly observer?: IngestObserver,
   ) {}
 
   /** rules/evaluate: which rules each event would hit; nothing is stored. */
@@ -86,7 +92,9 @@ export class AlertService {
       for (const hit of hits) alerts.push({ ...hit, detectionTimestamp: now, event: text });
     await this.store.recordAlerts(principal.tenant.id, alerts);
     const correlated = (await this.correlations?.ingest(principal.tenant.id, () => eventsOfBody(body), now)) ?? 0;
-    return ok({ events, matchedEvents: matched.length, alerts: alerts.length + correlated, malformed });
+    const report = { events, matchedEvents: matched.length, alerts: alerts.length + correlated, malformed };
+    this.observer?.ingested(principal.tenant.name, report);
+    return ok(report);
   }
 
   /** A batch that overran the matching time budget is the caller's to fix (a costly rule, huge events). */

@@ -9,6 +9,7 @@ import { sqliteIntelFeedStore } from "./sqlite-intel-feeds.ts";
 import { sqliteIntelLinkStore } from "./sqlite-intel-links.ts";
 import { sqliteIocStore } from "./sqlite-ioc-store.ts";
 import { sqliteKeyStore } from "./sqlite-key-store.ts";
+import { sqliteRuleCountStore } from "./sqlite-rule-counts.ts";
 import { sqliteRuleSetStore } from "./sqlite-rule-set-store.ts";
 import { sqliteTenantStore } from "./sqlite-tenant-store.ts";
 import { type WriteGate, writeGate } from "./sqlite-write-gate.ts";
@@ -30,6 +31,7 @@ const READS = new Set<keyof Store>([
   "listMatchableBiocs",
   "findAlerts",
   "findAudit",
+  "countRules",
   "ping",
   "close",
 ]);
@@ -51,6 +53,7 @@ export function openSqliteStore(path: string): Store {
     ...sqliteAuditStore(db),
     ...sqliteIntelLinkStore(db),
     ...sqliteIntelFeedStore(db),
+    ...sqliteRuleCountStore(db),
     ping: async () => {
       ping.get();
     },
