@@ -1,5 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Config } from "./config.ts";
+import { DeliveryDispatcher } from "./delivery/delivery-dispatcher.ts";
+import { DeliveryService } from "./delivery/delivery-service.ts";
 import { AlertService } from "./domain/alerts/alert-service.ts";
 import { AuditService } from "./domain/audit/audit-service.ts";
 import { BiocService } from "./domain/bioc/bioc-service.ts";
@@ -46,6 +48,10 @@ export interface Services {
   intel: IntelService;
   /** TAXII 2.1 feeds the tenants pull from. */
   feeds: FeedService;
+  /** Webhooks and syslog receivers, their dead letters (src/delivery). */
+  delivery: DeliveryService;
+  /** Sends what the outbox owes; `serve` runs it on a timer. */
+  dispatcher: DeliveryDispatcher;
 }
 
 /** Opens the store and builds the domain services on it (used by the server and the CLI alike). */
@@ -72,6 +78,8 @@ export async function buildServices(config: Config, clock: Clock = systemClock):
     audit: new AuditService(store),
     intel,
     feeds: new FeedService(store, intel, masterKey, clock, config.intelFeedHosts),
+    delivery: new DeliveryService(store, masterKey, clock, config.delivery),
+    dispatcher: new DeliveryDispatcher(store, masterKey, clock, config.delivery),
   };
 }
 

@@ -2,6 +2,7 @@ import type { Migration } from "../sqlite/sqlite-migrations.ts";
 import { POSTGRES_AUDIT_HARDENING_MIGRATION } from "./postgres-audit-hardening-migration.ts";
 import { POSTGRES_AUDIT_MIGRATION } from "./postgres-audit-migration.ts";
 import { POSTGRES_CORRELATION_MIGRATION } from "./postgres-correlation-migration.ts";
+import { POSTGRES_DELIVERY_MIGRATION } from "./postgres-delivery-store.ts";
 import { POSTGRES_INTEL_LINKS_MIGRATION } from "./postgres-intel-links.ts";
 
 /**
@@ -177,5 +178,10 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     version: 9,
     name: "links from imported intelligence objects to the IOC rules they made; TAXII feeds",
     sql: POSTGRES_INTEL_LINKS_MIGRATION,
+  },
+  {
+    version: 11,
+    name: "alert delivery: webhook and syslog targets, the outbox filled with the alerts, dead letters",
+    sql: POSTGRES_DELIVERY_MIGRATION,
   },
 ];

@@ -5,6 +5,7 @@ import { sqliteBiocStore } from "./sqlite-bioc-store.ts";
 import { BULK_DRAFTS, sqliteBulkWrites } from "./sqlite-bulk-writes.ts";
 import { sqliteCorrelationStore } from "./sqlite-correlation-store.ts";
 import { openSqlite } from "./sqlite-database.ts";
+import { sqliteDeliveryStore } from "./sqlite-delivery-store.ts";
 import { sqliteIntelFeedStore } from "./sqlite-intel-feeds.ts";
 import { sqliteIntelLinkStore } from "./sqlite-intel-links.ts";
 import { sqliteIocStore } from "./sqlite-ioc-store.ts";
@@ -29,6 +30,8 @@ const READS = new Set<keyof Store>([
   "listMatchableBiocs",
   "findAlerts",
   "findAudit",
+  "listTargets",
+  "listDeadLetters",
   "ping",
   "close",
 ]);
@@ -50,6 +53,7 @@ export function openSqliteStore(path: string): Store {
     ...sqliteAuditStore(db),
     ...sqliteIntelLinkStore(db),
     ...sqliteIntelFeedStore(db),
+    ...sqliteDeliveryStore(db),
     ping: async () => {
       ping.get();
     },
