@@ -1,5 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Config } from "./config.ts";
+import { DeliveryDispatcher } from "./delivery/delivery-dispatcher.ts";
+import { DeliveryService } from "./delivery/delivery-service.ts";
 import { AlertService } from "./domain/alerts/alert-service.ts";
 import { AuditService } from "./domain/audit/audit-service.ts";
 import { BiocService } from "./domain/bioc/bioc-service.ts";
@@ -50,6 +52,10 @@ export interface Services {
   feeds: FeedService;
   /** Prometheus metrics (src/metrics); other rooms add theirs with metrics.counter/gauge/histogram. */
   metrics: WardenMetrics;
+  /** Webhooks and syslog receivers, their dead letters (src/delivery). */
+  delivery: DeliveryService;
+  /** Sends what the outbox owes; `serve` runs it on a timer. */
+  dispatcher: DeliveryDispatcher;
 }
 
 /** Opens the store and builds the domain services on it (used by the server and the CLI alike). */
@@ -82,6 +88,8 @@ export async function buildServices(config: Config, clock: Clock = systemClock):
     intel,
     feeds: new FeedService(store, intel, masterKey, clock, config.intelFeedHosts),
     metrics,
+    delivery: new DeliveryService(store, masterKey, clock, config.delivery),
+    dispatcher: new DeliveryDispatcher(store, masterKey, clock, config.delivery),
   };
 }
 

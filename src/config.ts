@@ -1,6 +1,7 @@
 import { isIP } from "node:net";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
+import { DEFAULT_DELIVERY, type DeliveryConfig } from "./delivery/delivery-config.ts";
 
 /** Everything the server and CLI can be told, frozen once read. The only reader of process.env. */
 export interface Config {
@@ -24,6 +25,8 @@ export interface Config {
   correlationTickMs: number;
   /** Internal hosts (host or host:port) TAXII feeds may still be pulled from (WARDEN_INTEL_FEED_HOSTS); see src/intel/feed-url.ts. */
   intelFeedHosts: readonly string[];
+  /** Webhooks and syslog (src/delivery): retries, timeouts, allowed internal hosts. */
+  delivery: DeliveryConfig;
   limits: Limits;
   /** `/metrics` on a port of its own (WARDEN_METRICS_PORT, `--metrics-port`), and then not on the API's; null: on the API's port. */
   metricsPort: number | null;
@@ -94,14 +97,10 @@ export function loadConfig(flags: ConfigOverrides = {}, env: Env = process.env):
     trustedProxies: parseTrustedProxies(env.WARDEN_TRUSTED_PROXIES ?? ""),
     matchWorkers: intFromEnv(env, "WARDEN_MATCH_WORKERS", availableParallelism(), true),
     correlationTickMs: intFromEnv(env, "WARDEN_CORRELATION_TICK_MS", 15_000, true),
-    intelFeedHosts: Object.freeze(
-      (env.WARDEN_INTEL_FEED_HOSTS ?? "")
-        .split(",")
-        .map((h) => h.trim())
-        .filter(Boolean),
-    ),
     metricsPort: optionalPort(flags.metricsPort ?? env.WARDEN_METRICS_PORT),
     metricsTenantLabels: booleanFromEnv(env, "WARDEN_METRICS_TENANT_LABELS", true),
+    intelFeedHosts: hostList(env.WARDEN_INTEL_FEED_HOSTS),
+    delivery: deliveryConfig(env),
     limits: Object.freeze({
       ...DEFAULT_LIMITS,
       bodyBytes: intFromEnv(env, "WARDEN_MAX_BODY_BYTES", DEFAULT_LIMITS.bodyBytes),
@@ -118,6 +117,31 @@ export function loadConfig(flags: ConfigOverrides = {}, env: Env = process.env):
       headersTimeoutMs: intFromEnv(env, "WARDEN_HEADERS_TIMEOUT_MS", DEFAULT_LIMITS.headersTimeoutMs),
       matchTimeoutMs: intFromEnv(env, "WARDEN_MATCH_TIMEOUT_MS", DEFAULT_LIMITS.matchTimeoutMs),
     }),
+  });
+}
+
+function hostList(raw: string | undefined): readonly string[] {
+  return Object.freeze(
+    (raw ?? "")
+      .split(",")
+      .map((h) => h.trim())
+      .filter(Boolean),
+  );
+}
+
+function deliveryConfig(env: Env): DeliveryConfig {
+  const d = DEFAULT_DELIVERY;
+  return Object.freeze({
+    backoff: Object.freeze({
+      baseMs: intFromEnv(env, "WARDEN_DELIVERY_BACKOFF_MS", d.backoff.baseMs, true),
+      maxMs: intFromEnv(env, "WARDEN_DELIVERY_BACKOFF_MAX_MS", d.backoff.maxMs, true),
+    }),
+    maxAttempts: intFromEnv(env, "WARDEN_DELIVERY_MAX_ATTEMPTS", d.maxAttempts),
+    timeoutMs: intFromEnv(env, "WARDEN_DELIVERY_TIMEOUT_MS", d.timeoutMs),
+    tickMs: intFromEnv(env, "WARDEN_DELIVERY_TICK_MS", d.tickMs, true),
+    batch: intFromEnv(env, "WARDEN_DELIVERY_BATCH", d.batch),
+    allowedHosts: hostList(env.WARDEN_DELIVERY_HOSTS),
+    serverSyslogUrl: env.WARDEN_SYSLOG_URL || undefined,
   });
 }
 

@@ -50,6 +50,8 @@ const ROUTES: RouteCase[] = [
   { path: "/public_api/v1/intel/export", body: { request_data: { format: "csv" } }, allowed: READERS },
   { path: "/public_api/v1/intel/feeds/list", body: { request_data: {} }, allowed: READERS },
   { path: "/public_api/v1/intel/feeds/remove", body: { request_data: { name: "absent" } }, allowed: [] },
+  { path: "/public_api/v1/webhooks/list", body: {}, allowed: ["analyst"] },
+  { path: "/public_api/v1/webhooks/dead_letters", body: {}, allowed: ["analyst"] },
 ];
 
 /** The routes whose body takes filters, and where the filters go. */
@@ -103,7 +105,10 @@ describe("security on every rule route", () => {
     // Every POST route but the public ones must be in ROUTES (sync_tim_iocs is multipart: legacy-iocs.test.ts).
     // feeds/add and feeds/pull cannot answer 200 twice in a row (a name is taken; a pull needs an
     // upstream): test/intel/feed-routes.test.ts checks their roles and tenants.
-    const elsewhere = ["indicators/sync_tim_iocs", "intel/feeds/add", "intel/feeds/pull"];
+    // The webhook changes name a target that must exist or not: test/delivery/webhooks.test.ts checks
+    // their roles and tenants.
+    const webhookChanges = ["add", "remove", "enable", "test", "retry"].map((action) => `webhooks/${action}`);
+    const elsewhere = ["indicators/sync_tim_iocs", "intel/feeds/add", "intel/feeds/pull", ...webhookChanges];
     const known = new Set([...ROUTES.map((r) => r.path), ...elsewhere.map((p) => `/public_api/v1/${p}`)]);
     const doc = (await t.app.inject({ method: "GET", url: "/public_api/v1/openapi.json" })).json();
     const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>)

@@ -2,6 +2,7 @@ import { dirname, join } from "node:path";
 import { Command } from "commander";
 import { buildApp, type Services } from "../app.ts";
 import { type Config, loadConfig } from "../config.ts";
+import { startDeliveryLoop } from "../delivery/delivery-dispatcher.ts";
 import { actors } from "../domain/audit/audit-model.ts";
 import { MASTER_KEY_FILE } from "../domain/keys/master-key.ts";
 import { DEFAULT_TENANT } from "../domain/tenants/tenant-service.ts";
@@ -50,12 +51,18 @@ async function serve(options: ServeOptions): Promise<void> {
   const stopPolling = startFeedPoller(services.feeds, (error) =>
     app.log.error({ err: error }, "TAXII feed poll failed"),
   );
+  const serverSyslog = await services.delivery.ensureServerSyslog(config.delivery.serverSyslogUrl);
+  if (!serverSyslog.ok) throw new Error(serverSyslog.error);
+  const stopDelivery = startDeliveryLoop(services.dispatcher, config.delivery.tickMs, (error) =>
+    app.log.error({ err: error }, "alert delivery round failed"),
+  );
   let scheduler: { stop(): Promise<void> } | undefined;
   let metricsServer: MetricsServer | undefined;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
       app.log.info({ signal }, "shutting down");
       stopPolling();
+      stopDelivery();
       void (scheduler?.stop() ?? Promise.resolve())
         .then(() => metricsServer?.close())
         .then(() => app.close())

@@ -3,6 +3,7 @@ import compress from "@fastify/compress";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Limits } from "../config.ts";
+import type { DeliveryService } from "../delivery/delivery-service.ts";
 import type { AlertService } from "../domain/alerts/alert-service.ts";
 import type { AuditService } from "../domain/audit/audit-service.ts";
 import type { BiocService } from "../domain/bioc/bioc-service.ts";
@@ -36,6 +37,7 @@ import { intelRoutes } from "./routes/intel-routes.ts";
 import { legacyIndicatorRoutes } from "./routes/legacy-indicator-routes.ts";
 import { sessionRoutes } from "./routes/session-routes.ts";
 import { taxiiRoutes } from "./routes/taxii-routes.ts";
+import { webhookRoutes } from "./routes/webhook-routes.ts";
 import { xqlRoutes } from "./routes/xql-routes.ts";
 
 export interface HttpDeps {
@@ -48,7 +50,9 @@ export interface HttpDeps {
   audit: AuditService;
   intel: IntelService;
   feeds: FeedService;
-  store: Pick<IocStore, "getExpiryDefaults" | "iocChanges" | "iocChangePage"> & Pick<IntelLinkStore, "intelLinksOfRules">;
+  store: Pick<IocStore, "getExpiryDefaults" | "iocChanges" | "iocChangePage"> &
+    Pick<IntelLinkStore, "intelLinksOfRules">;
+  delivery: DeliveryService;
   /** Where refused writes are recorded. */
   refusals: Pick<AuditStore, "recordRefusal">;
   clock: Clock;
@@ -122,6 +126,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   await app.register(intelRoutes, { intel: deps.intel, legacy: deps.legacy });
   await app.register(intelFeedRoutes, { feeds: deps.feeds });
   await app.register(taxiiRoutes, { keys: deps.keys, limiters, store: deps.store, clock: deps.clock });
+  await app.register(webhookRoutes, { delivery: deps.delivery });
   app.server.headersTimeout = deps.limits.headersTimeoutMs;
   return app;
 }

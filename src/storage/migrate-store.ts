@@ -63,6 +63,9 @@ const TABLES: TableCopy[] = [
   { table: "correlation_runs" },
   { table: "correlation_suppressions" },
   { table: "alerts" },
+  // webhook and syslog targets with their sealed secrets, and what is still owed to them
+  { table: "delivery_targets", bytes: ["sealed_secret"], sequence: "delivery_targets_id_seq" },
+  { table: "delivery_outbox", sequence: "delivery_outbox_id_seq" },
   { table: "intel_links" },
   { table: "intel_feeds", bytes: ["sealed_password"], sequence: "intel_feeds_id_seq" },
   // the history comes along as it was; the copy itself is not a change anyone made. SQLite's packed

@@ -10,6 +10,7 @@ import type { ExpiryDefaults, IocDraft, IocRule, IocType, Severity } from "../do
 import type { ApiKeyRecord, NewApiKey } from "../domain/keys/key-model.ts";
 import type { License, Tenant } from "../domain/tenants/tenant-model.ts";
 import type { CorrelationStore } from "./correlation-ports.ts";
+import type { DeliveryStore } from "./delivery-ports.ts";
 import type { RuleCountStore } from "./rule-counts.ts";
 
 /**
@@ -245,7 +246,8 @@ export interface Store
     AuditStore,
     IntelLinkStore,
     IntelFeedStore,
-    RuleCountStore {
+    RuleCountStore,
+    DeliveryStore {
   /** Cheap liveness probe. */
   ping(): Promise<void>;
   close(): Promise<void>;

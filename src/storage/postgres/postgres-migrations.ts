@@ -2,6 +2,7 @@ import type { Migration } from "../sqlite/sqlite-migrations.ts";
 import { POSTGRES_AUDIT_HARDENING_MIGRATION } from "./postgres-audit-hardening-migration.ts";
 import { POSTGRES_AUDIT_MIGRATION } from "./postgres-audit-migration.ts";
 import { POSTGRES_CORRELATION_MIGRATION } from "./postgres-correlation-migration.ts";
+import { POSTGRES_DELIVERY_MIGRATION } from "./postgres-delivery-store.ts";
 import { POSTGRES_INTEL_LINKS_MIGRATION } from "./postgres-intel-links.ts";
 
 /**
@@ -179,7 +180,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     sql: POSTGRES_INTEL_LINKS_MIGRATION,
   },
   {
-    version: 14,
+    version: 10,
     name: "the IOC change feed paged by key: indexes on each change time, rule id last",
     // TAXII pages and get_changes read the feed in (change time, rule id) order; with these a page
     // reads only its own rows instead of every rule the tenant has (postgres-ioc-change-page.ts).
@@ -189,5 +190,10 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX ioc_tombstones_key ON ioc_tombstones (tenant_id, deleted_at, rule_id);
       DROP INDEX ioc_tombstones_time;
     `,
+  },
+  {
+    version: 11,
+    name: "alert delivery: webhook and syslog targets, the outbox filled with the alerts, dead letters",
+    sql: POSTGRES_DELIVERY_MIGRATION,
   },
 ];

@@ -3,6 +3,7 @@ import { postgresAuditStore } from "./postgres-audit.ts";
 import { postgresBiocStore } from "./postgres-bioc-store.ts";
 import { postgresCorrelationStore } from "./postgres-correlation-store.ts";
 import { openPostgres } from "./postgres-database.ts";
+import { postgresDeliveryStore } from "./postgres-delivery-store.ts";
 import { postgresAlertStore, postgresRuleSetStore } from "./postgres-engine-store.ts";
 import { postgresIntelFeedStore } from "./postgres-intel-feeds.ts";
 import { postgresIntelLinkStore } from "./postgres-intel-links.ts";
@@ -26,6 +27,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ...postgresIntelLinkStore(pool),
     ...postgresIntelFeedStore(pool),
     ...postgresRuleCountStore(pool),
+    ...postgresDeliveryStore(pool),
     ping: async () => {
       await pool.query("SELECT 1");
     },

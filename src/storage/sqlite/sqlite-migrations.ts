@@ -2,6 +2,7 @@ import { AUDIT_HARDENING_MIGRATION } from "./sqlite-audit-hardening-migration.ts
 import { AUDIT_MIGRATION } from "./sqlite-audit-migration.ts";
 import { AUDIT_PACKING_MIGRATION } from "./sqlite-audit-packing-migration.ts";
 import { CORRELATION_MIGRATION } from "./sqlite-correlation-migration.ts";
+import { DELIVERY_MIGRATION } from "./sqlite-delivery-store.ts";
 import { INTEL_LINKS_MIGRATION } from "./sqlite-intel-links.ts";
 
 /**
@@ -221,5 +222,10 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     version: 11,
     name: "links from imported intelligence objects to the IOC rules they made; TAXII feeds",
     sql: INTEL_LINKS_MIGRATION,
+  },
+  {
+    version: 12,
+    name: "alert delivery: webhook and syslog targets, the outbox filled with the alerts, dead letters",
+    sql: DELIVERY_MIGRATION,
   },
 ];

@@ -5,6 +5,7 @@ import { sqliteBiocStore } from "./sqlite-bioc-store.ts";
 import { BULK_DRAFTS, sqliteBulkWrites } from "./sqlite-bulk-writes.ts";
 import { sqliteCorrelationStore } from "./sqlite-correlation-store.ts";
 import { openSqlite } from "./sqlite-database.ts";
+import { sqliteDeliveryStore } from "./sqlite-delivery-store.ts";
 import { sqliteIntelFeedStore } from "./sqlite-intel-feeds.ts";
 import { sqliteIntelLinkStore } from "./sqlite-intel-links.ts";
 import { sqliteIocStore } from "./sqlite-ioc-store.ts";
@@ -32,6 +33,8 @@ const READS = new Set<keyof Store>([
   "findAlerts",
   "findAudit",
   "countRules",
+  "listTargets",
+  "listDeadLetters",
   "ping",
   "close",
 ]);
@@ -54,6 +57,7 @@ export function openSqliteStore(path: string): Store {
     ...sqliteIntelLinkStore(db),
     ...sqliteIntelFeedStore(db),
     ...sqliteRuleCountStore(db),
+    ...sqliteDeliveryStore(db),
     ping: async () => {
       ping.get();
     },
