@@ -46,7 +46,8 @@ export interface HttpDeps {
   audit: AuditService;
   intel: IntelService;
   feeds: FeedService;
-  store: Pick<IocStore, "getExpiryDefaults" | "iocChanges" | "iocChangePage"> & Pick<IntelLinkStore, "intelLinksOfRules">;
+  store: Pick<IocStore, "getExpiryDefaults" | "iocChanges" | "iocChangePage"> &
+    Pick<IntelLinkStore, "intelLinksOfRules">;
   /** Where refused writes are recorded. */
   refusals: Pick<AuditStore, "recordRefusal">;
   clock: Clock;
