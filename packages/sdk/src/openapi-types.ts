@@ -2919,6 +2919,14 @@ export interface paths {
                                     ref: string;
                                     reason: string;
                                 }[];
+                                /** @description Warden extension: the rules the objects made or kept, the first 1000 */
+                                rules: {
+                                    /** @description The object (STIX id, MISP uuid, CSV id), with #part when it made several */
+                                    ref: string;
+                                    rule_id: number;
+                                    /** @enum {string} */
+                                    outcome: "created" | "updated" | "unchanged";
+                                }[];
                             };
                         };
                     };
