@@ -97,6 +97,7 @@ export async function buildApp(
     limits: config.limits,
     trustedProxies: config.trustedProxies,
     metrics: services.metrics,
+    sharedLimits: services.store.sharedLimits,
     // with a metrics port of its own, the API's port does not answer /metrics
     serveMetrics: config.metricsPort === null,
     logger: options.logger ?? { level: config.logLevel },

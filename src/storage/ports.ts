@@ -10,6 +10,7 @@ import type { ExpiryDefaults, IocDraft, IocRule, IocType, Severity } from "../do
 import type { ApiKeyRecord, NewApiKey } from "../domain/keys/key-model.ts";
 import type { License, Tenant } from "../domain/tenants/tenant-model.ts";
 import type { CorrelationStore } from "./correlation-ports.ts";
+import type { SharedLimitStore } from "./limit-ports.ts";
 import type { RuleCountStore } from "./rule-counts.ts";
 
 /**
@@ -235,6 +236,8 @@ export interface Store
     IntelLinkStore,
     IntelFeedStore,
     RuleCountStore {
+  /** Abuse-limit counters every node shares (PostgreSQL); absent on a single-process store. */
+  sharedLimits?: SharedLimitStore;
   /** Cheap liveness probe. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -3,6 +3,7 @@ import { POSTGRES_AUDIT_HARDENING_MIGRATION } from "./postgres-audit-hardening-m
 import { POSTGRES_AUDIT_MIGRATION } from "./postgres-audit-migration.ts";
 import { POSTGRES_CORRELATION_MIGRATION } from "./postgres-correlation-migration.ts";
 import { POSTGRES_INTEL_LINKS_MIGRATION } from "./postgres-intel-links.ts";
+import { POSTGRES_OPS_MIGRATION } from "./postgres-ops-migration.ts";
 
 /**
  * The PostgreSQL schema: the same tables as SQLite's, in PostgreSQL's types. The value
@@ -177,5 +178,10 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     version: 9,
     name: "links from imported intelligence objects to the IOC rules they made; TAXII feeds",
     sql: POSTGRES_INTEL_LINKS_MIGRATION,
+  },
+  {
+    version: 12,
+    name: "limits shared across nodes (unlogged counters); retention: per-tenant ages, audit prune windows",
+    sql: POSTGRES_OPS_MIGRATION,
   },
 ];

@@ -7,6 +7,7 @@ import { postgresAlertStore, postgresRuleSetStore } from "./postgres-engine-stor
 import { postgresIntelFeedStore } from "./postgres-intel-feeds.ts";
 import { postgresIntelLinkStore } from "./postgres-intel-links.ts";
 import { postgresIocStore } from "./postgres-ioc-store.ts";
+import { postgresLimitStore } from "./postgres-limits.ts";
 import { postgresRuleCountStore } from "./postgres-rule-counts.ts";
 import { postgresKeyStore, postgresTenantStore } from "./postgres-tenant-key-store.ts";
 
@@ -26,6 +27,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ...postgresIntelLinkStore(pool),
     ...postgresIntelFeedStore(pool),
     ...postgresRuleCountStore(pool),
+    sharedLimits: postgresLimitStore(pool),
     ping: async () => {
       await pool.query("SELECT 1");
     },

@@ -3,6 +3,7 @@ import { AUDIT_MIGRATION } from "./sqlite-audit-migration.ts";
 import { AUDIT_PACKING_MIGRATION } from "./sqlite-audit-packing-migration.ts";
 import { CORRELATION_MIGRATION } from "./sqlite-correlation-migration.ts";
 import { INTEL_LINKS_MIGRATION } from "./sqlite-intel-links.ts";
+import { RETENTION_MIGRATION } from "./sqlite-retention-migration.ts";
 
 /**
  * The SQLite schema, as numbered migrations applied in order and recorded in schema_migrations.
@@ -221,5 +222,10 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     version: 11,
     name: "links from imported intelligence objects to the IOC rules they made; TAXII feeds",
     sql: INTEL_LINKS_MIGRATION,
+  },
+  {
+    version: 14,
+    name: "retention: per-tenant ages for alerts and the audit log; audit prune windows",
+    sql: RETENTION_MIGRATION,
   },
 ];
