@@ -10,7 +10,8 @@
  * server's default, 0 keeps forever). The audit log stays append-only; a row may leave only
  * through a prune: the pruning transaction records a window (tenant, cutoff, its own transaction
  * id) and the row trigger lets through deletes of that tenant's rows older than the cutoff, in that
- * transaction alone. UPDATE and TRUNCATE are refused as before.
+ * transaction alone. UPDATE and TRUNCATE are refused as before. A prune takes the oldest entries
+ * (a prefix of the tenant's log), so AUDIT_IDs, numbered from audit_pruned's count, never move.
  */
 export const POSTGRES_OPS_MIGRATION = `
   CREATE UNLOGGED TABLE limit_buckets (
@@ -31,6 +32,12 @@ export const POSTGRES_OPS_MIGRATION = `
     audit_days INTEGER
   );
   CREATE INDEX alerts_time ON alerts (tenant_id, detection_timestamp);
+
+  -- entries pruned so far per tenant: AUDIT_IDs count on from them, so no entry's id moves
+  CREATE TABLE audit_pruned (
+    tenant_id BIGINT PRIMARY KEY,
+    entries BIGINT NOT NULL
+  );
 
   CREATE TABLE audit_prune_windows (
     txid BIGINT NOT NULL,

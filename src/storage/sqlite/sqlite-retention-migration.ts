@@ -5,7 +5,8 @@
  * 0 keeps forever). The audit log stays append-only; a row may leave only through a prune, whose
  * transaction writes a window (tenant, cutoff), deletes that tenant's rows older than the cutoff,
  * and removes the window before it commits, so no window outlives the transaction that made it.
- * UPDATE is refused as before.
+ * UPDATE is refused as before. A prune takes the oldest entries (a prefix of the tenant's log),
+ * so AUDIT_IDs, numbered on from audit_pruned's count, never move.
  */
 export const RETENTION_MIGRATION = `
   CREATE TABLE tenant_retention (
@@ -14,6 +15,12 @@ export const RETENTION_MIGRATION = `
     audit_days INTEGER
   );
   CREATE INDEX alerts_time ON alerts (tenant_id, detection_timestamp);
+
+  -- entries pruned so far per tenant: AUDIT_IDs count on from them, so no entry's id moves
+  CREATE TABLE audit_pruned (
+    tenant_id INTEGER PRIMARY KEY,
+    entries INTEGER NOT NULL
+  );
 
   CREATE TABLE audit_prune_windows (
     tenant_id INTEGER NOT NULL,
