@@ -8,6 +8,7 @@ import { IocService } from "./domain/ioc/ioc-service.ts";
 import { LegacyIocService } from "./domain/ioc/legacy-ioc-service.ts";
 import { KeyService } from "./domain/keys/key-service.ts";
 import { loadMasterKey } from "./domain/keys/master-key.ts";
+import { RetentionService } from "./domain/retention/retention-service.ts";
 import { TenantService } from "./domain/tenants/tenant-service.ts";
 import { CorrelationEngine } from "./engine/correlations/correlation-engine.ts";
 import { EngineRegistry } from "./engine/engine-registry.ts";
@@ -48,6 +49,8 @@ export interface Services {
   intel: IntelService;
   /** TAXII 2.1 feeds the tenants pull from. */
   feeds: FeedService;
+  /** Alerts and audit entries past their tenant's retention, deleted in small batches. */
+  retention: RetentionService;
   /** Prometheus metrics (src/metrics); other rooms add theirs with metrics.counter/gauge/histogram. */
   metrics: WardenMetrics;
 }
@@ -81,6 +84,7 @@ export async function buildServices(config: Config, clock: Clock = systemClock):
     audit: new AuditService(store),
     intel,
     feeds: new FeedService(store, intel, masterKey, clock, config.intelFeedHosts),
+    retention: new RetentionService(store, clock, config.retention),
     metrics,
   };
 }

@@ -4,6 +4,7 @@ import { buildApp, type Services } from "../app.ts";
 import { type Config, loadConfig } from "../config.ts";
 import { actors } from "../domain/audit/audit-model.ts";
 import { MASTER_KEY_FILE } from "../domain/keys/master-key.ts";
+import { startRetention } from "../domain/retention/retention-scheduler.ts";
 import { DEFAULT_TENANT } from "../domain/tenants/tenant-service.ts";
 import { startCorrelationScheduler } from "../engine/correlations/correlation-scheduler.ts";
 import { startFeedPoller } from "../intel/feed-poller.ts";
@@ -52,11 +53,13 @@ async function serve(options: ServeOptions): Promise<void> {
   );
   let scheduler: { stop(): Promise<void> } | undefined;
   let metricsServer: MetricsServer | undefined;
+  let retention: { stop(): Promise<void> } | undefined;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
       app.log.info({ signal }, "shutting down");
       stopPolling();
       void (scheduler?.stop() ?? Promise.resolve())
+        .then(() => retention?.stop())
         .then(() => metricsServer?.close())
         .then(() => app.close())
         .then(() => process.exit(0));
@@ -67,6 +70,7 @@ async function serve(options: ServeOptions): Promise<void> {
     metricsServer = await listenForMetrics(services.metrics, config.host, config.metricsPort);
     app.log.info({ port: metricsServer.port }, "metrics at /metrics on their own port");
   }
+  retention = startRetention(services.retention, config.retentionTickMs, app.log);
   scheduler = startCorrelationScheduler(services.correlationEngine, services.clock, config.correlationTickMs, app.log);
 }
 

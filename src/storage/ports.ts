@@ -11,6 +11,7 @@ import type { ApiKeyRecord, NewApiKey } from "../domain/keys/key-model.ts";
 import type { License, Tenant } from "../domain/tenants/tenant-model.ts";
 import type { CorrelationStore } from "./correlation-ports.ts";
 import type { SharedLimitStore } from "./limit-ports.ts";
+import type { RetentionStore } from "./retention-ports.ts";
 import type { RuleCountStore } from "./rule-counts.ts";
 
 /**
@@ -235,7 +236,8 @@ export interface Store
     AuditStore,
     IntelLinkStore,
     IntelFeedStore,
-    RuleCountStore {
+    RuleCountStore,
+    RetentionStore {
   /** Abuse-limit counters every node shares (PostgreSQL); absent on a single-process store. */
   sharedLimits?: SharedLimitStore;
   /** Cheap liveness probe. */

@@ -9,6 +9,7 @@ import { sqliteIntelFeedStore } from "./sqlite-intel-feeds.ts";
 import { sqliteIntelLinkStore } from "./sqlite-intel-links.ts";
 import { sqliteIocStore } from "./sqlite-ioc-store.ts";
 import { sqliteKeyStore } from "./sqlite-key-store.ts";
+import { sqliteRetentionStore } from "./sqlite-retention.ts";
 import { sqliteRuleCountStore } from "./sqlite-rule-counts.ts";
 import { sqliteRuleSetStore } from "./sqlite-rule-set-store.ts";
 import { sqliteTenantStore } from "./sqlite-tenant-store.ts";
@@ -31,6 +32,8 @@ const READS = new Set<keyof Store>([
   "findAlerts",
   "findAudit",
   "countRules",
+  "getRetention",
+  "countPrunable",
   "ping",
   "close",
 ]);
@@ -53,6 +56,7 @@ export function openSqliteStore(path: string): Store {
     ...sqliteIntelLinkStore(db),
     ...sqliteIntelFeedStore(db),
     ...sqliteRuleCountStore(db),
+    ...sqliteRetentionStore(db),
     ping: async () => {
       ping.get();
     },
