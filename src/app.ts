@@ -10,6 +10,7 @@ import { IocService } from "./domain/ioc/ioc-service.ts";
 import { LegacyIocService } from "./domain/ioc/legacy-ioc-service.ts";
 import { KeyService } from "./domain/keys/key-service.ts";
 import { loadMasterKey } from "./domain/keys/master-key.ts";
+import { RetentionService } from "./domain/retention/retention-service.ts";
 import { TenantService } from "./domain/tenants/tenant-service.ts";
 import { CorrelationEngine } from "./engine/correlations/correlation-engine.ts";
 import { EngineRegistry } from "./engine/engine-registry.ts";
@@ -50,6 +51,8 @@ export interface Services {
   intel: IntelService;
   /** TAXII 2.1 feeds the tenants pull from. */
   feeds: FeedService;
+  /** Alerts and audit entries past their tenant's retention, deleted in small batches. */
+  retention: RetentionService;
   /** Prometheus metrics (src/metrics); other rooms add theirs with metrics.counter/gauge/histogram. */
   metrics: WardenMetrics;
   /** Webhooks and syslog receivers, their dead letters (src/delivery). */
@@ -87,6 +90,7 @@ export async function buildServices(config: Config, clock: Clock = systemClock):
     audit: new AuditService(store),
     intel,
     feeds: new FeedService(store, intel, masterKey, clock, config.intelFeedHosts),
+    retention: new RetentionService(store, clock, config.retention),
     metrics,
     delivery: new DeliveryService(store, masterKey, clock, config.delivery),
     dispatcher: new DeliveryDispatcher(store, masterKey, clock, config.delivery),
@@ -105,6 +109,7 @@ export async function buildApp(
     limits: config.limits,
     trustedProxies: config.trustedProxies,
     metrics: services.metrics,
+    sharedLimits: services.store.sharedLimits,
     // with a metrics port of its own, the API's port does not answer /metrics
     serveMetrics: config.metricsPort === null,
     logger: options.logger ?? { level: config.logLevel },

@@ -32,6 +32,16 @@ export interface Config {
   metricsPort: number | null;
   /** Whether metrics carry tenant names as labels (WARDEN_METRICS_TENANT_LABELS, default true). */
   metricsTenantLabels: boolean;
+  /** Retention for tenants without their own (`warden tenant retention`); see docs/retention.md. */
+  retention: RetentionDefaults;
+  /** How often `serve` runs retention (WARDEN_RETENTION_TICK_MS, default an hour); 0: never. */
+  retentionTickMs: number;
+}
+
+/** Days kept by default (WARDEN_RETENTION_ALERTS_DAYS, WARDEN_RETENTION_AUDIT_DAYS); 0, the default, keeps forever. */
+export interface RetentionDefaults {
+  alertsDays: number;
+  auditDays: number;
 }
 
 export interface Limits {
@@ -101,6 +111,11 @@ export function loadConfig(flags: ConfigOverrides = {}, env: Env = process.env):
     metricsTenantLabels: booleanFromEnv(env, "WARDEN_METRICS_TENANT_LABELS", true),
     intelFeedHosts: hostList(env.WARDEN_INTEL_FEED_HOSTS),
     delivery: deliveryConfig(env),
+    retention: Object.freeze({
+      alertsDays: intFromEnv(env, "WARDEN_RETENTION_ALERTS_DAYS", 0, true),
+      auditDays: intFromEnv(env, "WARDEN_RETENTION_AUDIT_DAYS", 0, true),
+    }),
+    retentionTickMs: intFromEnv(env, "WARDEN_RETENTION_TICK_MS", 3_600_000, true),
     limits: Object.freeze({
       ...DEFAULT_LIMITS,
       bodyBytes: intFromEnv(env, "WARDEN_MAX_BODY_BYTES", DEFAULT_LIMITS.bodyBytes),

@@ -5,6 +5,7 @@ import { type Config, loadConfig } from "../config.ts";
 import { startDeliveryLoop } from "../delivery/delivery-dispatcher.ts";
 import { actors } from "../domain/audit/audit-model.ts";
 import { MASTER_KEY_FILE } from "../domain/keys/master-key.ts";
+import { startRetention } from "../domain/retention/retention-scheduler.ts";
 import { DEFAULT_TENANT } from "../domain/tenants/tenant-service.ts";
 import { startCorrelationScheduler } from "../engine/correlations/correlation-scheduler.ts";
 import { startFeedPoller } from "../intel/feed-poller.ts";
@@ -58,12 +59,14 @@ async function serve(options: ServeOptions): Promise<void> {
   );
   let scheduler: { stop(): Promise<void> } | undefined;
   let metricsServer: MetricsServer | undefined;
+  let retention: { stop(): Promise<void> } | undefined;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
       app.log.info({ signal }, "shutting down");
       stopPolling();
       stopDelivery();
       void (scheduler?.stop() ?? Promise.resolve())
+        .then(() => retention?.stop())
         .then(() => metricsServer?.close())
         .then(() => app.close())
         .then(() => process.exit(0));
@@ -74,6 +77,7 @@ async function serve(options: ServeOptions): Promise<void> {
     metricsServer = await listenForMetrics(services.metrics, config.host, config.metricsPort);
     app.log.info({ port: metricsServer.port }, "metrics at /metrics on their own port");
   }
+  retention = startRetention(services.retention, config.retentionTickMs, app.log);
   scheduler = startCorrelationScheduler(services.correlationEngine, services.clock, config.correlationTickMs, app.log);
 }
 

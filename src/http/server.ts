@@ -15,6 +15,7 @@ import type { FeedService } from "../intel/feed-service.ts";
 import type { IntelService } from "../intel/intel-service.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { WardenMetrics } from "../metrics/warden-metrics.ts";
+import type { SharedLimitStore } from "../storage/limit-ports.ts";
 import type { AuditStore, IntelLinkStore, IocStore } from "../storage/ports.ts";
 import { registerConsole } from "./console.ts";
 import { registerOpenApi } from "./openapi.ts";
@@ -62,6 +63,8 @@ export interface HttpDeps {
   /** Requests are counted here when given; `/metrics` is served on this port when serveMetrics is also true. */
   metrics?: WardenMetrics;
   serveMetrics?: boolean;
+  /** Limit counters shared by every node (the PostgreSQL store's); absent, each process counts its own. */
+  sharedLimits?: SharedLimitStore | undefined;
   logger: FastifyBaseLogger | boolean | { level: string };
 }
 
@@ -102,7 +105,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   });
   if (deps.metrics) installRequestMetrics(app, deps.metrics);
   installConcurrencyCap(app, deps.limits);
-  const limiters = installAuth(app, deps.keys, deps.limits, deps.clock);
+  const limiters = installAuth(app, deps.keys, deps.limits, deps.clock, deps.sharedLimits);
   installBodyDepthLimit(app);
   installRefusalAudit(app, deps.refusals, deps.clock);
   await registerOpenApi(app);

@@ -51,6 +51,7 @@ const TABLES: TableCopy[] = [
   // would take it over from the key that wrote it before the move
   { table: "ioc_source_keys" },
   { table: "tenant_ioc_expiry" },
+  { table: "tenant_retention" },
   { table: "ioc_rules", booleans: ["default_expiration_enabled", "enabled"], json: ["vendors"] },
   { table: "ioc_tombstones", json: ["rule"] },
   {
@@ -68,6 +69,8 @@ const TABLES: TableCopy[] = [
   { table: "delivery_outbox", sequence: "delivery_outbox_id_seq" },
   { table: "intel_links" },
   { table: "intel_feeds", bytes: ["sealed_password"], sequence: "intel_feeds_id_seq" },
+  // how many of each tenant's oldest entries were pruned: AUDIT_IDs count on from there
+  { table: "audit_pruned" },
   // the history comes along as it was; the copy itself is not a change anyone made. SQLite's packed
   // rows (one write's rule changes) arrive one row per change, numbered afresh in the same order.
   {
@@ -82,8 +85,11 @@ const TABLES: TableCopy[] = [
   },
 ];
 
-/** Tables that stay behind on purpose: nonces live five minutes; PostgreSQL keeps its own migration list. */
-export const TABLES_LEFT_BEHIND = ["nonces", "schema_migrations"];
+/**
+ * Tables that stay behind on purpose: nonces live five minutes; PostgreSQL keeps its own migration
+ * list; a prune window never outlives the prune's transaction.
+ */
+export const TABLES_LEFT_BEHIND = ["nonces", "schema_migrations", "audit_prune_windows"];
 
 /** Every table the copy carries, so a test can tell when a new table was forgotten here. */
 export const COPIED_TABLES = TABLES.map((copy) => copy.table);

@@ -11,6 +11,8 @@ import type { ApiKeyRecord, NewApiKey } from "../domain/keys/key-model.ts";
 import type { License, Tenant } from "../domain/tenants/tenant-model.ts";
 import type { CorrelationStore } from "./correlation-ports.ts";
 import type { DeliveryStore } from "./delivery-ports.ts";
+import type { SharedLimitStore } from "./limit-ports.ts";
+import type { RetentionStore } from "./retention-ports.ts";
 import type { RuleCountStore } from "./rule-counts.ts";
 
 /**
@@ -247,7 +249,10 @@ export interface Store
     IntelLinkStore,
     IntelFeedStore,
     RuleCountStore,
-    DeliveryStore {
+    DeliveryStore,
+    RetentionStore {
+  /** Abuse-limit counters every node shares (PostgreSQL); absent on a single-process store. */
+  sharedLimits?: SharedLimitStore;
   /** Cheap liveness probe. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -4,6 +4,7 @@ import { POSTGRES_AUDIT_MIGRATION } from "./postgres-audit-migration.ts";
 import { POSTGRES_CORRELATION_MIGRATION } from "./postgres-correlation-migration.ts";
 import { POSTGRES_DELIVERY_MIGRATION } from "./postgres-delivery-store.ts";
 import { POSTGRES_INTEL_LINKS_MIGRATION } from "./postgres-intel-links.ts";
+import { POSTGRES_OPS_MIGRATION } from "./postgres-ops-migration.ts";
 
 /**
  * The PostgreSQL schema: the same tables as SQLite's, in PostgreSQL's types. The value
@@ -195,5 +196,10 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     version: 11,
     name: "alert delivery: webhook and syslog targets, the outbox filled with the alerts, dead letters",
     sql: POSTGRES_DELIVERY_MIGRATION,
+  },
+  {
+    version: 12,
+    name: "limits shared across nodes (unlogged counters); retention: per-tenant ages, audit prune windows",
+    sql: POSTGRES_OPS_MIGRATION,
   },
 ];

@@ -8,6 +8,8 @@ import { postgresAlertStore, postgresRuleSetStore } from "./postgres-engine-stor
 import { postgresIntelFeedStore } from "./postgres-intel-feeds.ts";
 import { postgresIntelLinkStore } from "./postgres-intel-links.ts";
 import { postgresIocStore } from "./postgres-ioc-store.ts";
+import { postgresLimitStore } from "./postgres-limits.ts";
+import { postgresRetentionStore } from "./postgres-retention.ts";
 import { postgresRuleCountStore } from "./postgres-rule-counts.ts";
 import { postgresKeyStore, postgresTenantStore } from "./postgres-tenant-key-store.ts";
 
@@ -28,6 +30,8 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ...postgresIntelFeedStore(pool),
     ...postgresRuleCountStore(pool),
     ...postgresDeliveryStore(pool),
+    ...postgresRetentionStore(pool),
+    sharedLimits: postgresLimitStore(pool),
     ping: async () => {
       await pool.query("SELECT 1");
     },

@@ -4,6 +4,7 @@ import { AUDIT_PACKING_MIGRATION } from "./sqlite-audit-packing-migration.ts";
 import { CORRELATION_MIGRATION } from "./sqlite-correlation-migration.ts";
 import { DELIVERY_MIGRATION } from "./sqlite-delivery-store.ts";
 import { INTEL_LINKS_MIGRATION } from "./sqlite-intel-links.ts";
+import { RETENTION_MIGRATION } from "./sqlite-retention-migration.ts";
 
 /**
  * The SQLite schema, as numbered migrations applied in order and recorded in schema_migrations.
@@ -227,5 +228,10 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     version: 12,
     name: "alert delivery: webhook and syslog targets, the outbox filled with the alerts, dead letters",
     sql: DELIVERY_MIGRATION,
+  },
+  {
+    version: 13,
+    name: "retention: per-tenant ages for alerts and the audit log; audit prune windows",
+    sql: RETENTION_MIGRATION,
   },
 ];

@@ -10,6 +10,7 @@ import { sqliteIntelFeedStore } from "./sqlite-intel-feeds.ts";
 import { sqliteIntelLinkStore } from "./sqlite-intel-links.ts";
 import { sqliteIocStore } from "./sqlite-ioc-store.ts";
 import { sqliteKeyStore } from "./sqlite-key-store.ts";
+import { sqliteRetentionStore } from "./sqlite-retention.ts";
 import { sqliteRuleCountStore } from "./sqlite-rule-counts.ts";
 import { sqliteRuleSetStore } from "./sqlite-rule-set-store.ts";
 import { sqliteTenantStore } from "./sqlite-tenant-store.ts";
@@ -35,6 +36,8 @@ const READS = new Set<keyof Store>([
   "countRules",
   "listTargets",
   "listDeadLetters",
+  "getRetention",
+  "countPrunable",
   "ping",
   "close",
 ]);
@@ -58,6 +61,7 @@ export function openSqliteStore(path: string): Store {
     ...sqliteIntelFeedStore(db),
     ...sqliteRuleCountStore(db),
     ...sqliteDeliveryStore(db),
+    ...sqliteRetentionStore(db),
     ping: async () => {
       ping.get();
     },
