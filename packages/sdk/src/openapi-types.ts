@@ -3374,6 +3374,895 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/public_api/v1/webhooks/add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Warden extension: add a webhook or syslog receiver; a webhook's secret is answered this once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        request_data: {
+                            /** @description The target's name in this tenant */
+                            name: string;
+                            /** @description http(s):// for a webhook; syslog+udp://host:port or syslog+tcp://host:port for syslog (RFC 5424, CEF) */
+                            url: string;
+                            /** @description The signing secret; generated when absent */
+                            secret?: string;
+                            /**
+                             * @description Send this severity or worse
+                             * @enum {string}
+                             */
+                            min_severity?: "SEV_010_INFO" | "SEV_020_LOW" | "SEV_030_MEDIUM" | "SEV_040_HIGH" | "SEV_050_CRITICAL";
+                            /** @description Send alerts of these rule kinds (default all) */
+                            rule_kinds?: ("IOC" | "BIOC" | "CORRELATION")[];
+                            enabled?: boolean;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            reply: {
+                                target: {
+                                    name: string;
+                                    /** @description webhook or syslog */
+                                    kind: string;
+                                    url: string;
+                                    min_severity: string;
+                                    rule_kinds: string[];
+                                    enabled: boolean;
+                                    has_secret: boolean;
+                                    created_at: number;
+                                };
+                                secret: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public_api/v1/webhooks/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Warden extension: the tenant's webhooks and syslog receivers (never their secrets) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        request_data?: Record<string, never>;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            reply: {
+                                targets: {
+                                    name: string;
+                                    /** @description webhook or syslog */
+                                    kind: string;
+                                    url: string;
+                                    min_severity: string;
+                                    rule_kinds: string[];
+                                    enabled: boolean;
+                                    has_secret: boolean;
+                                    created_at: number;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public_api/v1/webhooks/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Warden extension: remove a target and drop what is still owed to it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        request_data: {
+                            /** @description The target's name in this tenant */
+                            name: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            reply: {
+                                removed: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public_api/v1/webhooks/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Warden extension: turn a target on or off (alerts raised while it is off are not owed to it) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        request_data: {
+                            /** @description The target's name in this tenant */
+                            name: string;
+                            enabled: boolean;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            reply: {
+                                name: string;
+                                enabled: boolean;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public_api/v1/webhooks/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Warden extension: send a sample alert (alert_id 0) to a target now and answer what came of it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        request_data: {
+                            /** @description The target's name in this tenant */
+                            name: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            reply: {
+                                delivered: boolean;
+                                error: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public_api/v1/webhooks/dead_letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Warden extension: alerts the tenant's targets gave up on after the last attempt, oldest first */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        request_data?: Record<string, never>;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            reply: {
+                                dead_letters: {
+                                    id: number;
+                                    target: string;
+                                    idempotency_key: string;
+                                    alert_id: number;
+                                    rule_source: string;
+                                    rule_id: number;
+                                    alert_name: string;
+                                    severity: string;
+                                    detection_timestamp: number;
+                                    attempts: number;
+                                    last_error: string | null;
+                                    dead_at: number;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public_api/v1/webhooks/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Warden extension: send dead letters again (these ids, or all of them), with a fresh count of attempts */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        request_data: {
+                            ids?: number[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            reply: {
+                                retried: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
