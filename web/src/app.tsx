@@ -6,6 +6,7 @@ import { AlertsPage } from "./pages/alerts.tsx";
 import { AuditPage } from "./pages/audit.tsx";
 import { BiocsPage } from "./pages/biocs.tsx";
 import { CorrelationsPage } from "./pages/correlations.tsx";
+import { DeliveryPage } from "./pages/delivery.tsx";
 import { IocsPage } from "./pages/iocs.tsx";
 import { SignIn } from "./pages/sign-in.tsx";
 import { TryItPage } from "./pages/try-it.tsx";
@@ -29,6 +30,7 @@ const PAGES = [
   { id: "try", label: "Try it", page: TryItPage, roles: ["instance_admin", "analyst"] },
   { id: "alerts", label: "Alerts", page: AlertsPage, roles: ["instance_admin", "analyst", "viewer"] },
   { id: "audit", label: "Audit log", page: AuditPage, roles: ["instance_admin"] },
+  { id: "delivery", label: "Delivery", page: DeliveryPage, roles: ["instance_admin", "analyst"] },
 ] as const;
 
 function route(): { id: string; rule: number | undefined } {
