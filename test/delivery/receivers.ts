@@ -84,7 +84,7 @@ export async function startUdpSyslog(): Promise<SyslogReceiver> {
 }
 
 /** Reads RFC 6587 octet-counted frames: a decimal byte count, a space, exactly that many bytes. */
-export async function startTcpSyslog(): Promise<SyslogReceiver & { framingErrors: string[] }> {
+export async function startTcpSyslog(port = 0): Promise<SyslogReceiver & { framingErrors: string[] }> {
   const messages: string[] = [];
   const framingErrors: string[] = [];
   const server = createTcpServer((socket) => {
@@ -110,7 +110,7 @@ export async function startTcpSyslog(): Promise<SyslogReceiver & { framingErrors
       if (buffer.length > 0) framingErrors.push(`${buffer.length} bytes left over`);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   return {
     port: (server.address() as AddressInfo).port,
     messages,

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { after, before, describe, it } from "node:test";
+import { LIVE_EXAMPLE } from "../correlations/live-example.ts";
 import { authHeaders, startTestApp, type TestApp, type TestKey } from "../harness.ts";
 import { closedPort, startWebhookReceiver, type WebhookRequest } from "./receivers.ts";
 
@@ -171,6 +172,36 @@ describe("alert delivery: webhooks", () => {
         ["a.evil.com", "b.evil.com"],
         "the low alert and the BIOC-only webhook get nothing",
       );
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("delivers correlation alerts, with their details, to a webhook that asks for them alone", async () => {
+    const key = await tenant();
+    const receiver = await startWebhookReceiver();
+    try {
+      await addWebhook(key, { url: receiver.url, rule_kinds: ["CORRELATION"] });
+      const rule = await t.post("/public_api/v1/correlations/insert", { request_data: [LIVE_EXAMPLE] }, key);
+      assert.deepEqual(rule.json().errors, [], rule.body);
+      const ticket = {
+        event_type: "EVENT_LOG",
+        action_evtlog_event_id: 4768,
+        action_evtlog_data_fields: { TicketOptions: "0x40810000", TargetUserName: "svc" },
+        action_evtlog_message: "a ticket was requested",
+        agent_hostname: "dc01",
+      };
+      await raiseAlerts(key, ["a.evil.com"]);
+      const res = await t.post("/logs/v1/event", JSON.stringify(ticket), key, { "content-type": "text/plain" });
+      assert.equal(res.statusCode, 200, res.body);
+      await round();
+      const bodies = receiver.requests.map((r) => JSON.parse(r.body).alert);
+      assert.deepEqual(
+        bodies.map((a) => [a.source, a.name]),
+        [["CORRELATION", "Ticket anomaly"]],
+        "the IOC alert is filtered out",
+      );
+      assert.equal(bodies[0].details.alert_domain, "DOMAIN_SECURITY");
     } finally {
       await receiver.close();
     }

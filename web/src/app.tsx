@@ -8,6 +8,7 @@ import { BiocsPage } from "./pages/biocs.tsx";
 import { CorrelationsPage } from "./pages/correlations.tsx";
 import { FeedsPage } from "./pages/feeds.tsx";
 import { IntelImportPage } from "./pages/intel-import.tsx";
+import { DeliveryPage } from "./pages/delivery.tsx";
 import { IocsPage } from "./pages/iocs.tsx";
 import { SignIn } from "./pages/sign-in.tsx";
 import { TryItPage } from "./pages/try-it.tsx";
@@ -33,6 +34,7 @@ const PAGES = [
   { id: "try", label: "Try it", page: TryItPage, roles: ["instance_admin", "analyst"] },
   { id: "alerts", label: "Alerts", page: AlertsPage, roles: ["instance_admin", "analyst", "viewer"] },
   { id: "audit", label: "Audit log", page: AuditPage, roles: ["instance_admin"] },
+  { id: "delivery", label: "Delivery", page: DeliveryPage, roles: ["instance_admin", "analyst"] },
 ] as const;
 
 function route(): { id: string; rule: number | undefined } {
