@@ -13,6 +13,7 @@ import { CorrelationEngine } from "./engine/correlations/correlation-engine.ts";
 import { EngineRegistry } from "./engine/engine-registry.ts";
 import { createHttpServer } from "./http/server.ts";
 import { type EventMatching, eventMatching } from "./ingest/event-matching.ts";
+import { StreamConsumer } from "./ingest/stream/stream-consumer.ts";
 import { FeedService } from "./intel/feed-service.ts";
 import { IntelService } from "./intel/intel-service.ts";
 import { type Clock, systemClock } from "./lib/clock.ts";
@@ -46,6 +47,8 @@ export interface Services {
   intel: IntelService;
   /** TAXII 2.1 feeds the tenants pull from. */
   feeds: FeedService;
+  /** The JetStream consumer when configured (`serve` starts it; its `counters` are for /metrics). */
+  stream: StreamConsumer | undefined;
 }
 
 /** Opens the store and builds the domain services on it (used by the server and the CLI alike). */
@@ -72,6 +75,7 @@ export async function buildServices(config: Config, clock: Clock = systemClock):
     audit: new AuditService(store),
     intel,
     feeds: new FeedService(store, intel, masterKey, clock, config.intelFeedHosts),
+    stream: config.nats && new StreamConsumer({ config: config.nats, matching, store, clock }),
   };
 }
 

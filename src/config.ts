@@ -25,6 +25,21 @@ export interface Config {
   /** Internal hosts (host or host:port) TAXII feeds may still be pulled from (WARDEN_INTEL_FEED_HOSTS); see src/intel/feed-url.ts. */
   intelFeedHosts: readonly string[];
   limits: Limits;
+  /** The JetStream consumer `serve` runs (--nats, WARDEN_NATS_URL); absent: events arrive over HTTP only. */
+  nats: NatsConfig | undefined;
+}
+
+/** docs/stream.md */
+export interface NatsConfig {
+  url: string;
+  /** The stream read (and created when missing); subjects `warden.events.<tenant name>`. */
+  stream: string;
+  /** The durable pull consumer every node binds, so the nodes share the work. */
+  consumer: string;
+  /** Messages one node holds at once (fetched, being matched, or waiting for their commit). */
+  inflight: number;
+  /** A message not acknowledged this long goes to another node (WARDEN_NATS_ACK_WAIT_MS; set when the consumer is created). */
+  ackWaitMs: number;
 }
 
 export interface Limits {
@@ -72,6 +87,9 @@ export interface ConfigOverrides {
   port?: string | number | undefined;
   database?: string | undefined;
   dataDir?: string | undefined;
+  nats?: string | undefined;
+  natsStream?: string | undefined;
+  natsInflight?: string | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -111,6 +129,23 @@ export function loadConfig(flags: ConfigOverrides = {}, env: Env = process.env):
       headersTimeoutMs: intFromEnv(env, "WARDEN_HEADERS_TIMEOUT_MS", DEFAULT_LIMITS.headersTimeoutMs),
       matchTimeoutMs: intFromEnv(env, "WARDEN_MATCH_TIMEOUT_MS", DEFAULT_LIMITS.matchTimeoutMs),
     }),
+    nats: natsConfig(flags, env),
+  });
+}
+
+/** Enough in flight to keep every core matching while commits wait, few enough to bound memory. */
+const DEFAULT_NATS_INFLIGHT = 32;
+
+function natsConfig(flags: ConfigOverrides, env: Env): NatsConfig | undefined {
+  const url = flags.nats ?? env.WARDEN_NATS_URL;
+  if (!url) return undefined;
+  const inflight = flags.natsInflight ?? env.WARDEN_NATS_INFLIGHT;
+  return Object.freeze({
+    url,
+    stream: flags.natsStream ?? env.WARDEN_NATS_STREAM ?? "WARDEN_EVENTS",
+    consumer: env.WARDEN_NATS_CONSUMER ?? "warden",
+    inflight: intFromEnv({ WARDEN_NATS_INFLIGHT: inflight }, "WARDEN_NATS_INFLIGHT", DEFAULT_NATS_INFLIGHT),
+    ackWaitMs: intFromEnv(env, "WARDEN_NATS_ACK_WAIT_MS", 30_000),
   });
 }
 

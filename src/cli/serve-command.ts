@@ -14,6 +14,9 @@ interface ServeOptions {
   port?: string;
   database?: string;
   dataDir?: string;
+  nats?: string;
+  natsStream?: string;
+  natsInflight?: string;
 }
 
 /**
@@ -53,11 +56,15 @@ async function serve(options: ServeOptions): Promise<void> {
     process.once(signal, () => {
       app.log.info({ signal }, "shutting down");
       stopPolling();
-      void (scheduler?.stop() ?? Promise.resolve()).then(() => app.close()).then(() => process.exit(0));
+      // The stream consumer first: what it has in hand is stored and acknowledged before the store closes.
+      void Promise.all([services.stream?.stop(), scheduler?.stop()])
+        .then(() => app.close())
+        .then(() => process.exit(0));
     });
   }
   await app.listen({ host: config.host, port: config.port });
   scheduler = startCorrelationScheduler(services.correlationEngine, services.clock, config.correlationTickMs, app.log);
+  services.stream?.start(app.log);
 }
 
 export function serveCommand(): Command {
@@ -65,5 +72,14 @@ export function serveCommand(): Command {
     .description("run the API server")
     .option("--host <host>", "address to listen on (env WARDEN_HOST, default 127.0.0.1)")
     .option("--port <port>", "port to listen on (env WARDEN_PORT, default 8080)")
+    .option(
+      "--nats <url>",
+      "also consume events from NATS JetStream, e.g. nats://host:4222 (env WARDEN_NATS_URL; docs/stream.md)",
+    )
+    .option(
+      "--nats-stream <name>",
+      "the JetStream stream, created when missing (env WARDEN_NATS_STREAM, default WARDEN_EVENTS)",
+    )
+    .option("--nats-inflight <n>", "messages one node holds at once (env WARDEN_NATS_INFLIGHT, default 32)")
     .action(async (_options: unknown, command: Command) => serve(command.optsWithGlobals<ServeOptions>()));
 }

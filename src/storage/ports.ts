@@ -10,6 +10,7 @@ import type { ExpiryDefaults, IocDraft, IocRule, IocType, Severity } from "../do
 import type { ApiKeyRecord, NewApiKey } from "../domain/keys/key-model.ts";
 import type { License, Tenant } from "../domain/tenants/tenant-model.ts";
 import type { CorrelationStore } from "./correlation-ports.ts";
+import type { StreamAlertStore } from "./stream-ports.ts";
 
 /**
  * Every write names its actor and time (ChangeContext): the store records each change it makes
@@ -232,7 +233,8 @@ export interface Store
     AlertStore,
     AuditStore,
     IntelLinkStore,
-    IntelFeedStore {
+    IntelFeedStore,
+    StreamAlertStore {
   /** Cheap liveness probe. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,4 +1,5 @@
 import type { Migration } from "../sqlite/sqlite-migrations.ts";
+import { STREAM_ALERT_KEY_MIGRATION } from "../stream-alert-migration.ts";
 import { POSTGRES_AUDIT_HARDENING_MIGRATION } from "./postgres-audit-hardening-migration.ts";
 import { POSTGRES_AUDIT_MIGRATION } from "./postgres-audit-migration.ts";
 import { POSTGRES_CORRELATION_MIGRATION } from "./postgres-correlation-migration.ts";
@@ -177,5 +178,11 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     version: 9,
     name: "links from imported intelligence objects to the IOC rules they made; TAXII feeds",
     sql: POSTGRES_INTEL_LINKS_MIGRATION,
+  },
+  {
+    version: 10,
+    name: "alerts from the JetStream consumer keyed by message and line, so a redelivery raises none twice",
+    // as SQLite's migration 12
+    sql: STREAM_ALERT_KEY_MIGRATION,
   },
 ];

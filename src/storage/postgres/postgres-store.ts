@@ -7,6 +7,7 @@ import { postgresAlertStore, postgresRuleSetStore } from "./postgres-engine-stor
 import { postgresIntelFeedStore } from "./postgres-intel-feeds.ts";
 import { postgresIntelLinkStore } from "./postgres-intel-links.ts";
 import { postgresIocStore } from "./postgres-ioc-store.ts";
+import { postgresStreamAlertStore } from "./postgres-stream-alerts.ts";
 import { postgresKeyStore, postgresTenantStore } from "./postgres-tenant-key-store.ts";
 
 /** The scale-out store: several Warden nodes share one PostgreSQL. */
@@ -24,6 +25,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ...postgresAuditStore(pool),
     ...postgresIntelLinkStore(pool),
     ...postgresIntelFeedStore(pool),
+    ...postgresStreamAlertStore(pool),
     ping: async () => {
       await pool.query("SELECT 1");
     },

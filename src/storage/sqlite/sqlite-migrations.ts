@@ -1,3 +1,4 @@
+import { STREAM_ALERT_KEY_MIGRATION } from "../stream-alert-migration.ts";
 import { AUDIT_HARDENING_MIGRATION } from "./sqlite-audit-hardening-migration.ts";
 import { AUDIT_MIGRATION } from "./sqlite-audit-migration.ts";
 import { AUDIT_PACKING_MIGRATION } from "./sqlite-audit-packing-migration.ts";
@@ -221,5 +222,10 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     version: 11,
     name: "links from imported intelligence objects to the IOC rules they made; TAXII feeds",
     sql: INTEL_LINKS_MIGRATION,
+  },
+  {
+    version: 12,
+    name: "alerts from the JetStream consumer keyed by message and line, so a redelivery raises none twice",
+    sql: STREAM_ALERT_KEY_MIGRATION,
   },
 ];

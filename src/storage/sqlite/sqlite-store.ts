@@ -10,6 +10,7 @@ import { sqliteIntelLinkStore } from "./sqlite-intel-links.ts";
 import { sqliteIocStore } from "./sqlite-ioc-store.ts";
 import { sqliteKeyStore } from "./sqlite-key-store.ts";
 import { sqliteRuleSetStore } from "./sqlite-rule-set-store.ts";
+import { sqliteStreamAlertStore } from "./sqlite-stream-alerts.ts";
 import { sqliteTenantStore } from "./sqlite-tenant-store.ts";
 import { type WriteGate, writeGate } from "./sqlite-write-gate.ts";
 
@@ -50,6 +51,7 @@ export function openSqliteStore(path: string): Store {
     ...sqliteAuditStore(db),
     ...sqliteIntelLinkStore(db),
     ...sqliteIntelFeedStore(db),
+    ...sqliteStreamAlertStore(db),
     ping: async () => {
       ping.get();
     },
