@@ -1,32 +1,32 @@
-/** At most `size` holders at once; `acquire` waits for a free slot. */
+/** Counts what is held of `size` places, and wakes whoever waits for one to come free. */
 export class Slots {
   private used = 0;
-  private readonly waiting: (() => void)[] = [];
-  private readonly idle: (() => void)[] = [];
+  private wakers: (() => void)[] = [];
 
   constructor(private readonly size: number) {}
 
-  async acquire(): Promise<void> {
-    if (this.used < this.size) {
-      this.used++;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  get free(): number {
+    return this.size - this.used;
   }
 
-  /** The slot passes straight to the next waiter, if any. */
+  /** The caller has checked there is room (see `someFree`). */
+  take(): void {
+    this.used++;
+  }
+
   release(): void {
-    const next = this.waiting.shift();
-    if (next) {
-      next();
-      return;
-    }
     this.used--;
-    if (this.used === 0) for (const resolve of this.idle.splice(0)) resolve();
+    for (const wake of this.wakers.splice(0)) wake();
   }
 
-  /** Resolves once no slot is held. */
+  /** How many are free, once at least one is. */
+  async someFree(): Promise<number> {
+    while (this.free === 0) await new Promise<void>((resolve) => this.wakers.push(resolve));
+    return this.free;
+  }
+
+  /** Resolves once nothing is held. */
   async drained(): Promise<void> {
-    if (this.used > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+    while (this.used > 0) await new Promise<void>((resolve) => this.wakers.push(resolve));
   }
 }

@@ -213,6 +213,11 @@ export async function publisher(
   return { nc, publish: async (subject, body) => void (await js.publish(subject, body)) };
 }
 
+/** Messages delivered to some node and not acknowledged (nor given back) yet. */
+export async function unacknowledged(nc: NatsConnection): Promise<number> {
+  return (await (await jetstreamManager(nc)).consumers.info(STREAM, CONSUMER)).num_ack_pending;
+}
+
 /** Waits until the durable consumer has nothing left to deliver and nothing unacknowledged. */
 export async function drained(nc: NatsConnection, timeoutMs: number): Promise<void> {
   const jsm = await jetstreamManager(nc);

@@ -4,7 +4,7 @@
  * nothing acknowledged that is not stored; its messages go to another node after the ack wait, and
  * the alerts' keys make the second delivery raise nothing twice.
  */
-import type { ConsumerMessages, JsMsg } from "@nats-io/jetstream";
+import type { JsMsg } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import type { FastifyBaseLogger } from "fastify";
 import type { NatsConfig } from "../../config.ts";
@@ -31,6 +31,10 @@ type Log = Pick<FastifyBaseLogger, "info" | "warn" | "error">;
 const RETRY_DELAY_MS = 2000;
 /** How often the lag is read from the consumer's info. */
 const LAG_EVERY_MS = 2000;
+/** How long one pull waits for messages (the server's minimum is a second). */
+const FETCH_EXPIRES_MS = 1000;
+/** How long a stop waits for the pull loop to end. */
+const STOP_WAIT_MS = 5 * FETCH_EXPIRES_MS;
 /** Setting up again after the stream could not be bound (JetStream off, stream deleted). */
 const REBIND_DELAY_MS = 2000;
 
@@ -41,7 +45,6 @@ export class StreamConsumer {
   private readonly tenants: TenantNames;
   private readonly slots: Slots;
   private nc: NatsConnection | undefined;
-  private messages: ConsumerMessages | undefined;
   private stopping = false;
   private running: Promise<void> | undefined;
   private lagTimer: NodeJS.Timeout | undefined;
@@ -60,12 +63,12 @@ export class StreamConsumer {
     });
   }
 
-  /** Takes no more messages, finishes (and acknowledges) those in hand, then closes the connection. */
+  /** Pulls no more messages, finishes (and acknowledges) those in hand, then closes the connection. */
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.lagTimer);
-    await this.messages?.close();
-    await this.running;
+    // The loop ends within a pull; a nats-server never reached holds it for ever, so stop waits no more than this.
+    await Promise.race([this.running, sleep(STOP_WAIT_MS)]);
     await this.slots.drained();
     await this.nc?.drain().catch(() => undefined);
   }
@@ -92,19 +95,20 @@ export class StreamConsumer {
     }
   }
 
+  /**
+   * Pulls only as many messages as there are free slots, so a node never holds more than
+   * `inflight`; a pull ends after FETCH_EXPIRES_MS, so a stop waits no longer than that for it.
+   */
   private async consume(bound: BoundConsumer): Promise<void> {
     clearInterval(this.lagTimer);
     this.lagTimer = setInterval(() => void this.readLag(bound), LAG_EVERY_MS);
-    this.messages = await bound.consumer.consume({ max_messages: this.deps.config.inflight });
-    if (this.stopping) await this.messages.close();
-    for await (const message of this.messages) {
-      await this.slots.acquire();
-      if (this.stopping) {
-        message.nak(); // fetched but not started: straight back to the other nodes
-        this.slots.release();
-        continue;
+    while (!this.stopping) {
+      const room = await this.slots.someFree();
+      const batch = await bound.consumer.fetch({ max_messages: room, expires: FETCH_EXPIRES_MS });
+      for await (const message of batch) {
+        this.slots.take();
+        void this.handle(message, bound.streamKey).finally(() => this.slots.release());
       }
-      void this.handle(message, bound.streamKey).finally(() => this.slots.release());
     }
   }
 
