@@ -133,9 +133,10 @@ export interface WardenNode {
   kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startNode(env: NodeJS.ProcessEnv): Promise<WardenNode> {
+/** `args` are added to `serve`'s (the stream tests pass `--nats` there once, to cover the flag too). */
+export async function startNode(env: NodeJS.ProcessEnv, args: string[] = []): Promise<WardenNode> {
   const port = await freePort();
-  const child = spawn(process.execPath, [BIN, "serve", "--port", String(port)], {
+  const child = spawn(process.execPath, [BIN, "serve", "--port", String(port), ...args], {
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });

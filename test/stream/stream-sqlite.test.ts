@@ -39,7 +39,8 @@ describe("JetStream consumer on SQLite", () => {
   before(async () => {
     nats = await startNats();
     site = await wardenSite(undefined, TENANT, nats.url);
-    node = await startNode(site.env);
+    // the first node is told by flag, the later ones by WARDEN_NATS_URL
+    node = await startNode({ ...site.env, WARDEN_NATS_URL: "" }, ["--nats", nats.url, "--nats-inflight", "8"]);
     await domainRules(node, site, RULES);
   });
   after(async () => {
