@@ -1,7 +1,8 @@
 /**
  * The JetStream consumer at volume (issue 17's "done when"): Warden nodes as `warden serve --nats`
  * processes on one PostgreSQL consume one stream. First the scaling figures: a block of events
- * with 1, then 2, then 3 nodes. Then the main run: `--events` events (default 1,000,000) with
+ * POSTed to one node's /logs/v1/event (the same-run yardstick), then the same size of block
+ * through the stream with 1, then 2, then 3 nodes. Then the main run: `--events` events (default 1,000,000) with
  * three nodes, one of them SIGKILLed twice during the run and started again. At the end every
  * alert of every phase is checked against the known set of hits: none missing, none doubled.
  * Uses WARDEN_TEST_POSTGRES_URL, or starts a throwaway PostgreSQL.
@@ -79,6 +80,40 @@ async function scalePhase(nc: NatsConnection, publish: (s: string, b: string) =>
   return { ...block, eventsPerSecond: (block.messages * LINES) / seconds };
 }
 
+/**
+ * The same kind of block POSTed to one node's `/logs/v1/event` (four requests at a time, one message
+ * a request), for a same-run ratio of the stream path to the HTTP path on one node.
+ */
+async function postMessage(node: WardenNode, site: WardenSite, m: number): Promise<string[]> {
+  const message = eventMessage(m, LINES, HIT_EVERY, RULES);
+  const headers = { ...site.headers, "content-type": "application/x-ndjson" };
+  const res = await fetch(`${node.url}/logs/v1/event`, { method: "POST", headers, body: message.body });
+  if (!res.ok) throw new Error(`/logs/v1/event: ${res.status} ${await res.text()}`);
+  return message.hits;
+}
+
+/** Message numbers from here on warm nodes up (matcher built, workers started) outside the timed blocks. */
+let warmUps = 100_000_000;
+
+async function warmUp(node: WardenNode, site: WardenSite): Promise<string[]> {
+  return postMessage(node, site, warmUps++);
+}
+
+async function httpPhase(node: WardenNode, site: WardenSite, first: number) {
+  const messages = Math.ceil(SCALE_EVENTS / LINES);
+  const hits: string[] = [];
+  const started = performance.now();
+  let next = first;
+  const worker = async () => {
+    while (next < first + messages) {
+      hits.push(...(await postMessage(node, site, next++)));
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+  const seconds = (performance.now() - started) / 1000;
+  return { hits, messages, eventsPerSecond: (messages * LINES) / seconds };
+}
+
 /** Kills `victim` with SIGKILL once `fraction` of the run is acknowledged, then starts it again. */
 async function killAt(nc: NatsConnection, total: number, fraction: number, nodes: WardenNode[], site: WardenSite) {
   while ((await outstanding(nc)) > total * (1 - fraction)) await sleep(200);
@@ -115,14 +150,24 @@ async function main(): Promise<void> {
     const { nc, publish } = await publisher(nats.url);
     const expected: string[] = [];
     const scaling: Record<string, number> = {};
-    let next = 0;
+    expected.push(...(await warmUp(nodes[0] as WardenNode, site)));
+    const http = await httpPhase(nodes[0] as WardenNode, site, 0);
+    expected.push(...http.hits);
+    scaling.http_1_node_events_per_s = Math.round(http.eventsPerSecond);
+    let next = http.messages;
     for (let n = 1; n <= 3; n++) {
-      while (nodes.length < n) nodes.push(await startNode(site.env));
+      while (nodes.length < n) {
+        const node = await startNode(site.env);
+        nodes.push(node);
+        expected.push(...(await warmUp(node, site)));
+      }
       const phase = await scalePhase(nc, publish, next);
       next += phase.messages;
       expected.push(...phase.hits);
       scaling[`nodes_${n}_events_per_s`] = Math.round(phase.eventsPerSecond);
       scaling[`nodes_${n}_events_per_s_per_node`] = Math.round(phase.eventsPerSecond / n);
+      if (n === 1)
+        scaling.stream_to_http_1_node = Math.round((phase.eventsPerSecond / http.eventsPerSecond) * 100) / 100;
     }
     const started = performance.now();
     const run = await publishEvents(publish, next, EVENTS);
