@@ -40,7 +40,10 @@ try {
   const files = only.length > 0 ? only : [...findTests("src"), ...findTests("test")].sort();
   status = run(files, only.length === 0 ? { WARDEN_FUZZ_RUNS: process.env.WARDEN_FUZZ_RUNS ?? "100000" } : {});
   // The HTTP suites again, every app on PostgreSQL (the CLI's and the stores' own suites ran above).
-  const httpSuites = files.filter((f) => f.startsWith("test/") && !/cli|store|xql-syntax|multi-node|crash/.test(f));
+  // (test/stream/ chooses its stores itself, PostgreSQL included.)
+  const httpSuites = files.filter(
+    (f) => f.startsWith("test/") && !/cli|store|xql-syntax|multi-node|crash|stream\//.test(f),
+  );
   if (status === 0 && only.length === 0 && process.env.WARDEN_TEST_POSTGRES_URL) {
     console.log("\n# the HTTP suites again, on PostgreSQL");
     status = run(httpSuites, { WARDEN_TEST_STORE: "postgres", WARDEN_FUZZ_RUNS: "10000" });

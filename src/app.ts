@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import type { Config } from "./config.ts";
+import type { Config, NatsConfig } from "./config.ts";
 import { DeliveryDispatcher } from "./delivery/delivery-dispatcher.ts";
 import { DeliveryService } from "./delivery/delivery-service.ts";
 import { AlertService } from "./domain/alerts/alert-service.ts";
@@ -16,10 +16,12 @@ import { CorrelationEngine } from "./engine/correlations/correlation-engine.ts";
 import { EngineRegistry } from "./engine/engine-registry.ts";
 import { createHttpServer } from "./http/server.ts";
 import { type EventMatching, eventMatching } from "./ingest/event-matching.ts";
+import { StreamConsumer } from "./ingest/stream/stream-consumer.ts";
 import { FeedService } from "./intel/feed-service.ts";
 import { IntelService } from "./intel/intel-service.ts";
 import { type Clock, systemClock } from "./lib/clock.ts";
 import { countStoreErrors } from "./metrics/store-error-counting.ts";
+import { registerStreamMetrics } from "./metrics/stream-metrics.ts";
 import { WardenMetrics } from "./metrics/warden-metrics.ts";
 import { openStore } from "./storage/open-store.ts";
 import type { Store } from "./storage/ports.ts";
@@ -59,6 +61,19 @@ export interface Services {
   delivery: DeliveryService;
   /** Sends what the outbox owes; `serve` runs it on a timer. */
   dispatcher: DeliveryDispatcher;
+  /** The JetStream consumer when configured (`serve` starts it; its `counters` are for /metrics). */
+  stream: StreamConsumer | undefined;
+}
+
+/** The JetStream consumer, its figures on /metrics. */
+function streamConsumer(
+  config: NatsConfig,
+  deps: Omit<ConstructorParameters<typeof StreamConsumer>[0], "config">,
+  metrics: WardenMetrics,
+): StreamConsumer {
+  const consumer = new StreamConsumer({ config, ...deps });
+  registerStreamMetrics(metrics, consumer.counters);
+  return consumer;
 }
 
 /** Opens the store and builds the domain services on it (used by the server and the CLI alike). */
@@ -94,6 +109,7 @@ export async function buildServices(config: Config, clock: Clock = systemClock):
     metrics,
     delivery: new DeliveryService(store, masterKey, clock, config.delivery),
     dispatcher: new DeliveryDispatcher(store, masterKey, clock, config.delivery),
+    stream: config.nats && streamConsumer(config.nats, { matching, store, clock }, metrics),
   };
 }
 

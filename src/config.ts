@@ -36,12 +36,27 @@ export interface Config {
   retention: RetentionDefaults;
   /** How often `serve` runs retention (WARDEN_RETENTION_TICK_MS, default an hour); 0: never. */
   retentionTickMs: number;
+  /** The JetStream consumer `serve` runs (--nats, WARDEN_NATS_URL); absent: events arrive over HTTP only. */
+  nats: NatsConfig | undefined;
 }
 
 /** Days kept by default (WARDEN_RETENTION_ALERTS_DAYS, WARDEN_RETENTION_AUDIT_DAYS); 0, the default, keeps forever. */
 export interface RetentionDefaults {
   alertsDays: number;
   auditDays: number;
+}
+
+/** docs/stream.md */
+export interface NatsConfig {
+  url: string;
+  /** The stream read (and created when missing); subjects `warden.events.<tenant name>`. */
+  stream: string;
+  /** The durable pull consumer every node binds, so the nodes share the work. */
+  consumer: string;
+  /** Messages one node holds at once (fetched, being matched, or waiting for their commit). */
+  inflight: number;
+  /** A message not acknowledged this long goes to another node (WARDEN_NATS_ACK_WAIT_MS; set when the consumer is created). */
+  ackWaitMs: number;
 }
 
 export interface Limits {
@@ -90,6 +105,9 @@ export interface ConfigOverrides {
   database?: string | undefined;
   dataDir?: string | undefined;
   metricsPort?: string | number | undefined;
+  nats?: string | undefined;
+  natsStream?: string | undefined;
+  natsInflight?: string | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -132,6 +150,23 @@ export function loadConfig(flags: ConfigOverrides = {}, env: Env = process.env):
       headersTimeoutMs: intFromEnv(env, "WARDEN_HEADERS_TIMEOUT_MS", DEFAULT_LIMITS.headersTimeoutMs),
       matchTimeoutMs: intFromEnv(env, "WARDEN_MATCH_TIMEOUT_MS", DEFAULT_LIMITS.matchTimeoutMs),
     }),
+    nats: natsConfig(flags, env),
+  });
+}
+
+/** Enough in flight to keep every core matching while commits wait, few enough to bound memory. */
+const DEFAULT_NATS_INFLIGHT = 32;
+
+function natsConfig(flags: ConfigOverrides, env: Env): NatsConfig | undefined {
+  const url = flags.nats ?? env.WARDEN_NATS_URL;
+  if (!url) return undefined;
+  const inflight = flags.natsInflight ?? env.WARDEN_NATS_INFLIGHT;
+  return Object.freeze({
+    url,
+    stream: flags.natsStream ?? env.WARDEN_NATS_STREAM ?? "WARDEN_EVENTS",
+    consumer: env.WARDEN_NATS_CONSUMER ?? "warden",
+    inflight: intFromEnv({ WARDEN_NATS_INFLIGHT: inflight }, "WARDEN_NATS_INFLIGHT", DEFAULT_NATS_INFLIGHT),
+    ackWaitMs: intFromEnv(env, "WARDEN_NATS_ACK_WAIT_MS", 30_000),
   });
 }
 

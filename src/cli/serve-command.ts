@@ -18,6 +18,9 @@ interface ServeOptions {
   database?: string;
   dataDir?: string;
   metricsPort?: string;
+  nats?: string;
+  natsStream?: string;
+  natsInflight?: string;
 }
 
 /**
@@ -65,7 +68,8 @@ async function serve(options: ServeOptions): Promise<void> {
       app.log.info({ signal }, "shutting down");
       stopPolling();
       stopDelivery();
-      void (scheduler?.stop() ?? Promise.resolve())
+      // The stream consumer first: what it has in hand is stored and acknowledged before the store closes.
+      void Promise.all([services.stream?.stop(), scheduler?.stop()])
         .then(() => retention?.stop())
         .then(() => metricsServer?.close())
         .then(() => app.close())
@@ -79,6 +83,7 @@ async function serve(options: ServeOptions): Promise<void> {
   }
   retention = startRetention(services.retention, config.retentionTickMs, app.log);
   scheduler = startCorrelationScheduler(services.correlationEngine, services.clock, config.correlationTickMs, app.log);
+  services.stream?.start(app.log);
 }
 
 export function serveCommand(): Command {
@@ -90,5 +95,14 @@ export function serveCommand(): Command {
       "--metrics-port <port>",
       "serve /metrics on this port (same host) instead of the API's (env WARDEN_METRICS_PORT)",
     )
+    .option(
+      "--nats <url>",
+      "also consume events from NATS JetStream, e.g. nats://host:4222 (env WARDEN_NATS_URL; docs/stream.md)",
+    )
+    .option(
+      "--nats-stream <name>",
+      "the JetStream stream, created when missing (env WARDEN_NATS_STREAM, default WARDEN_EVENTS)",
+    )
+    .option("--nats-inflight <n>", "messages one node holds at once (env WARDEN_NATS_INFLIGHT, default 32)")
     .action(async (_options: unknown, command: Command) => serve(command.optsWithGlobals<ServeOptions>()));
 }

@@ -14,6 +14,7 @@ import type { DeliveryStore } from "./delivery-ports.ts";
 import type { SharedLimitStore } from "./limit-ports.ts";
 import type { RetentionStore } from "./retention-ports.ts";
 import type { RuleCountStore } from "./rule-counts.ts";
+import type { StreamAlertStore } from "./stream-ports.ts";
 
 /**
  * Every write names its actor and time (ChangeContext): the store records each change it makes
@@ -250,7 +251,8 @@ export interface Store
     IntelFeedStore,
     RuleCountStore,
     DeliveryStore,
-    RetentionStore {
+    RetentionStore,
+    StreamAlertStore {
   /** Abuse-limit counters every node shares (PostgreSQL); absent on a single-process store. */
   sharedLimits?: SharedLimitStore;
   /** Cheap liveness probe. */

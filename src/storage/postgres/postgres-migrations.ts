@@ -1,4 +1,5 @@
 import type { Migration } from "../sqlite/sqlite-migrations.ts";
+import { STREAM_ALERT_KEY_MIGRATION } from "../stream-alert-migration.ts";
 import { POSTGRES_AUDIT_HARDENING_MIGRATION } from "./postgres-audit-hardening-migration.ts";
 import { POSTGRES_AUDIT_MIGRATION } from "./postgres-audit-migration.ts";
 import { POSTGRES_CORRELATION_MIGRATION } from "./postgres-correlation-migration.ts";
@@ -201,5 +202,11 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     version: 12,
     name: "limits shared across nodes (unlogged counters); retention: per-tenant ages, audit prune windows",
     sql: POSTGRES_OPS_MIGRATION,
+  },
+  {
+    version: 13,
+    name: "alerts from the JetStream consumer keyed by message and line, so a redelivery raises none twice",
+    // as SQLite's migration 14
+    sql: STREAM_ALERT_KEY_MIGRATION,
   },
 ];

@@ -1,3 +1,4 @@
+import { STREAM_ALERT_KEY_MIGRATION } from "../stream-alert-migration.ts";
 import { AUDIT_HARDENING_MIGRATION } from "./sqlite-audit-hardening-migration.ts";
 import { AUDIT_MIGRATION } from "./sqlite-audit-migration.ts";
 import { AUDIT_PACKING_MIGRATION } from "./sqlite-audit-packing-migration.ts";
@@ -233,5 +234,10 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     version: 13,
     name: "retention: per-tenant ages for alerts and the audit log; audit prune windows",
     sql: RETENTION_MIGRATION,
+  },
+  {
+    version: 14,
+    name: "alerts from the JetStream consumer keyed by message and line, so a redelivery raises none twice",
+    sql: STREAM_ALERT_KEY_MIGRATION,
   },
 ];

@@ -1,0 +1,176 @@
+/**
+ * The JetStream consumer (docs/stream.md): messages of `warden.events.<tenant>` are matched like
+ * `POST /logs/v1/event`, their alerts stored, and only then acknowledged. A node that dies holds
+ * nothing acknowledged that is not stored; its messages go to another node after the ack wait, and
+ * the alerts' keys make the second delivery raise nothing twice.
+ */
+import type { JsMsg } from "@nats-io/jetstream";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import type { FastifyBaseLogger } from "fastify";
+import type { NatsConfig } from "../../config.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { Slots } from "../../lib/slots.ts";
+import type { Store } from "../../storage/ports.ts";
+import type { EventMatching } from "../event-matching.ts";
+import { MatchOverrun } from "../match-pool.ts";
+import { messageAlerts } from "./message-alerts.ts";
+import { StreamCounters } from "./stream-counters.ts";
+import { type BoundConsumer, bindConsumer } from "./stream-setup.ts";
+import { TenantNames } from "./tenant-names.ts";
+
+export interface StreamConsumerDeps {
+  config: NatsConfig;
+  matching: EventMatching;
+  store: Store;
+  clock: Clock;
+}
+
+type Log = Pick<FastifyBaseLogger, "info" | "warn" | "error">;
+
+/** A failed message (the store unreachable, most likely) comes back after this. */
+const RETRY_DELAY_MS = 2000;
+/** How often the lag is read from the consumer's info. */
+const LAG_EVERY_MS = 2000;
+/** How long one pull waits for messages (the server's minimum is a second). */
+const FETCH_EXPIRES_MS = 1000;
+/** How long a stop waits for the pull loop to end. */
+const STOP_WAIT_MS = 5 * FETCH_EXPIRES_MS;
+/** Setting up again after the stream could not be bound (JetStream off, stream deleted). */
+const REBIND_DELAY_MS = 2000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class StreamConsumer {
+  readonly counters = new StreamCounters();
+  private readonly tenants: TenantNames;
+  private readonly slots: Slots;
+  private nc: NatsConnection | undefined;
+  private stopping = false;
+  private running: Promise<void> | undefined;
+  private lagTimer: NodeJS.Timeout | undefined;
+  private log: Log | undefined;
+
+  constructor(private readonly deps: StreamConsumerDeps) {
+    this.tenants = new TenantNames(deps.store, () => deps.clock.now());
+    this.slots = new Slots(deps.config.inflight);
+  }
+
+  /** Connects (retrying until nats-server is there) and consumes in the background. */
+  start(log: Log): void {
+    this.log = log;
+    this.running = this.run(log).catch((error: unknown) => {
+      if (!this.stopping) log.error({ err: error }, "stream consumer stopped");
+    });
+  }
+
+  /** Pulls no more messages, finishes (and acknowledges) those in hand, then closes the connection. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.lagTimer);
+    // The loop ends within a pull; a nats-server never reached holds it for ever, so stop waits no more than this.
+    await Promise.race([this.running, sleep(STOP_WAIT_MS)]);
+    await this.slots.drained();
+    await this.nc?.drain().catch(() => undefined);
+  }
+
+  private async run(log: Log): Promise<void> {
+    const { config } = this.deps;
+    // Reconnects for ever: a restarted nats-server is a pause, not an end.
+    this.nc = await connect({
+      servers: config.url,
+      name: "warden",
+      waitOnFirstConnect: true,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 1000,
+    });
+    log.info({ nats: config.url, stream: config.stream, consumer: config.consumer }, "stream consumer connected");
+    while (!this.stopping) {
+      try {
+        await this.consume(await bindConsumer(this.nc, config));
+      } catch (error) {
+        if (this.stopping) return;
+        log.error({ err: error }, "stream consumer could not bind its stream; trying again");
+        await sleep(REBIND_DELAY_MS);
+      }
+    }
+  }
+
+  /**
+   * Pulls only as many messages as there are free slots, so a node never holds more than
+   * `inflight`; a pull ends after FETCH_EXPIRES_MS, so a stop waits no longer than that for it.
+   */
+  private async consume(bound: BoundConsumer): Promise<void> {
+    clearInterval(this.lagTimer);
+    this.lagTimer = setInterval(() => void this.readLag(bound), LAG_EVERY_MS);
+    while (!this.stopping) {
+      const room = await this.slots.someFree();
+      const batch = await bound.consumer.fetch({ max_messages: room, expires: FETCH_EXPIRES_MS });
+      for await (const message of batch) {
+        this.slots.take();
+        void this.handle(message, bound.streamKey).finally(() => this.slots.release());
+      }
+    }
+  }
+
+  private async readLag(bound: BoundConsumer): Promise<void> {
+    try {
+      const info = await bound.consumer.info();
+      this.counters.lag(info.num_pending, info.num_ack_pending);
+    } catch {
+      // disconnected for now: the last figures stand
+    }
+  }
+
+  private async handle(message: JsMsg, streamKey: string): Promise<void> {
+    this.counters.received(message.redelivered);
+    try {
+      await this.process(message, streamKey);
+    } catch (error) {
+      this.counters.failed();
+      this.log?.error({ err: error, subject: message.subject, seq: message.seq }, "stream message failed; retrying");
+      message.nak(RETRY_DELAY_MS);
+    }
+  }
+
+  private async process(message: JsMsg, streamKey: string): Promise<void> {
+    const { matching, store, clock } = this.deps;
+    const log = this.log as Log;
+    const tenantId = await this.tenants.idOfSubject(message.subject);
+    if (tenantId === undefined) {
+      this.counters.unknownTenant();
+      log.warn({ subject: message.subject, seq: message.seq }, "stream message for no known tenant: terminated");
+      return message.term();
+    }
+    // Tells the server this node is still at it, so a long message is not given to another node meanwhile.
+    const alive = setInterval(() => message.working(), this.deps.config.ackWaitMs / 3);
+    try {
+      const found = await messageAlerts(
+        matching,
+        tenantId,
+        message.string(),
+        `${streamKey}:${message.seq}`,
+        clock.now(),
+      );
+      const added = await store.recordStreamAlerts(tenantId, found.alerts);
+      this.counters.matched(found.events, found.malformed.length, added);
+      if (found.malformed.length > 0)
+        log.warn(
+          { subject: message.subject, seq: message.seq, malformed: found.malformed.length, first: found.malformed[0] },
+          "stream message had lines that are not events: skipped",
+        );
+      if (found.events === 0 && found.malformed.length > 0) return message.term();
+      message.ack();
+    } catch (error) {
+      if (!(error instanceof MatchOverrun)) throw error;
+      // Matching it again would overrun again: the rule or the events must change, not the attempt.
+      this.counters.failed();
+      log.error(
+        { subject: message.subject, seq: message.seq, err: error },
+        "stream message overran matching: terminated",
+      );
+      message.term();
+    } finally {
+      clearInterval(alive);
+    }
+  }
+}
