@@ -38,7 +38,7 @@ export function openSqliteStore(path: string): Store {
   const db = openSqlite(path);
   const ping = db.prepare("SELECT 1").pluck();
   // a second connection to the same file; an in-memory database has none, so it writes in one step
-  const bulk = path === ":memory:" ? undefined : sqliteBulkWrites(path);
+  const bulk = path === ":memory:" ? undefined : sqliteBulkWrites(path, db);
   const store: Store = {
     ...sqliteTenantStore(db),
     ...sqliteKeyStore(db),
@@ -54,7 +54,7 @@ export function openSqliteStore(path: string): Store {
       ping.get();
     },
     close: async () => {
-      bulk?.close();
+      await bulk?.close();
       if (db.open) db.close();
     },
   };
