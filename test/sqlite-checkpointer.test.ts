@@ -59,6 +59,25 @@ describe("the SQLite checkpointer", () => {
     assert.equal(await checkpointer.now(), undefined, "a closed checkpointer answers without a worker");
   });
 
+  it("brings a store's small writes into the database file too, without their commits checkpointing", async () => {
+    const path = join(dir, "small.db");
+    const store = openSqliteStore(path);
+    try {
+      const ctx = { now: 1, actor: { name: "test", address: null } };
+      const tenant = await store.createTenant("small", "xsiam", ctx);
+      assert.ok(tenant);
+      await store.upsertIocs(tenant.id, [ioc("one.exe"), ioc("two.exe")], { ...ctx, source: "test" });
+      let inFile = rulesInFile(path);
+      for (let tries = 0; inFile < 2 && tries < 200; tries++) {
+        await sleep(100);
+        inFile = rulesInFile(path);
+      }
+      assert.equal(inFile, 2);
+    } finally {
+      await store.close();
+    }
+  });
+
   it("brings a bulk write through the store into the database file without the writer checkpointing", async () => {
     const path = join(dir, "bulk.db");
     const store = openSqliteStore(path);

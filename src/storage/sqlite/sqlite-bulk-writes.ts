@@ -9,7 +9,7 @@ import type { IocDraft } from "../../domain/ioc/ioc-model.ts";
 import type { IocRow } from "../ioc-rows.ts";
 import type { IocStore, UpsertOutcome, WriteContext } from "../ports.ts";
 import { sqliteChunkedWrite } from "./sqlite-audit.ts";
-import { type Checkpointer, sqliteCheckpointer } from "./sqlite-checkpointer.ts";
+import type { Checkpointer } from "./sqlite-checkpointer.ts";
 import { openSqlite, type SqliteDb } from "./sqlite-database.ts";
 import { sqliteIocChanges } from "./sqlite-ioc-changes.ts";
 import { DELETE_CHUNK, type IocUpserter, STEP_MS, sqliteIocUpserter } from "./sqlite-ioc-upsert.ts";
@@ -34,42 +34,39 @@ interface Opened {
   db: SqliteDb;
   upserter: IocUpserter;
   replacer: SourceReplacer;
-  checkpointer: Checkpointer;
 }
 
-/** `main` is the store's own connection: from the first bulk write on, it leaves checkpoints to the worker too. */
-export function sqliteBulkWrites(path: string, main: SqliteDb): SqliteBulkWrites {
+/** `checkpoints` gives the store's checkpointer (sqlite-checkpointer.ts): this connection never checkpoints itself. */
+export function sqliteBulkWrites(path: string, checkpoints: () => Checkpointer): SqliteBulkWrites {
   let opened: Opened | undefined;
   // opened at the first bulk write: most processes (the CLI, small servers) never make one
   const connection = () => {
     if (!opened) {
       const db = openSqlite(path);
       db.pragma(`cache_size = -${BULK_CACHE_KIB}`);
-      for (const each of [db, main]) each.pragma("wal_autocheckpoint = 0");
+      db.pragma("wal_autocheckpoint = 0");
       const upserter = sqliteIocUpserter(db);
-      opened = { db, upserter, replacer: sourceReplacer(db, upserter), checkpointer: sqliteCheckpointer(path) };
+      opened = { db, upserter, replacer: sourceReplacer(db, upserter) };
     }
     return opened;
   };
   // the caller has its answer first; the WAL is copied back off the event loop's thread afterwards
-  const thenCheckpoint = async <R>(checkpointer: Checkpointer, write: Promise<R>): Promise<R> => {
+  const thenCheckpoint = async <R>(write: Promise<R>): Promise<R> => {
     const result = await write;
-    void checkpointer.now();
+    void checkpoints().now();
     return result;
   };
   return {
     upsertIocs: (tenantId, drafts, ctx) => {
-      const { db, upserter, checkpointer } = connection();
-      return thenCheckpoint(checkpointer, sqliteChunkedWrite(db, ctx, upserter.steps(tenantId, drafts, ctx, STEP_MS)));
+      const { db, upserter } = connection();
+      return thenCheckpoint(sqliteChunkedWrite(db, ctx, upserter.steps(tenantId, drafts, ctx, STEP_MS)));
     },
     replaceIocsOfSource: (tenantId, drafts, ctx) => {
-      const { db, replacer, checkpointer } = connection();
-      return thenCheckpoint(checkpointer, sqliteChunkedWrite(db, ctx, replacer(tenantId, drafts, ctx)));
+      const { db, replacer } = connection();
+      return thenCheckpoint(sqliteChunkedWrite(db, ctx, replacer(tenantId, drafts, ctx)));
     },
     close: async () => {
-      if (!opened) return;
-      await opened.checkpointer.close();
-      if (opened.db.open) opened.db.close();
+      if (opened?.db.open) opened.db.close();
     },
   };
 }

@@ -9,6 +9,7 @@
  */
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
+import type { SqliteDb } from "./sqlite-database.ts";
 
 /** What `PRAGMA wal_checkpoint` reports: pages in the WAL and how many of them are now in the file. */
 export interface CheckpointResult {
@@ -50,7 +51,31 @@ parentPort.on("message", (message) => {
 });
 `;
 
-export function sqliteCheckpointer(path: string, everyMs = EVERY_MS): Checkpointer {
+/** SQLite's own threshold, for a connection that must checkpoint itself again. */
+const AUTOCHECKPOINT_PAGES = 1_000;
+
+/**
+ * The checkpointer of a store's file, started at the store's first write (a process that only
+ * reads never starts a thread); from then on `main` leaves checkpoints to it, and takes them
+ * back should the worker stop.
+ */
+export function storeCheckpoints(path: string, main: SqliteDb): { started(): Checkpointer; close(): Promise<void> } {
+  let checkpointer: Checkpointer | undefined;
+  return {
+    started: () => {
+      if (!checkpointer) {
+        main.pragma("wal_autocheckpoint = 0");
+        checkpointer = sqliteCheckpointer(path, EVERY_MS, () => {
+          if (main.open) main.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+        });
+      }
+      return checkpointer;
+    },
+    close: async () => checkpointer?.close(),
+  };
+}
+
+export function sqliteCheckpointer(path: string, everyMs = EVERY_MS, onStop = () => {}): Checkpointer {
   const driver = createRequire(import.meta.url).resolve("better-sqlite3");
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, driver, everyMs } });
   // a process that forgets to close its store still exits; it waits only for an answer it asked for
@@ -58,7 +83,9 @@ export function sqliteCheckpointer(path: string, everyMs = EVERY_MS): Checkpoint
   const waiting = new Map<number, (result: CheckpointResult | undefined) => void>();
   let nextId = 1;
   let stopped = false;
+  let closing = false;
   const stop = () => {
+    if (!stopped) onStop();
     stopped = true;
     for (const resolve of waiting.values()) resolve(undefined);
     waiting.clear();
@@ -66,7 +93,8 @@ export function sqliteCheckpointer(path: string, everyMs = EVERY_MS): Checkpoint
   worker.on("message", ({ id, result }: { id: number; result: CheckpointResult | undefined }) => {
     waiting.get(id)?.(result);
     waiting.delete(id);
-    if (waiting.size === 0) worker.unref();
+    // a close under way keeps the worker referenced until it has exited
+    if (waiting.size === 0 && !closing) worker.unref();
   });
   worker.on("error", stop);
   worker.on("exit", stop);
@@ -82,6 +110,7 @@ export function sqliteCheckpointer(path: string, everyMs = EVERY_MS): Checkpoint
     close: async () => {
       if (stopped) return;
       const exited = new Promise((resolve) => worker.once("exit", resolve));
+      closing = true;
       worker.ref();
       worker.postMessage("close");
       await exited;
