@@ -10,6 +10,7 @@ import type { IocRow } from "../ioc-rows.ts";
 import type { IocStore, UpsertOutcome, WriteContext } from "../ports.ts";
 import { sqliteChunkedWrite } from "./sqlite-audit.ts";
 import { openSqlite, type SqliteDb } from "./sqlite-database.ts";
+import { sqliteDraftLinks, type WithLinks } from "./sqlite-draft-links.ts";
 import { sqliteIocChanges } from "./sqlite-ioc-changes.ts";
 import { type IocUpserter, sqliteIocUpserter, UPSERT_CHUNK } from "./sqlite-ioc-upsert.ts";
 
@@ -23,20 +24,20 @@ export interface SqliteBulkWrites {
 }
 
 export function sqliteBulkWrites(path: string): SqliteBulkWrites {
-  let opened: { db: SqliteDb; upserter: IocUpserter; replacer: SourceReplacer } | undefined;
+  let opened: { db: SqliteDb; upserter: IocUpserter; replacer: SourceReplacer; withLinks: WithLinks } | undefined;
   // opened at the first bulk write: most processes (the CLI, small servers) never make one
   const connection = () => {
     if (!opened) {
       const db = openSqlite(path);
       const upserter = sqliteIocUpserter(db);
-      opened = { db, upserter, replacer: sourceReplacer(db, upserter) };
+      opened = { db, upserter, replacer: sourceReplacer(db, upserter), withLinks: sqliteDraftLinks(db) };
     }
     return opened;
   };
   return {
     upsertIocs: (tenantId, drafts, ctx) => {
-      const { db, upserter } = connection();
-      return sqliteChunkedWrite(db, ctx, upserter.steps(tenantId, drafts, ctx, UPSERT_CHUNK));
+      const { db, upserter, withLinks } = connection();
+      return sqliteChunkedWrite(db, ctx, withLinks(tenantId, ctx, upserter.steps(tenantId, drafts, ctx, UPSERT_CHUNK)));
     },
     replaceIocsOfSource: (tenantId, drafts, ctx) => {
       const { db, replacer } = connection();
