@@ -11,6 +11,7 @@ import type { IocStore, UpsertOutcome, WriteContext } from "../ports.ts";
 import { sqliteChunkedWrite } from "./sqlite-audit.ts";
 import type { Checkpointer } from "./sqlite-checkpointer.ts";
 import { openSqlite, type SqliteDb } from "./sqlite-database.ts";
+import { sqliteDraftLinks, type WithLinks } from "./sqlite-draft-links.ts";
 import { sqliteIocChanges } from "./sqlite-ioc-changes.ts";
 import { DELETE_CHUNK, type IocUpserter, STEP_MS, sqliteIocUpserter } from "./sqlite-ioc-upsert.ts";
 
@@ -34,6 +35,7 @@ interface Opened {
   db: SqliteDb;
   upserter: IocUpserter;
   replacer: SourceReplacer;
+  withLinks: WithLinks;
 }
 
 /** `checkpoints` gives the store's checkpointer (sqlite-checkpointer.ts): this connection never checkpoints itself. */
@@ -46,7 +48,7 @@ export function sqliteBulkWrites(path: string, checkpoints: () => Checkpointer):
       db.pragma(`cache_size = -${BULK_CACHE_KIB}`);
       db.pragma("wal_autocheckpoint = 0");
       const upserter = sqliteIocUpserter(db);
-      opened = { db, upserter, replacer: sourceReplacer(db, upserter) };
+      opened = { db, upserter, replacer: sourceReplacer(db, upserter), withLinks: sqliteDraftLinks(db) };
     }
     return opened;
   };
@@ -58,8 +60,9 @@ export function sqliteBulkWrites(path: string, checkpoints: () => Checkpointer):
   };
   return {
     upsertIocs: (tenantId, drafts, ctx) => {
-      const { db, upserter } = connection();
-      return thenCheckpoint(sqliteChunkedWrite(db, ctx, upserter.steps(tenantId, drafts, ctx, STEP_MS)));
+      const { db, upserter, withLinks } = connection();
+      const steps = withLinks(tenantId, ctx, upserter.steps(tenantId, drafts, ctx, STEP_MS));
+      return thenCheckpoint(sqliteChunkedWrite(db, ctx, steps));
     },
     replaceIocsOfSource: (tenantId, drafts, ctx) => {
       const { db, replacer } = connection();
