@@ -48,6 +48,7 @@ const TABLES: TableCopy[] = [
   { table: "tenants", sequence: "tenants_id_seq" },
   { table: "api_keys", bytes: ["secret_hash", "sealed_secret"], sequence: "api_keys_id_seq" },
   { table: "tenant_ioc_expiry" },
+  { table: "tenant_retention" },
   { table: "ioc_rules", booleans: ["default_expiration_enabled", "enabled"], json: ["vendors"] },
   { table: "ioc_tombstones", json: ["rule"] },
   {
@@ -62,6 +63,8 @@ const TABLES: TableCopy[] = [
   { table: "alerts" },
   { table: "intel_links" },
   { table: "intel_feeds", bytes: ["sealed_password"], sequence: "intel_feeds_id_seq" },
+  // how many entries each tenant's log has pruned, from which its AUDIT_IDs count on
+  { table: "audit_pruned" },
   // the history comes along as it was; the copy itself is not a change anyone made. SQLite's packed
   // rows (one write's rule changes) arrive one row per change, numbered afresh in the same order.
   {
