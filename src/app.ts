@@ -105,7 +105,7 @@ export async function buildServices(config: Config, clock: Clock = systemClock):
     audit: new AuditService(store),
     intel,
     feeds: new FeedService(store, intel, masterKey, clock, config.intelFeedHosts),
-    retention: new RetentionService(store, clock, config.retention),
+    retention: new RetentionService(store, clock, config.retention, undefined, metrics),
     metrics,
     delivery: new DeliveryService(store, masterKey, clock, config.delivery),
     dispatcher: new DeliveryDispatcher(store, masterKey, clock, config.delivery),
