@@ -17,7 +17,7 @@ import { syslogMessage } from "./syslog-message.ts";
 import { sendSyslog } from "./syslog-sender.ts";
 import { checkTargetUrl } from "./target-url.ts";
 import { generateWebhookSecret, WEBHOOK_SECRET_PURPOSE } from "./webhook-secret.ts";
-import { postAlert } from "./webhook-sender.ts";
+import { postAlert, webhookAgents } from "./webhook-sender.ts";
 
 const TARGET_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 export const SERVER_SYSLOG_NAME = "server-syslog";
@@ -46,6 +46,8 @@ export interface DeadLetter {
 }
 
 export class DeliveryService {
+  private readonly agents = webhookAgents();
+
   constructor(
     private readonly store: DeliveryStore,
     private readonly masterKey: Buffer,
@@ -110,7 +112,7 @@ export class DeliveryService {
     }
     const secret = target.sealedSecret && unsealSecret(target.sealedSecret, this.masterKey, WEBHOOK_SECRET_PURPOSE);
     if (!secret) return ok({ delivered: false, error: "the secret cannot be unsealed" });
-    return ok(await postAlert(checked.value.url, secret, entry, now, this.config.timeoutMs));
+    return ok(await postAlert(checked.value.url, secret, entry, now, this.config.timeoutMs, this.agents));
   }
 
   async deadLetters(owner: Tenant | null, limit = 1000): Promise<DeadLetter[]> {
