@@ -62,6 +62,9 @@ const TABLES: TableCopy[] = [
   { table: "alerts" },
   { table: "intel_links" },
   { table: "intel_feeds", bytes: ["sealed_password"], sequence: "intel_feeds_id_seq" },
+  { table: "delivery_targets", bytes: ["sealed_secret"], sequence: "delivery_targets_id_seq" },
+  // what is still owed (and the dead letters) comes along, so nothing is lost or sent twice
+  { table: "delivery_outbox", sequence: "delivery_outbox_id_seq" },
   // the history comes along as it was; the copy itself is not a change anyone made. SQLite's packed
   // rows (one write's rule changes) arrive one row per change, numbered afresh in the same order.
   {
