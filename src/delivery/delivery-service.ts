@@ -126,10 +126,12 @@ export class DeliveryService {
 
   /** The server-wide syslog receiver of WARDEN_SYSLOG_URL, made (or re-pointed) at start. */
   async ensureServerSyslog(url: string | undefined): Promise<Result<void>> {
+    const href = url === undefined ? undefined : URL.canParse(url) ? new URL(url).href : null;
+    if (href === null) return fail(`WARDEN_SYSLOG_URL: '${url}' is not a URL`);
     const existing = (await this.store.listTargets(null)).find((t) => t.name === SERVER_SYSLOG_NAME);
-    if (existing && existing.url === (url && new URL(url).href)) return ok(undefined);
+    if (existing && existing.url === href) return ok(undefined);
     if (existing) await this.store.deleteTarget(null, SERVER_SYSLOG_NAME);
-    if (!url) return ok(undefined);
+    if (url === undefined) return ok(undefined);
     const added = await this.add(null, {
       name: SERVER_SYSLOG_NAME,
       url,
@@ -137,7 +139,10 @@ export class DeliveryService {
       ruleKinds: ["IOC", "BIOC", "CORRELATION"],
       enabled: true,
     });
-    return added.ok ? ok(undefined) : fail(`WARDEN_SYSLOG_URL: ${added.error}`);
+    if (added.ok) return ok(undefined);
+    // several nodes starting together: another one may have just made the same target
+    const made = (await this.store.listTargets(null)).find((t) => t.name === SERVER_SYSLOG_NAME);
+    return made?.url === href ? ok(undefined) : fail(`WARDEN_SYSLOG_URL: ${added.error}`);
   }
 }
 
