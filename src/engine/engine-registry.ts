@@ -2,6 +2,7 @@ import type { FilterTree } from "../domain/bioc/bioc-tree.ts";
 import { checkBiocQuery, xqlText } from "../domain/xql/xql-bioc.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { BuildKind } from "../metrics/warden-metrics.ts";
+import type { CorrelationStore } from "../storage/correlation-ports.ts";
 import type { MatchableBioc, RuleSetStore } from "../storage/ports.ts";
 import type { BiocEntry } from "./bioc-index.ts";
 import { CompiledMatcher } from "./compiled-matcher.ts";
@@ -36,7 +37,7 @@ export class EngineRegistry {
   private readonly snapshots: TenantCache<RuleSnapshot>;
 
   constructor(
-    private readonly store: RuleSetStore,
+    private readonly store: RuleSetStore & Pick<CorrelationStore, "listEnabledCorrelations">,
     clock: Clock,
     private readonly observer?: BuildObserver,
   ) {
@@ -75,6 +76,7 @@ export class EngineRegistry {
     const iocs = iocColumnsBuilder();
     await this.store.forEachMatchableIoc(tenantId, (rule) => iocs.add(rule));
     const biocs = (await this.store.listMatchableBiocs(tenantId)).flatMap(toEntry);
-    return { tenantId, version, iocs: iocs.finish(), biocs };
+    const correlations = await this.store.listEnabledCorrelations(tenantId);
+    return { tenantId, version, iocs: iocs.finish(), biocs, correlations };
   }
 }

@@ -4,6 +4,8 @@
  * structured clone would cost seconds on the sending thread. Each worker builds its own matcher
  * from it; the sender keeps only this (about 70 bytes an IOC rule), not a matcher.
  */
+
+import type { CorrelationRule } from "../domain/correlations/correlation-model.ts";
 import { type IocType, SEVERITIES, type Severity } from "../domain/ioc/ioc-model.ts";
 import type { MatchableIoc } from "../storage/ports.ts";
 import type { BiocEntry } from "./bioc-index.ts";
@@ -27,6 +29,8 @@ export interface RuleSnapshot {
   version: number;
   iocs: IocColumns;
   biocs: BiocEntry[];
+  /** The enabled correlation rules, run where the events are parsed (absent: none). */
+  correlations?: CorrelationRule[];
 }
 
 /** Collects IOC rules one at a time (a store streams them) into columns. */

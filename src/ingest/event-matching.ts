@@ -3,6 +3,8 @@
  * thread (`WARDEN_MATCH_WORKERS=0`). Both run the same jobs on the same matcher code and answer
  * the same combined result, in input order.
  */
+import { joinCorrelated } from "../engine/correlations/correlation-batch.ts";
+import type { CompiledSet } from "../engine/correlations/correlation-engine.ts";
 import type { EngineRegistry } from "../engine/engine-registry.ts";
 import { type MatchInput, type MatchJob, type MatchResult, runMatchJob } from "./match-job.ts";
 import { MatchPool } from "./match-pool.ts";
@@ -12,6 +14,11 @@ export interface MatchOptions {
   /** How old a rule set may be used (see TenantCache.get); 0: the rules as they are now. */
   maxStaleMs: number;
   withEventText: boolean;
+  /**
+   * Run these correlation rules on the same parsed events too (ingest): on the calling thread
+   * these, on a worker its own copy of the same rule-set version.
+   */
+  correlations?: CompiledSet | undefined;
 }
 
 export interface EventMatching {
@@ -32,11 +39,14 @@ export function combine(results: readonly MatchResult[]): MatchResult {
     all.malformed.push(...result.malformed);
     all.events += result.events;
   }
+  const correlated = results.flatMap((result) => (result.correlated ? [result.correlated] : []));
+  if (correlated.length > 0) all.correlated = joinCorrelated(correlated);
   return all;
 }
 
 function jobOf(tenantId: number, version: number, input: MatchInput, options: MatchOptions): MatchJob {
-  return { tenantId, version, now: options.now, input, withEventText: options.withEventText };
+  const { now, withEventText } = options;
+  return { tenantId, version, now, input, withEventText, correlate: options.correlations !== undefined };
 }
 
 class InlineMatching implements EventMatching {
@@ -46,7 +56,8 @@ class InlineMatching implements EventMatching {
 
   async match(tenantId: number, inputs: readonly MatchInput[], options: MatchOptions): Promise<MatchResult> {
     const matcher = await this.engine.matcherFor(tenantId, options.maxStaleMs);
-    return combine(inputs.map((input) => runMatchJob(matcher, jobOf(tenantId, 0, input, options))));
+    const job = (input: MatchInput) => jobOf(tenantId, 0, input, options);
+    return combine(inputs.map((input) => runMatchJob(matcher, job(input), options.correlations)));
   }
 
   async ruleCounts(tenantId: number, maxStaleMs: number): Promise<{ iocs: number; biocs: number }> {

@@ -3,6 +3,8 @@
  * NDJSON body (parsed here, so parsing is spread over the workers too) or events already parsed,
  * matched against one tenant's rules.
  */
+import { type CorrelatedEvents, correlateEvents, hasRules } from "../engine/correlations/correlation-batch.ts";
+import type { CompiledSet } from "../engine/correlations/correlation-engine.ts";
 import { isEvent, type MalformedEvent, NOT_AN_OBJECT, parseEventLine } from "../engine/event-input.ts";
 import type { EndpointEvent } from "../engine/event-model.ts";
 import type { Matcher, RuleHit } from "../engine/rule-hit.ts";
@@ -21,6 +23,8 @@ export interface MatchJob {
   input: MatchInput;
   /** Ingest stores each matched event as JSON text; evaluate needs only the hits. */
   withEventText: boolean;
+  /** Ingest runs the tenant's correlation rules on the same parsed events (arrived at `now`). */
+  correlate?: boolean;
 }
 
 export interface MatchedEvent {
@@ -36,6 +40,8 @@ export interface MatchResult {
   events: number;
   malformed: MalformedEvent[];
   matched: MatchedEvent[];
+  /** With `correlate`, what the correlation rules made of the events (correlation-batch.ts). */
+  correlated?: CorrelatedEvents;
 }
 
 function* numbered(input: MatchInput, malformed: MalformedEvent[]): Generator<[number, EndpointEvent]> {
@@ -56,14 +62,20 @@ function* numbered(input: MatchInput, malformed: MalformedEvent[]): Generator<[n
   }
 }
 
-/** Parses (where needed) and matches one job's events. */
-export function runMatchJob(matcher: Matcher, job: MatchJob): MatchResult {
+/**
+ * Parses (where needed) and matches one job's events, and with `correlate` runs the correlation
+ * rules on them too, so a body is parsed once for both.
+ */
+export function runMatchJob(matcher: Matcher, job: MatchJob, correlations?: CompiledSet): MatchResult {
   const result: MatchResult = { events: 0, malformed: [], matched: [] };
+  const kept: EndpointEvent[] | undefined = job.correlate && correlations && hasRules(correlations) ? [] : undefined;
   for (const [line, event] of numbered(job.input, result.malformed)) {
+    kept?.push(event);
     const index = result.events++;
     const hits = matcher.match(event, job.now);
     if (hits.length === 0) continue;
     result.matched.push(job.withEventText ? { line, index, hits, text: JSON.stringify(event) } : { line, index, hits });
   }
+  if (kept && correlations) result.correlated = correlateEvents(correlations, kept, job.now);
   return result;
 }

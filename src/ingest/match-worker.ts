@@ -5,6 +5,7 @@
  */
 import { parentPort } from "node:worker_threads";
 import { CompiledMatcher } from "../engine/compiled-matcher.ts";
+import { type CompiledSet, compileSet } from "../engine/correlations/correlation-engine.ts";
 import type { Matcher } from "../engine/rule-hit.ts";
 import { iocRules, type RuleSnapshot } from "../engine/rule-snapshot.ts";
 import { type MatchJob, runMatchJob } from "./match-job.ts";
@@ -16,23 +17,29 @@ export interface JobMessage {
   rules?: RuleSnapshot;
 }
 
-const matchers = new Map<number, { version: number; matcher: Matcher }>();
+interface Held {
+  version: number;
+  matcher: Matcher;
+  correlations: CompiledSet;
+}
 
-function matcherFor(job: MatchJob, rules: RuleSnapshot | undefined): Matcher {
+const held = new Map<number, Held>();
+
+function rulesFor(job: MatchJob, rules: RuleSnapshot | undefined): Held {
   if (rules) {
     const matcher = CompiledMatcher.build(iocRules(rules.iocs), rules.biocs);
-    matchers.set(rules.tenantId, { version: rules.version, matcher });
+    held.set(rules.tenantId, { version: rules.version, matcher, correlations: compileSet(rules.correlations ?? []) });
   }
-  const held = matchers.get(job.tenantId);
-  if (!held || held.version !== job.version) throw new Error(`no rules for version ${job.version}`);
-  return held.matcher;
+  const tenant = held.get(job.tenantId);
+  if (!tenant || tenant.version !== job.version) throw new Error(`no rules for version ${job.version}`);
+  return tenant;
 }
 
 parentPort?.on("message", ({ id, job, rules }: JobMessage) => {
   try {
-    const matcher = matcherFor(job, rules);
+    const { matcher, correlations } = rulesFor(job, rules);
     parentPort?.postMessage({ id, started: true });
-    parentPort?.postMessage({ id, result: runMatchJob(matcher, job) });
+    parentPort?.postMessage({ id, result: runMatchJob(matcher, job, correlations) });
   } catch (error) {
     parentPort?.postMessage({ id, error: (error as Error).message });
   }

@@ -1,5 +1,4 @@
 import type { Limits } from "../../config.ts";
-import { eventsOfBody } from "../../engine/correlations/body-events.ts";
 import type { CorrelationEngine } from "../../engine/correlations/correlation-engine.ts";
 import { type MalformedEvent, TOO_DEEP } from "../../engine/event-input.ts";
 import type { EndpointEvent } from "../../engine/event-model.ts";
@@ -93,8 +92,11 @@ export class AlertService {
     if (!Array.isArray(pieces))
       return tooDeep([pieces]) ?? ok({ events: 0, matchedEvents: 0, alerts: 0, malformed: [pieces] });
     const now = this.clock.now();
-    const options = { now, maxStaleMs: INGEST_STALENESS_MS, withEventText: true };
-    const result = await this.matched(() => this.matching.match(principal.tenant.id, pieces, options));
+    const tenantId = principal.tenant.id;
+    // Correlation rules run where the body is parsed: with these on this thread, a worker's own copy on a worker.
+    const correlations = await this.correlations?.rulesFor(tenantId, INGEST_STALENESS_MS);
+    const options = { now, maxStaleMs: INGEST_STALENESS_MS, withEventText: true, correlations };
+    const result = await this.matched(() => this.matching.match(tenantId, pieces, options));
     if (!result.ok) return result;
     const { events, malformed, matched } = result.value;
     const refused = tooDeep(malformed);
@@ -102,9 +104,11 @@ export class AlertService {
     const alerts: NewAlert[] = [];
     for (const { hits, text = "" } of matched)
       for (const hit of hits) alerts.push({ ...hit, detectionTimestamp: now, event: text });
-    await this.store.recordAlerts(principal.tenant.id, alerts);
-    const correlated = (await this.correlations?.ingest(principal.tenant.id, () => eventsOfBody(body), now)) ?? 0;
-    const report = { events, matchedEvents: matched.length, alerts: alerts.length + correlated, malformed };
+    const { correlated } = result.value;
+    if (this.correlations && correlated)
+      alerts.push(...(await this.correlations.storeCorrelated(tenantId, correlated, now)));
+    await this.store.recordAlerts(tenantId, alerts); // IOC, BIOC and correlation alerts in one transaction
+    const report = { events, matchedEvents: matched.length, alerts: alerts.length, malformed };
     this.observer?.ingested(principal.tenant.name, report);
     return ok(report);
   }

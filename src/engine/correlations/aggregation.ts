@@ -48,6 +48,20 @@ export function accumulate(
   return into;
 }
 
+/** Groups folded in separate runs, as one run would have folded them: one per bucket and key, merged. */
+export function mergeSlots(compiled: CompiledCorrelation, groups: readonly GroupState[]): GroupState[] {
+  const columns = compiled.plan.comp?.columns ?? [];
+  const bySlot = new Map<string, GroupState>();
+  for (const group of groups) {
+    const slot = `${group.bucket}|${group.groupKey}`;
+    const have = bySlot.get(slot);
+    if (!have) bySlot.set(slot, group);
+    else
+      for (let i = 0; i < columns.length; i++) have.states[i] = columns[i]?.fn.merge(have.states[i], group.states[i]);
+  }
+  return [...bySlot.values()];
+}
+
 export function toPartials(ruleId: number, groups: Iterable<GroupState>): CorrelationPartial[] {
   return [...groups].map((g) => ({ ruleId, bucket: g.bucket, groupKey: g.groupKey, state: JSON.stringify(g.states) }));
 }

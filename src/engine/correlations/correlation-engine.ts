@@ -5,15 +5,17 @@
  * PostgreSQL adds to the same aggregates, and a tick runs on whichever node claims it first.
  */
 import type { NewAlert } from "../../domain/alerts/alert-model.ts";
+import type { CorrelationRule } from "../../domain/correlations/correlation-model.ts";
 import { runPerEvent } from "../../domain/correlations/correlation-plan.ts";
 import { type Row, rowOf } from "../../domain/correlations/row-stages.ts";
 import type { Clock } from "../../lib/clock.ts";
 import type { CorrelationPartial, CorrelationStore } from "../../storage/correlation-ports.ts";
 import type { AlertStore, RuleSetStore, TenantStore } from "../../storage/ports.ts";
 import type { EndpointEvent } from "../event-model.ts";
-import { accumulate, mergeByGroup, resultRows, toPartials } from "./aggregation.ts";
+import { accumulate, mergeByGroup, mergeSlots, resultRows, toPartials } from "./aggregation.ts";
 import { type CompiledCorrelation, compileCorrelation } from "./compiled-correlation.ts";
 import { correlationAlert, suppressionKey } from "./correlation-alert.ts";
+import { type CorrelatedEvents, correlateEvents, hasRules } from "./correlation-batch.ts";
 import { CorrelationIndex, pick } from "./correlation-index.ts";
 
 /** How old a rule set ingest may use (as for IOC and BIOC rules): one store read a second at most. */
@@ -48,6 +50,19 @@ export interface CorrelationHit {
   alert: NewAlert;
 }
 
+function compiledById(rules: CompiledSet): Map<number, CompiledCorrelation> {
+  return new Map([...rules.realTime.rules, ...rules.scheduled.rules].map((c) => [c.rule.ruleId, c] as const));
+}
+
+/** A tenant's enabled rules compiled and indexed (here, and on each matching thread from the same rules). */
+export function compileSet(enabled: readonly CorrelationRule[]): CompiledSet {
+  const compiled = enabled.map(compileCorrelation).filter((c): c is CompiledCorrelation => c !== undefined);
+  return {
+    realTime: new CorrelationIndex(compiled.filter((c) => c.rule.definition.execution_mode === "REAL_TIME")),
+    scheduled: new CorrelationIndex(compiled.filter((c) => c.rule.definition.execution_mode === "SCHEDULED")),
+  };
+}
+
 export class CorrelationEngine {
   private readonly cache = new Map<number, { version: number; checkedAt: number; rules: CompiledSet }>();
 
@@ -70,35 +85,48 @@ export class CorrelationEngine {
       cached.checkedAt = checkedAt;
       return cached.rules;
     }
-    const compiled = (await this.store.listEnabledCorrelations(tenantId))
-      .map(compileCorrelation)
-      .filter((c): c is CompiledCorrelation => c !== undefined);
-    const rules = {
-      realTime: new CorrelationIndex(compiled.filter((c) => c.rule.definition.execution_mode === "REAL_TIME")),
-      scheduled: new CorrelationIndex(compiled.filter((c) => c.rule.definition.execution_mode === "SCHEDULED")),
-    };
+    const rules = compileSet(await this.store.listEnabledCorrelations(tenantId));
     this.cache.set(tenantId, { version, checkedAt, rules });
     return rules;
   }
 
   /**
    * Ingested events (parsed only if the tenant has rules): REAL_TIME alerts stored, SCHEDULED
-   * states appended. Answers how many alerts were raised.
+   * states appended. Answers how many alerts were raised. (Ingest over HTTP runs the rules where
+   * it parses, with the matcher, and stores through storeCorrelated.)
    */
   async ingest(tenantId: number, events: () => readonly EndpointEvent[], arrived: number): Promise<number> {
     const rules = await this.rulesFor(tenantId, INGEST_STALENESS_MS);
-    if (rules.realTime.rules.length === 0 && rules.scheduled.rules.length === 0) return 0;
-    const batch = events();
-    const partials: CorrelationPartial[] = [];
-    for (const [s, indexes] of rules.scheduled.route(batch))
-      partials.push(...toPartials(s.rule.ruleId, accumulate(s, pick(batch, indexes), arrived).values()));
-    await this.store.addCorrelationPartials(tenantId, partials);
-    const alerts: NewAlert[] = [];
-    for (const [compiled, indexes] of rules.realTime.route(batch))
-      for (const row of matchingRows(compiled, pick(batch, indexes)))
-        if (await this.admit(tenantId, compiled, row, arrived)) alerts.push(correlationAlert(compiled, row, arrived));
+    if (!hasRules(rules)) return 0;
+    const alerts = await this.storeCorrelated(tenantId, correlateEvents(rules, events(), arrived), arrived);
     await this.store.recordAlerts(tenantId, alerts);
     return alerts.length;
+  }
+
+  /**
+   * What the rules made of a batch: SCHEDULED states merged and stored, REAL_TIME rows past
+   * suppression answered as alerts, for the caller to store with the batch's other alerts. The
+   * batch may have run on a matching thread's copy of the rules, newer than this one's: then
+   * the rules are read again; a rule gone since is skipped.
+   */
+  async storeCorrelated(tenantId: number, correlated: CorrelatedEvents, arrived: number): Promise<NewAlert[]> {
+    const used = [...correlated.realTime, ...correlated.scheduled].map((r) => r.ruleId);
+    let byId = compiledById(await this.rulesFor(tenantId, INGEST_STALENESS_MS));
+    if (used.some((id) => !byId.has(id))) byId = compiledById(await this.rulesFor(tenantId));
+    const partials: CorrelationPartial[] = [];
+    for (const { ruleId, groups } of correlated.scheduled) {
+      const compiled = byId.get(ruleId);
+      if (compiled) partials.push(...toPartials(ruleId, mergeSlots(compiled, groups)));
+    }
+    await this.store.addCorrelationPartials(tenantId, partials);
+    const alerts: NewAlert[] = [];
+    for (const { ruleId, rows } of correlated.realTime) {
+      const compiled = byId.get(ruleId);
+      if (!compiled) continue;
+      for (const row of rows)
+        if (await this.admit(tenantId, compiled, row, arrived)) alerts.push(correlationAlert(compiled, row, arrived));
+    }
+    return alerts;
   }
 
   /** Suppression: the first alert of a key within the duration passes, across nodes. */
@@ -171,12 +199,5 @@ export class CorrelationEngine {
         hits.push({ eventIndex: -1, alert: correlationAlert(compiled, row, now) });
     }
     return hits;
-  }
-}
-
-function* matchingRows(compiled: CompiledCorrelation, events: readonly EndpointEvent[]): Generator<Row> {
-  for (const event of events) {
-    const scope = runPerEvent(compiled.plan, event);
-    if (scope) yield rowOf(scope);
   }
 }
