@@ -1,5 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Config } from "./config.ts";
+import { DeliveryDispatcher } from "./delivery/delivery-dispatcher.ts";
+import { DeliveryService } from "./delivery/delivery-service.ts";
 import { AlertService } from "./domain/alerts/alert-service.ts";
 import { AuditService } from "./domain/audit/audit-service.ts";
 import { BiocService } from "./domain/bioc/bioc-service.ts";
@@ -8,6 +10,7 @@ import { IocService } from "./domain/ioc/ioc-service.ts";
 import { LegacyIocService } from "./domain/ioc/legacy-ioc-service.ts";
 import { KeyService } from "./domain/keys/key-service.ts";
 import { loadMasterKey } from "./domain/keys/master-key.ts";
+import { RetentionService } from "./domain/retention/retention-service.ts";
 import { TenantService } from "./domain/tenants/tenant-service.ts";
 import { CorrelationEngine } from "./engine/correlations/correlation-engine.ts";
 import { EngineRegistry } from "./engine/engine-registry.ts";
@@ -17,6 +20,8 @@ import { StreamConsumer } from "./ingest/stream/stream-consumer.ts";
 import { FeedService } from "./intel/feed-service.ts";
 import { IntelService } from "./intel/intel-service.ts";
 import { type Clock, systemClock } from "./lib/clock.ts";
+import { countStoreErrors } from "./metrics/store-error-counting.ts";
+import { WardenMetrics } from "./metrics/warden-metrics.ts";
 import { openStore } from "./storage/open-store.ts";
 import type { Store } from "./storage/ports.ts";
 
@@ -49,13 +54,26 @@ export interface Services {
   feeds: FeedService;
   /** The JetStream consumer when configured (`serve` starts it; its `counters` are for /metrics). */
   stream: StreamConsumer | undefined;
+  /** Alerts and audit entries past their tenant's retention, deleted in small batches. */
+  retention: RetentionService;
+  /** Prometheus metrics (src/metrics); other rooms add theirs with metrics.counter/gauge/histogram. */
+  metrics: WardenMetrics;
+  /** Webhooks and syslog receivers, their dead letters (src/delivery). */
+  delivery: DeliveryService;
+  /** Sends what the outbox owes; `serve` runs it on a timer. */
+  dispatcher: DeliveryDispatcher;
 }
 
 /** Opens the store and builds the domain services on it (used by the server and the CLI alike). */
 export async function buildServices(config: Config, clock: Clock = systemClock): Promise<Services> {
   const masterKey = loadMasterKey(config.masterKey, config.dataDir);
-  const store = await openStore(config.database);
-  const engine = new EngineRegistry(store, clock);
+  const opened = await openStore(config.database);
+  const metrics = new WardenMetrics({
+    tenantLabels: config.metricsTenantLabels,
+    countRules: () => opened.countRules(),
+  });
+  const store = countStoreErrors(opened, metrics);
+  const engine = new EngineRegistry(store, clock, metrics);
   const matching = eventMatching(engine, config.matchWorkers, config.limits.matchTimeoutMs);
   const correlationEngine = new CorrelationEngine(store, clock);
   const intel = new IntelService(store, clock);
@@ -70,12 +88,16 @@ export async function buildServices(config: Config, clock: Clock = systemClock):
     correlations: new CorrelationService(store, clock, config.limits),
     engine,
     matching,
-    alerts: new AlertService(matching, store, clock, config.limits, correlationEngine),
+    alerts: new AlertService(matching, store, clock, config.limits, correlationEngine, metrics),
     correlationEngine,
     audit: new AuditService(store),
     intel,
     feeds: new FeedService(store, intel, masterKey, clock, config.intelFeedHosts),
     stream: config.nats && new StreamConsumer({ config: config.nats, matching, store, clock }),
+    retention: new RetentionService(store, clock, config.retention),
+    metrics,
+    delivery: new DeliveryService(store, masterKey, clock, config.delivery),
+    dispatcher: new DeliveryDispatcher(store, masterKey, clock, config.delivery),
   };
 }
 
@@ -90,6 +112,10 @@ export async function buildApp(
     refusals: services.store,
     limits: config.limits,
     trustedProxies: config.trustedProxies,
+    metrics: services.metrics,
+    sharedLimits: services.store.sharedLimits,
+    // with a metrics port of its own, the API's port does not answer /metrics
+    serveMetrics: config.metricsPort === null,
     logger: options.logger ?? { level: config.logLevel },
   });
   app.addHook("onClose", async () => {

@@ -1,6 +1,7 @@
 import { isIP } from "node:net";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
+import { DEFAULT_DELIVERY, type DeliveryConfig } from "./delivery/delivery-config.ts";
 
 /** Everything the server and CLI can be told, frozen once read. The only reader of process.env. */
 export interface Config {
@@ -24,9 +25,19 @@ export interface Config {
   correlationTickMs: number;
   /** Internal hosts (host or host:port) TAXII feeds may still be pulled from (WARDEN_INTEL_FEED_HOSTS); see src/intel/feed-url.ts. */
   intelFeedHosts: readonly string[];
+  /** Webhooks and syslog (src/delivery): retries, timeouts, allowed internal hosts. */
+  delivery: DeliveryConfig;
   limits: Limits;
   /** The JetStream consumer `serve` runs (--nats, WARDEN_NATS_URL); absent: events arrive over HTTP only. */
   nats: NatsConfig | undefined;
+  /** `/metrics` on a port of its own (WARDEN_METRICS_PORT, `--metrics-port`), and then not on the API's; null: on the API's port. */
+  metricsPort: number | null;
+  /** Whether metrics carry tenant names as labels (WARDEN_METRICS_TENANT_LABELS, default true). */
+  metricsTenantLabels: boolean;
+  /** Retention for tenants without their own (`warden tenant retention`); see docs/retention.md. */
+  retention: RetentionDefaults;
+  /** How often `serve` runs retention (WARDEN_RETENTION_TICK_MS, default an hour); 0: never. */
+  retentionTickMs: number;
 }
 
 /** docs/stream.md */
@@ -40,6 +51,12 @@ export interface NatsConfig {
   inflight: number;
   /** A message not acknowledged this long goes to another node (WARDEN_NATS_ACK_WAIT_MS; set when the consumer is created). */
   ackWaitMs: number;
+}
+
+/** Days kept by default (WARDEN_RETENTION_ALERTS_DAYS, WARDEN_RETENTION_AUDIT_DAYS); 0, the default, keeps forever. */
+export interface RetentionDefaults {
+  alertsDays: number;
+  auditDays: number;
 }
 
 export interface Limits {
@@ -90,6 +107,7 @@ export interface ConfigOverrides {
   nats?: string | undefined;
   natsStream?: string | undefined;
   natsInflight?: string | undefined;
+  metricsPort?: string | number | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -107,12 +125,15 @@ export function loadConfig(flags: ConfigOverrides = {}, env: Env = process.env):
     trustedProxies: parseTrustedProxies(env.WARDEN_TRUSTED_PROXIES ?? ""),
     matchWorkers: intFromEnv(env, "WARDEN_MATCH_WORKERS", availableParallelism(), true),
     correlationTickMs: intFromEnv(env, "WARDEN_CORRELATION_TICK_MS", 15_000, true),
-    intelFeedHosts: Object.freeze(
-      (env.WARDEN_INTEL_FEED_HOSTS ?? "")
-        .split(",")
-        .map((h) => h.trim())
-        .filter(Boolean),
-    ),
+    metricsPort: optionalPort(flags.metricsPort ?? env.WARDEN_METRICS_PORT),
+    metricsTenantLabels: booleanFromEnv(env, "WARDEN_METRICS_TENANT_LABELS", true),
+    intelFeedHosts: hostList(env.WARDEN_INTEL_FEED_HOSTS),
+    delivery: deliveryConfig(env),
+    retention: Object.freeze({
+      alertsDays: intFromEnv(env, "WARDEN_RETENTION_ALERTS_DAYS", 0, true),
+      auditDays: intFromEnv(env, "WARDEN_RETENTION_AUDIT_DAYS", 0, true),
+    }),
+    retentionTickMs: intFromEnv(env, "WARDEN_RETENTION_TICK_MS", 3_600_000, true),
     limits: Object.freeze({
       ...DEFAULT_LIMITS,
       bodyBytes: intFromEnv(env, "WARDEN_MAX_BODY_BYTES", DEFAULT_LIMITS.bodyBytes),
@@ -149,6 +170,31 @@ function natsConfig(flags: ConfigOverrides, env: Env): NatsConfig | undefined {
   });
 }
 
+function hostList(raw: string | undefined): readonly string[] {
+  return Object.freeze(
+    (raw ?? "")
+      .split(",")
+      .map((h) => h.trim())
+      .filter(Boolean),
+  );
+}
+
+function deliveryConfig(env: Env): DeliveryConfig {
+  const d = DEFAULT_DELIVERY;
+  return Object.freeze({
+    backoff: Object.freeze({
+      baseMs: intFromEnv(env, "WARDEN_DELIVERY_BACKOFF_MS", d.backoff.baseMs, true),
+      maxMs: intFromEnv(env, "WARDEN_DELIVERY_BACKOFF_MAX_MS", d.backoff.maxMs, true),
+    }),
+    maxAttempts: intFromEnv(env, "WARDEN_DELIVERY_MAX_ATTEMPTS", d.maxAttempts),
+    timeoutMs: intFromEnv(env, "WARDEN_DELIVERY_TIMEOUT_MS", d.timeoutMs),
+    tickMs: intFromEnv(env, "WARDEN_DELIVERY_TICK_MS", d.tickMs, true),
+    batch: intFromEnv(env, "WARDEN_DELIVERY_BATCH", d.batch),
+    allowedHosts: hostList(env.WARDEN_DELIVERY_HOSTS),
+    serverSyslogUrl: env.WARDEN_SYSLOG_URL || undefined,
+  });
+}
+
 /** `10.0.0.1, 10.1.0.0/16, ::1`: each an IP address or a CIDR range. */
 function parseTrustedProxies(raw: string): readonly string[] {
   const entries = raw
@@ -172,6 +218,18 @@ function parsePort(value: string | number): number {
     throw new Error(`invalid port '${value}': expected an integer from 0 to 65535`);
   }
   return port;
+}
+
+function optionalPort(value: string | number | undefined): number | null {
+  return value === undefined || value === "" ? null : parsePort(value);
+}
+
+function booleanFromEnv(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === "") return fallback;
+  if (raw === "true" || raw === "1") return true;
+  if (raw === "false" || raw === "0") return false;
+  throw new Error(`${name} must be true or false, got '${env[name]}'`);
 }
 
 /** `zeroAllowed`: 0 switches the limit off. */

@@ -40,7 +40,14 @@ export interface ConsoleEnv {
  * test. `freshPage` gives each test its own tab (its own sessionStorage); otherwise one tab
  * walks through the whole suite, as a user's day does.
  */
-export function useConsole(options: { freshPage?: boolean; viewport?: { width: number; height: number } } = {}) {
+export function useConsole(
+  options: {
+    freshPage?: boolean;
+    viewport?: { width: number; height: number };
+    /** Settings for the server, as environment variables (e.g. WARDEN_INTEL_FEED_HOSTS). */
+    env?: Record<string, string>;
+  } = {},
+) {
   const env = {} as ConsoleEnv;
   const viewport = options.viewport ?? { width: 1200, height: 800 };
   const openPage = async () => {
@@ -51,7 +58,7 @@ export function useConsole(options: { freshPage?: boolean; viewport?: { width: n
   };
 
   before(async () => {
-    env.t = await startTestApp();
+    env.t = await startTestApp(options.env);
     await env.t.app.listen({ host: "127.0.0.1", port: 0 });
     env.base = `http://127.0.0.1:${(env.t.app.server.address() as { port: number }).port}/`;
     env.browser = await chromium.launch({

@@ -118,6 +118,25 @@ describe("ingest on worker threads", () => {
     assert.equal(fromThreads?.[2].reply.hits[0].event_index, 1);
   });
 
+  it("refuses a body with one line nested 5,000 deep, whole, on either thread (checked where lines are parsed)", async () => {
+    const deep = `{"event_type":"PROCESS","x":${"[".repeat(5000)}${"]".repeat(5000)}}`;
+    // Braces inside strings and a nested but shallow line are fine: only real depth counts.
+    const shallow = JSON.stringify({ event_type: "PROCESS", action_file_name: "{[", nested: { a: [1, { b: 2 }] } });
+    for (const t of [threaded, inline]) {
+      const key = await withRules(t, "deep");
+      const fine = await ingest(t, key, `${PLAIN_EVENTS}\n${shallow}`);
+      assert.equal(fine.statusCode, 200, fine.body);
+      assert.equal(fine.json().reply.events, 4);
+      const before = await alertsOf(t, key);
+      for (const body of [`${PLAIN_EVENTS}\n${deep}`, `[${PLAIN_EVENTS.split("\n")[0]}, ${deep}]`]) {
+        const res = await ingest(t, key, body);
+        assert.equal(res.statusCode, 400, res.body);
+        assert.match(res.json().err_extra, /the body is nested deeper than 128 levels/);
+      }
+      assert.deepEqual(await alertsOf(t, key), before, "nothing of a refused body is stored");
+    }
+  });
+
   it("keeps answering health checks while a costly match runs", async () => {
     const key = await withRules(threaded, "slow", true);
     // Rules built and workers started first, so what follows waits only on the match itself.

@@ -8,6 +8,8 @@ import { promisify } from "node:util";
 import pg from "pg";
 import { buildApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
+import { COPIED_TABLES, TABLES_LEFT_BEHIND } from "../src/storage/migrate-store.ts";
+import { openSqlite } from "../src/storage/sqlite/sqlite-database.ts";
 import { authHeaders, startTestApp, TEST_ACTOR, type TestKey } from "./harness.ts";
 
 const run = promisify(execFile);
@@ -26,33 +28,62 @@ async function admin(sql: string): Promise<void> {
   await client.end();
 }
 
+describe("warden migrate-store's table list", () => {
+  it("names every table of a fresh SQLite store, as copied or as left behind on purpose", async () => {
+    const t = await startTestApp();
+    await t.services.store.close();
+    const db = openSqlite(t.config.database);
+    const tables = (
+      db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")
+        .all() as { name: string }[]
+    )
+      .map((row) => row.name)
+      .sort();
+    db.close();
+    await t.close();
+    const named = [...COPIED_TABLES, ...TABLES_LEFT_BEHIND];
+    assert.deepEqual(
+      tables.filter((table) => !named.includes(table)),
+      [],
+      "a table migrate-store neither copies nor leaves behind on purpose",
+    );
+  });
+});
+
 describe("warden migrate-store", {
   skip: baseUrl ? false : "needs WARDEN_TEST_POSTGRES_URL (npm test starts one where PostgreSQL 15 is installed)",
 }, () => {
   it("copies every tenant, key, rule, tombstone, expiry setting and alert, and the copy serves them", async () => {
     const sqlite = await startTestApp();
     const key = await sqlite.key("moving", "instance_admin", "advanced");
+    const other = await sqlite.key("moving", "instance_admin", "advanced");
     const post = (path: string, body: unknown, k: TestKey = key) => sqlite.post(path, body, k);
     await sqlite.services.tenants.setIocExpiry("moving", "HASH", 30, TEST_ACTOR);
-    await post("/public_api/v1/indicators/tim_insert_jsons", {
-      request_data: [
-        {
-          indicator: "1.2.3.4",
-          type: "IP",
-          severity: "HIGH",
-          vendors: [{ vendor_name: "Feed", reputation: "BAD", reliability: "A" }],
-          class: "C2",
-        },
-        { indicator: "off.exe", type: "FILENAME", severity: "LOW", status: "DISABLED" },
-        { indicator: "gone.exe", type: "FILENAME", severity: "LOW" },
-        {
-          indicator: "d41d8cd98f00b204e9800998ecf8427e",
-          type: "HASH",
-          severity: "LOW",
-          default_expiration_enabled: true,
-        },
-      ],
-    });
+    await sqlite.post(
+      "/public_api/v1/indicators/tim_insert_jsons",
+      {
+        request_data: [
+          {
+            indicator: "1.2.3.4",
+            type: "IP",
+            severity: "HIGH",
+            vendors: [{ vendor_name: "Feed", reputation: "BAD", reliability: "A" }],
+            class: "C2",
+          },
+          { indicator: "off.exe", type: "FILENAME", severity: "LOW", status: "DISABLED" },
+          { indicator: "gone.exe", type: "FILENAME", severity: "LOW" },
+          {
+            indicator: "d41d8cd98f00b204e9800998ecf8427e",
+            type: "HASH",
+            severity: "LOW",
+            default_expiration_enabled: true,
+          },
+        ],
+      },
+      key,
+      { "x-iocs-source": "xsoar" },
+    );
     await post("/public_api/v1/indicators/delete", {
       request_data: { filters: [{ field: "indicator", operator: "EQ", value: "gone.exe" }] },
     });
@@ -109,11 +140,11 @@ describe("warden migrate-store", {
 
       const config = loadConfig({ database: target.toString(), dataDir: sqlite.dir }, { WARDEN_MASTER_KEY: masterKey });
       const { app } = await buildApp(config, { clock: sqlite.clock, logger: false });
-      const postPg = (path: string, body: unknown) =>
+      const postPg = (path: string, body: unknown, k: TestKey = key, headers: Record<string, string> = {}) =>
         app.inject({
           method: "POST",
           url: path,
-          headers: { ...authHeaders(key, sqlite.clock.now()), "content-type": "application/json" },
+          headers: { ...authHeaders(k, sqlite.clock.now()), "content-type": "application/json", ...headers },
           payload: JSON.stringify(body),
         });
       assert.deepEqual(await snapshot(postPg), before, "the same answers from the copy, with the same advanced key");
@@ -121,6 +152,10 @@ describe("warden migrate-store", {
         request_data: [{ indicator: "new.exe", type: "FILENAME", severity: "SEV_010_INFO" }],
       });
       assert.equal(created.json().added_objects[0].id, 5, "rule ids go on where SQLite left off");
+      const takeover = await postPg("/public_api/v1/indicators/tim_insert_jsons", { request_data: [] }, other, {
+        "x-iocs-source": "xsoar",
+      });
+      assert.equal(takeover.statusCode, 403, "the source name still belongs to the key that wrote it before the move");
       await app.close();
     } finally {
       await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

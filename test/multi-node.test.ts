@@ -4,31 +4,15 @@
  * node is matched by the other at once, and a node survives its database restarting.
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import pg from "pg";
 import { advancedAuthorization } from "../src/domain/keys/key-secrets.ts";
-import { freePort } from "./ports.ts";
+import { type ClusterNode, type PgCluster, startPgCluster } from "./pg-cluster.ts";
 
 const baseUrl = process.env.WARDEN_TEST_POSTGRES_URL;
 const pgDir = process.env.WARDEN_TEST_POSTGRES_DIR;
-const BIN = join(import.meta.dirname, "..", "bin", "warden.js");
-
-async function waitFor(url: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${url} never answered`);
-}
 
 function pgCtl(...args: string[]): void {
   execFileSync(
@@ -41,11 +25,9 @@ function pgCtl(...args: string[]): void {
 describe("several nodes on one PostgreSQL", {
   skip: baseUrl ? false : "needs WARDEN_TEST_POSTGRES_URL (npm test starts one where PostgreSQL 15 is installed)",
 }, () => {
-  const nodes: { process: ChildProcess; url: string }[] = [];
-  const dir = mkdtempSync(join(tmpdir(), "warden-nodes-"));
-  const dbName = `warden_nodes_${randomBytes(6).toString("hex")}`;
+  let cluster: PgCluster;
+  let nodes: ClusterNode[];
   let key: { id: number; secret: string };
-  let env: NodeJS.ProcessEnv;
 
   const call = (node: number, path: string, body: unknown, headers?: Record<string, string>) =>
     fetch(`${nodes[node]?.url}${path}`, {
@@ -59,45 +41,14 @@ describe("several nodes on one PostgreSQL", {
     });
 
   before(async () => {
-    const admin = new pg.Client({ connectionString: baseUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${dbName}`);
-    await admin.end();
-    const url = new URL(baseUrl as string);
-    url.pathname = `/${dbName}`;
-    env = {
-      ...process.env,
-      WARDEN_DATABASE: url.toString(),
-      WARDEN_MASTER_KEY: randomBytes(32).toString("hex"),
-      WARDEN_LOG_LEVEL: "warn",
-    };
     // both nodes start together: migrations must run once, under the advisory lock
-    const ports = [await freePort(), await freePort()];
-    for (const [i, port] of ports.entries()) {
-      const child = spawn(process.execPath, [BIN, "serve", "--port", String(port)], {
-        env: { ...env, WARDEN_DATA_DIR: join(dir, `node${i}`) },
-        stdio: "ignore",
-      });
-      nodes.push({ process: child, url: `http://127.0.0.1:${port}` });
-    }
-    await Promise.all(nodes.map((n) => waitFor(`${n.url}/public_api/v1/healthcheck`)));
-    execFileSync(process.execPath, [BIN, "tenant", "create", "shared"], { env: { ...env, WARDEN_DATA_DIR: dir } });
-    key = JSON.parse(
-      execFileSync(process.execPath, [BIN, "key", "create", "--tenant", "shared", "--security", "advanced", "--json"], {
-        env: { ...env, WARDEN_DATA_DIR: dir },
-        encoding: "utf8",
-      }),
-    );
+    cluster = await startPgCluster(baseUrl as string, 2);
+    nodes = cluster.nodes;
+    cluster.cli("tenant", "create", "shared");
+    key = JSON.parse(cluster.cli("key", "create", "--tenant", "shared", "--security", "advanced", "--json"));
   });
 
-  after(async () => {
-    for (const node of nodes) node.process.kill("SIGTERM");
-    const admin = new pg.Client({ connectionString: baseUrl });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(async () => cluster.stop());
 
   const signed = (nonce = randomBytes(16).toString("hex")) => {
     const timestamp = String(Date.now());
@@ -161,12 +112,7 @@ describe("several nodes on one PostgreSQL", {
   });
 
   it("leaves nothing half-written when a node is killed in the middle of an insert", async () => {
-    const victim = spawn(process.execPath, [BIN, "serve", "--port", String(await freePort())], {
-      env: { ...env, WARDEN_DATA_DIR: join(dir, "victim") },
-      stdio: "ignore",
-    });
-    const port = Number(victim.spawnargs.at(-1));
-    await waitFor(`http://127.0.0.1:${port}/public_api/v1/healthcheck`);
+    const victim = await cluster.startNode("victim");
     const total = async () =>
       (
         (await (await call(0, "/public_api/v1/indicators/get", { request_data: {} }, signed())).json()) as {
@@ -179,13 +125,13 @@ describe("several nodes on one PostgreSQL", {
       type: "FILENAME",
       severity: "SEV_010_INFO",
     }));
-    const pending = fetch(`http://127.0.0.1:${port}/public_api/v1/indicators/insert`, {
+    const pending = fetch(`${victim.url}/public_api/v1/indicators/insert`, {
       method: "POST",
       headers: signed(),
       body: JSON.stringify({ request_data: items }),
     }).catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, 150));
-    victim.kill("SIGKILL");
+    victim.process.kill("SIGKILL");
     const answered = await pending;
     const added = (await total()) - before;
     if (answered?.status === 200) assert.equal(added, 40_000, "an answered insert is whole");

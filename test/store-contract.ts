@@ -8,6 +8,7 @@ import type { IocDraft } from "../src/domain/ioc/ioc-model.ts";
 import type { Store } from "../src/storage/ports.ts";
 import { correlationStoreContract } from "./correlation-store-contract.ts";
 import { bioc, ioc } from "./drafts.ts";
+import { iocChangePageContract } from "./ioc-change-page-contract.ts";
 
 const NOW = 1_767_000_000_000;
 const actor = { name: "contract", address: "127.0.0.1" };
@@ -18,6 +19,7 @@ const everything = { from: 0, to: 1000 };
 
 export function storeContract(name: string, open: () => Promise<Store>): void {
   correlationStoreContract(name, open);
+  iocChangePageContract(name, open);
   describe(`store contract: ${name}`, () => {
     let store: Store;
     let tenantA: number;

@@ -3,6 +3,7 @@ import type { Services } from "../app.ts";
 import { describeAuditEntry } from "../domain/audit/audit-description.ts";
 import type { AuditEntry } from "../domain/audit/audit-model.ts";
 import { exitWithError, printJson, withServices } from "./cli-context.ts";
+import { auditPruneCommand } from "./retention-command.ts";
 
 interface AuditOptions {
   tenant?: string;
@@ -67,5 +68,6 @@ export function auditCommand(): Command {
     .option("--limit <n>", "at most this many entries; 0 for all", "100")
     .option("--oldest-first", "oldest entries first (default: newest first)")
     .option("--json", "print one JSON object per line, with the records before and after")
-    .action(async (options: AuditOptions, command: Command) => withServices(command, (s) => showAudit(s, options)));
+    .action(async (options: AuditOptions, command: Command) => withServices(command, (s) => showAudit(s, options)))
+    .addCommand(auditPruneCommand());
 }

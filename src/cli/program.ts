@@ -8,6 +8,7 @@ import { rulesCommand } from "./rules-command.ts";
 import { scanCommand } from "./scan-command.ts";
 import { serveCommand } from "./serve-command.ts";
 import { tenantCommand } from "./tenant-command.ts";
+import { webhooksCommand } from "./webhooks-command.ts";
 import { xqlCommand } from "./xql-command.ts";
 
 export function buildProgram(): Command {
@@ -25,5 +26,6 @@ export function buildProgram(): Command {
     .addCommand(auditCommand())
     .addCommand(correlationsCommand())
     .addCommand(intelCommand())
-    .addCommand(rulesCommand());
+    .addCommand(rulesCommand())
+    .addCommand(webhooksCommand());
 }

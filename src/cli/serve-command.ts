@@ -2,12 +2,15 @@ import { dirname, join } from "node:path";
 import { Command } from "commander";
 import { buildApp, type Services } from "../app.ts";
 import { type Config, loadConfig } from "../config.ts";
+import { startDeliveryLoop } from "../delivery/delivery-dispatcher.ts";
 import { actors } from "../domain/audit/audit-model.ts";
 import { MASTER_KEY_FILE } from "../domain/keys/master-key.ts";
+import { startRetention } from "../domain/retention/retention-scheduler.ts";
 import { DEFAULT_TENANT } from "../domain/tenants/tenant-service.ts";
 import { startCorrelationScheduler } from "../engine/correlations/correlation-scheduler.ts";
 import { startFeedPoller } from "../intel/feed-poller.ts";
 import { looseModeWarnings } from "../lib/private-files.ts";
+import { listenForMetrics, type MetricsServer } from "../metrics/metrics-server.ts";
 
 interface ServeOptions {
   host?: string;
@@ -17,6 +20,7 @@ interface ServeOptions {
   nats?: string;
   natsStream?: string;
   natsInflight?: string;
+  metricsPort?: string;
 }
 
 /**
@@ -51,18 +55,33 @@ async function serve(options: ServeOptions): Promise<void> {
   const stopPolling = startFeedPoller(services.feeds, (error) =>
     app.log.error({ err: error }, "TAXII feed poll failed"),
   );
+  const serverSyslog = await services.delivery.ensureServerSyslog(config.delivery.serverSyslogUrl);
+  if (!serverSyslog.ok) throw new Error(serverSyslog.error);
+  const stopDelivery = startDeliveryLoop(services.dispatcher, config.delivery.tickMs, (error) =>
+    app.log.error({ err: error }, "alert delivery round failed"),
+  );
   let scheduler: { stop(): Promise<void> } | undefined;
+  let metricsServer: MetricsServer | undefined;
+  let retention: { stop(): Promise<void> } | undefined;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
       app.log.info({ signal }, "shutting down");
       stopPolling();
+      stopDelivery();
       // The stream consumer first: what it has in hand is stored and acknowledged before the store closes.
       void Promise.all([services.stream?.stop(), scheduler?.stop()])
+        .then(() => retention?.stop())
+        .then(() => metricsServer?.close())
         .then(() => app.close())
         .then(() => process.exit(0));
     });
   }
   await app.listen({ host: config.host, port: config.port });
+  if (config.metricsPort !== null) {
+    metricsServer = await listenForMetrics(services.metrics, config.host, config.metricsPort);
+    app.log.info({ port: metricsServer.port }, "metrics at /metrics on their own port");
+  }
+  retention = startRetention(services.retention, config.retentionTickMs, app.log);
   scheduler = startCorrelationScheduler(services.correlationEngine, services.clock, config.correlationTickMs, app.log);
   services.stream?.start(app.log);
 }
@@ -72,6 +91,10 @@ export function serveCommand(): Command {
     .description("run the API server")
     .option("--host <host>", "address to listen on (env WARDEN_HOST, default 127.0.0.1)")
     .option("--port <port>", "port to listen on (env WARDEN_PORT, default 8080)")
+    .option(
+      "--metrics-port <port>",
+      "serve /metrics on this port (same host) instead of the API's (env WARDEN_METRICS_PORT)",
+    )
     .option(
       "--nats <url>",
       "also consume events from NATS JetStream, e.g. nats://host:4222 (env WARDEN_NATS_URL; docs/stream.md)",

@@ -2,6 +2,7 @@ import { Command, Option } from "commander";
 import { IOC_TYPES } from "../domain/ioc/ioc-model.ts";
 import { LICENSES } from "../domain/tenants/tenant-model.ts";
 import { cliActor, exitWithError, isoOrNever, printJson, withServices } from "./cli-context.ts";
+import { tenantRetentionCommand } from "./retention-command.ts";
 
 export function tenantCommand(): Command {
   const tenant = new Command("tenant").description("manage tenants");
@@ -52,5 +53,6 @@ export function tenantCommand(): Command {
         );
       }),
     );
+  tenant.addCommand(tenantRetentionCommand());
   return tenant;
 }

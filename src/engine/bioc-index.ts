@@ -9,8 +9,9 @@ import type { Severity } from "../domain/ioc/ioc-model.ts";
 import type { BiocQueryPlan } from "../domain/xql/xql-bioc.ts";
 import { compileQuery } from "../domain/xql/xql-eval.ts";
 import { getOrCreate } from "../lib/maps.ts";
-import { eventTexts, type Need, requiredNeeds, SubstringIndex } from "./bioc-leaf-index.ts";
+import { eventTexts, isEmptyValue, type Need, requiredNeeds, SubstringIndex } from "./bioc-leaf-index.ts";
 import { compileNode, type Predicate } from "./bioc-predicate.ts";
+import { enumEventText } from "./enum-forms.ts";
 import { type EndpointEvent, eventTypeOf, eventTypeOfInvestigation, fieldValue } from "./event-model.ts";
 import { type RuleHit, valueText } from "./rule-hit.ts";
 
@@ -69,11 +70,18 @@ export function biocHit(rule: CompiledBioc, event: EndpointEvent): RuleHit | und
   return { source: "BIOC", ruleId, name, severity, field: match.field, value: valueText(match.value) };
 }
 
+interface FieldTexts {
+  field: string;
+  /** lower-cased value (or enum spelling) -> rules that need that value there */
+  byText: Map<string, CompiledBioc[]>;
+}
+
 interface TypeGroup {
-  /** field -> lower-cased value -> rules that need that value there */
-  equal: Map<string, Map<string, CompiledBioc[]>>;
+  equal: FieldTexts[];
+  /** the same for EQ on enum fields, looked up by enumEventText */
+  enumEqual: FieldTexts[];
   /** field -> the texts rules need that field to contain */
-  containing: Map<string, SubstringIndex<CompiledBioc>>;
+  containing: { field: string; index: SubstringIndex<CompiledBioc> }[];
   /** rules that need nothing indexable: tried on every event of the type, by rule id */
   always: CompiledBioc[];
 }
@@ -86,8 +94,10 @@ function addUnique(list: CompiledBioc[], rule: CompiledBioc): void {
 }
 
 function groupOf(rules: readonly CompiledBioc[]): TypeGroup {
-  const equal = new Map<string, Map<string, CompiledBioc[]>>();
-  const needles = new Map<string, Map<string, CompiledBioc[]>>();
+  const byKind = { eq: new Map(), enum: new Map(), contains: new Map() } satisfies Record<
+    Need["kind"],
+    Map<string, Map<string, CompiledBioc[]>>
+  >;
   const always: CompiledBioc[] = [];
   for (const rule of rules) {
     if (!rule.needs) {
@@ -95,15 +105,53 @@ function groupOf(rules: readonly CompiledBioc[]): TypeGroup {
       continue;
     }
     for (const { field, kind, text } of rule.needs) {
-      const byText = getOrCreate(kind === "eq" ? equal : needles, field, () => new Map<string, CompiledBioc[]>());
+      const byText = getOrCreate(byKind[kind], field, () => new Map<string, CompiledBioc[]>());
       addUnique(
         getOrCreate(byText, text, () => []),
         rule,
       );
     }
   }
-  const containing = new Map([...needles].map(([field, byText]) => [field, new SubstringIndex(byText)] as const));
-  return { equal, containing, always: always.sort(byRuleId) };
+  const listed = (map: Map<string, Map<string, CompiledBioc[]>>) =>
+    [...map].map(([field, byText]) => ({ field, byText }));
+  return {
+    equal: listed(byKind.eq),
+    enumEqual: listed(byKind.enum),
+    containing: listed(byKind.contains).map(({ field, byText }) => ({ field, index: new SubstringIndex(byText) })),
+    always: always.sort(byRuleId),
+  };
+}
+
+function pushAll(into: CompiledBioc[], rules: readonly CompiledBioc[] | undefined): void {
+  if (rules) for (let i = 0; i < rules.length; i++) into.push(rules[i] as CompiledBioc);
+}
+
+/**
+ * The rules an event's values find in one group's maps (a rule may come more than once). A plain
+ * string, the usual value, is looked up as it is; anything else through eventTexts.
+ */
+function candidates(group: TypeGroup, event: EndpointEvent): CompiledBioc[] {
+  const found: CompiledBioc[] = [];
+  for (const { field, byText } of group.equal) {
+    const value = fieldValue(event, field);
+    if (typeof value === "string") {
+      if (value !== "") pushAll(found, byText.get(value.toLowerCase()));
+    } else for (const text of eventTexts(value)) pushAll(found, byText.get(text));
+  }
+  for (const { field, byText } of group.enumEqual) {
+    const value = fieldValue(event, field);
+    if (Array.isArray(value)) {
+      for (const element of value)
+        if (!isEmptyValue(element)) pushAll(found, byText.get(enumEventText(field, element)));
+    } else if (!isEmptyValue(value)) pushAll(found, byText.get(enumEventText(field, value)));
+  }
+  for (const { field, index } of group.containing) {
+    const value = fieldValue(event, field);
+    if (typeof value === "string") {
+      if (value !== "") index.find(value.toLowerCase(), found);
+    } else for (const text of eventTexts(value)) index.find(text, found);
+  }
+  return found;
 }
 
 export class BiocIndex {
@@ -133,12 +181,7 @@ export class BiocIndex {
   }
 
   private matchGroup(group: TypeGroup, event: EndpointEvent, hits: RuleHit[]): void {
-    const found: CompiledBioc[] = [];
-    const add = (rule: CompiledBioc) => found.push(rule);
-    for (const [field, byText] of group.equal)
-      for (const text of eventTexts(fieldValue(event, field))) for (const rule of byText.get(text) ?? []) add(rule);
-    for (const [field, index] of group.containing)
-      for (const text of eventTexts(fieldValue(event, field))) index.find(text, add);
+    const found = candidates(group, event);
     const ordered = found.length === 0 ? group.always : [...new Set([...group.always, ...found])].sort(byRuleId);
     for (const rule of ordered) {
       const hit = biocHit(rule, event);

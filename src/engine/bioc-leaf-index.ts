@@ -3,17 +3,19 @@
  * instead of trying each one: a set of alternatives ("needs"), each a field that must hold a value
  * equal to, or containing, a lower-cased text. EQ and COMPLEX_EQ strings give equalities;
  * CONTAINS gives its text; WILDCARD gives its longest run between stars (or an equality when it
- * has none). An AND needs what its most selective child needs; an OR what all its children
- * together need (so every child must have some). EXTRA_FIELDS add one alternative per field.
+ * has none); EQ on an enum field gives an equality in the enums' one spelling (enum-forms.ts).
+ * An AND needs what its most selective child needs; an OR what all its children together need
+ * (so every child must have some). EXTRA_FIELDS add one alternative per field.
  * Needs only narrow: every candidate is still run in full, so an index miss is never a wrong hit.
  */
 import type { FilterLeaf, FilterNode } from "../domain/bioc/bioc-tree.ts";
-import { ENUM_FIELDS } from "./enum-forms.ts";
+import { ENUM_FIELDS, enumRuleText } from "./enum-forms.ts";
 import { valueText } from "./rule-hit.ts";
 
 export interface Need {
   field: string;
-  kind: "eq" | "contains";
+  /** eq: a lower-cased value; enum: an enum field's value as enumEventText gives it; contains: a run of it. */
+  kind: "eq" | "enum" | "contains";
   text: string;
 }
 
@@ -79,14 +81,21 @@ export function requiredNeeds(node: FilterNode): Need[] | undefined {
     return all;
   }
   const fields = [node.SEARCH_FIELD, ...(node.EXTRA_FIELDS ?? [])];
-  // Enum fields compare in a canonical spelling (enum-forms.ts) that the event's own text lacks.
-  if (fields.some((field) => ENUM_FIELDS.has(field))) return undefined;
-  const need = leafNeed(node);
-  if (!need) return undefined;
-  return fields.map((field) => ({ field, ...need }));
+  const plain = leafNeed(node);
+  const needs: Need[] = [];
+  for (const field of fields) {
+    // EQ and NEQ on an enum field compare in the enums' one spelling (bioc-predicate.ts enumTest).
+    const enumCompared = ENUM_FIELDS.has(field) && (node.SEARCH_TYPE === "EQ" || node.SEARCH_TYPE === "NEQ");
+    if (enumCompared && node.SEARCH_TYPE === "EQ")
+      needs.push({ field, kind: "enum", text: enumRuleText(field, node.SEARCH_VALUE) });
+    else if (plain && !enumCompared) needs.push({ field, ...plain });
+    else return undefined;
+  }
+  return needs;
 }
 
-function isEmpty(value: unknown): boolean {
+/** As the predicate's IS_EMPTY: absent, null, "" or []. */
+export function isEmptyValue(value: unknown): boolean {
   return value === undefined || value === null || value === "" || (Array.isArray(value) && value.length === 0);
 }
 
@@ -101,23 +110,44 @@ export function eventTexts(value: unknown, into: string[] = []): string[] {
       if (Array.isArray(element)) {
         if (element.length > 0) into.push(valueText(element).toLowerCase());
         eventTexts(element, into);
-      } else if (!isEmpty(element)) into.push(valueText(element).toLowerCase());
+      } else if (!isEmptyValue(element)) into.push(valueText(element).toLowerCase());
     }
-  } else if (!isEmpty(value)) into.push(valueText(value).toLowerCase());
+  } else if (!isEmptyValue(value)) into.push(valueText(value).toLowerCase());
   return into;
 }
 
 const GRAM = 3;
 
+/** A three-character run as a small integer: exact below U+0400 (all of ASCII and Latin), a hash above. */
+function gramKey(a: number, b: number, c: number): number {
+  return ((a << 20) ^ (b << 10) ^ c) & 0x3fffffff;
+}
+
+/** Where a run's bit is in the 65,536-bit map of the runs needles are filed under. */
+function gramBit(key: number): number {
+  return Math.imul(key, 0x9e3779b1) >>> 16;
+}
+
+interface Needle<T> {
+  needle: string;
+  items: T[];
+}
+
+function pushAll<T>(into: T[], items: readonly T[]): void {
+  for (let i = 0; i < items.length; i++) into.push(items[i] as T);
+}
+
 /**
  * Finds which of many needles a text contains without trying each: every needle is filed under
  * one of its three-character runs (the rarest among the needles), and a text looks up each of
- * its own runs. Needles shorter than that are tried one by one. A run is keyed by its three
- * UTF-16 code units as one number (48 bits), so looking one up allocates nothing.
+ * its own runs, rolled along it one character at a time. A bit map of the filed runs answers
+ * most of those look-ups without the hash map. Run keys may collide above U+0400: a needle found
+ * through a run is always confirmed with `includes`. Needles shorter than a run are tried one by one.
  */
 export class SubstringIndex<T> {
-  private readonly byGram = new Map<number, { needle: string; items: T[] }[]>();
-  private readonly short: { needle: string; items: T[] }[] = [];
+  private readonly byGram = new Map<number, Needle<T>[]>();
+  private readonly bits = new Uint32Array(65536 / 32);
+  private readonly short: Needle<T>[] = [];
 
   constructor(entries: ReadonlyMap<string, T[]>) {
     const counts = new Map<number, number>();
@@ -128,32 +158,40 @@ export class SubstringIndex<T> {
         this.short.push({ needle, items });
         continue;
       }
-      let rarest = gramAt(needle, 0);
-      for (const gram of grams(needle)) if ((counts.get(gram) ?? 0) < (counts.get(rarest) ?? 0)) rarest = gram;
+      const all = grams(needle);
+      let rarest = all[0] as number;
+      for (const gram of all) if ((counts.get(gram) ?? 0) < (counts.get(rarest) ?? 0)) rarest = gram;
       const list = this.byGram.get(rarest) ?? [];
       list.push({ needle, items });
       this.byGram.set(rarest, list);
+      const bit = gramBit(rarest);
+      this.bits[bit >>> 5] = (this.bits[bit >>> 5] as number) | (1 << (bit & 31));
     }
   }
 
-  /** Calls `found` with the items of every needle `text` contains (an item may come more than once). */
-  find(text: string, found: (item: T) => void): void {
-    for (const { needle, items } of this.short) if (text.includes(needle)) for (const item of items) found(item);
-    if (this.byGram.size === 0) return;
-    for (let at = 0; at + GRAM <= text.length; at++) {
-      const list = this.byGram.get(gramAt(text, at));
-      if (!list) continue;
-      for (const { needle, items } of list) if (text.includes(needle)) for (const item of items) found(item);
+  /** Appends to `found` the items of every needle `text` contains (an item may come more than once). */
+  find(text: string, found: T[]): void {
+    for (const { needle, items } of this.short) if (text.includes(needle)) pushAll(found, items);
+    const n = text.length;
+    if (this.byGram.size === 0 || n < GRAM) return;
+    let a = text.charCodeAt(0);
+    let b = text.charCodeAt(1);
+    for (let at = GRAM - 1; at < n; at++) {
+      const c = text.charCodeAt(at);
+      const key = gramKey(a, b, c);
+      a = b;
+      b = c;
+      const bit = gramBit(key);
+      if (((this.bits[bit >>> 5] as number) & (1 << (bit & 31))) === 0) continue;
+      const list = this.byGram.get(key);
+      if (list) for (const { needle, items } of list) if (text.includes(needle)) pushAll(found, items);
     }
   }
-}
-
-function gramAt(text: string, at: number): number {
-  return (text.charCodeAt(at) * 65536 + text.charCodeAt(at + 1)) * 65536 + text.charCodeAt(at + 2);
 }
 
 function grams(text: string): number[] {
   const all: number[] = [];
-  for (let at = 0; at + GRAM <= text.length; at++) all.push(gramAt(text, at));
+  for (let at = 0; at + GRAM <= text.length; at++)
+    all.push(gramKey(text.charCodeAt(at), text.charCodeAt(at + 1), text.charCodeAt(at + 2)));
   return all;
 }

@@ -5,8 +5,8 @@
  */
 import { type FilterLeaf, type FilterNode, parseDecimal, parseRange } from "../domain/bioc/bioc-tree.ts";
 import { compileBoundedRegex, regexSubject } from "../lib/bounded-regex.ts";
-import { canonicalEnumValue, ENUM_FIELDS, withoutEnumPrefix } from "./enum-forms.ts";
-import { type EndpointEvent, eventTypeOf, fieldValue } from "./event-model.ts";
+import { ENUM_FIELDS, enumEventText, enumRuleText } from "./enum-forms.ts";
+import { type EndpointEvent, fieldValue } from "./event-model.ts";
 import { valueText } from "./rule-hit.ts";
 import { compileWildcard } from "./wildcard.ts";
 
@@ -81,13 +81,9 @@ function regexTest(pattern: string): ValueTest {
 /** EQ/NEQ on an enum field: `ENUM.X`, `X` and event_type's numbers are one value (enum-forms.ts). */
 function enumTest(field: string, leaf: FilterLeaf): ValueTest | undefined {
   if (!ENUM_FIELDS.has(field) || (leaf.SEARCH_TYPE !== "EQ" && leaf.SEARCH_TYPE !== "NEQ")) return undefined;
-  const wanted = String(canonicalEnumValue(field, leaf.SEARCH_VALUE)).toLowerCase();
-  const same = (value: unknown) => {
-    const name = field === "event_type" ? eventTypeOf({ event_type: value }) : undefined;
-    return withoutEnumPrefix(name?.toLowerCase() ?? lowerText(value)) === wanted;
-  };
+  const wanted = enumRuleText(field, leaf.SEARCH_VALUE);
   const negate = leaf.SEARCH_TYPE === "NEQ";
-  return anyElement((value) => !isEmpty(value) && same(value) !== negate);
+  return anyElement((value) => !isEmpty(value) && (enumEventText(field, value) === wanted) !== negate);
 }
 
 /** The test one leaf applies to one field's value. */

@@ -1,6 +1,7 @@
 import type { FilterTree } from "../domain/bioc/bioc-tree.ts";
 import { checkBiocQuery, xqlText } from "../domain/xql/xql-bioc.ts";
 import type { Clock } from "../lib/clock.ts";
+import type { BuildKind } from "../metrics/warden-metrics.ts";
 import type { MatchableBioc, RuleSetStore } from "../storage/ports.ts";
 import type { BiocEntry } from "./bioc-index.ts";
 import { CompiledMatcher } from "./compiled-matcher.ts";
@@ -25,6 +26,11 @@ function toEntry(rule: MatchableBioc): BiocEntry[] {
  * snapshot of the rules for worker threads to build their own matchers from. Both are rebuilt
  * whole when the tenant's rule-set version moves; a process uses one or the other.
  */
+/** Told how long each build took (the metrics, in a server). */
+export interface BuildObserver {
+  matcherBuilt(kind: BuildKind, seconds: number): void;
+}
+
 export class EngineRegistry {
   private readonly matchers: TenantCache<Matcher>;
   private readonly snapshots: TenantCache<RuleSnapshot>;
@@ -32,10 +38,20 @@ export class EngineRegistry {
   constructor(
     private readonly store: RuleSetStore,
     clock: Clock,
+    private readonly observer?: BuildObserver,
   ) {
     const version = (tenantId: number) => store.ruleSetVersion(tenantId);
-    this.matchers = new TenantCache(clock, version, (tenantId) => this.buildMatcher(tenantId));
-    this.snapshots = new TenantCache(clock, version, (tenantId, v) => this.buildSnapshot(tenantId, v));
+    this.matchers = new TenantCache(clock, version, (tenantId) => this.timed("matcher", this.buildMatcher(tenantId)));
+    this.snapshots = new TenantCache(clock, version, (tenantId, v) =>
+      this.timed("snapshot", this.buildSnapshot(tenantId, v)),
+    );
+  }
+
+  private async timed<T>(kind: BuildKind, build: Promise<T>): Promise<T> {
+    const start = performance.now();
+    const built = await build;
+    this.observer?.matcherBuilt(kind, (performance.now() - start) / 1000);
+    return built;
   }
 
   /** The tenant's matcher for its current rules, or (with `maxStaleMs`) one at most that old: see TenantCache.get. */

@@ -4,6 +4,7 @@
  * name its number stands for (the only enum whose numbers the public schema gives).
  */
 import { eventTypeOf } from "./event-model.ts";
+import { valueText } from "./rule-hit.ts";
 
 /** Fields whose bare upper-case words in a query are enum names, not field names. */
 export const ENUM_FIELDS: ReadonlySet<string> = new Set([
@@ -42,4 +43,19 @@ export function canonicalEventEnum(field: string, value: unknown): unknown {
   if (Array.isArray(value)) return value.map((item) => canonicalEventEnum(field, item));
   if (typeof value !== "string" && typeof value !== "number") return value;
   return canonicalEnumValue(field, value);
+}
+
+/** A rule's EQ/NEQ value for an enum field as it is compared: canonical, lower-cased. */
+export function enumRuleText(field: string, value: string): string {
+  return String(canonicalEnumValue(field, value)).toLowerCase();
+}
+
+/**
+ * One of an event's values of an enum field as rules compare it (enumRuleText's counterpart):
+ * event_type's numbers and spellings as the type's name, then lower-cased without `enum.`.
+ * The predicate and the BIOC index both use it, so an indexed rule is found exactly when it holds.
+ */
+export function enumEventText(field: string, value: unknown): string {
+  const name = field === "event_type" ? eventTypeOf({ event_type: value }) : undefined;
+  return withoutEnumPrefix(name?.toLowerCase() ?? valueText(value).toLowerCase());
 }

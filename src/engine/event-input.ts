@@ -2,6 +2,7 @@
  * Events arrive as NDJSON (one object a line) or as one JSON array. A bad line is reported with
  * its number and the rest still counts; a line over the size cap is refused without parsing.
  */
+import { MAX_JSON_DEPTH, nestedDeeperThan } from "../lib/json-depth.ts";
 import type { EndpointEvent } from "./event-model.ts";
 
 export interface NumberedEvent {
@@ -25,6 +26,18 @@ export const MAX_EVENT_BYTES = 1024 * 1024;
 
 export const NOT_AN_OBJECT = "an event must be a JSON object";
 
+/** A line nesting deeper than MAX_JSON_DEPTH: ingest refuses its whole body (as every other body that deep). */
+export const TOO_DEEP = `nested deeper than ${MAX_JSON_DEPTH} levels`;
+
+/**
+ * Whether a parsed line nests too deep to walk. Nearly every event is one flat object, which a
+ * line with no other brace or bracket must be; only the others are walked.
+ */
+function tooDeep(text: string, value: object): boolean {
+  if (text.indexOf("{", 1) === -1 && text.indexOf("[") === -1) return false;
+  return nestedDeeperThan(value, MAX_JSON_DEPTH);
+}
+
 export function isEvent(value: unknown): value is EndpointEvent {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -41,7 +54,8 @@ export function parseEventLine(
     return { line, error: `line is ${trimmed.length} characters long; at most ${maxBytes} are read` };
   try {
     const value: unknown = JSON.parse(trimmed);
-    return isEvent(value) ? { line, event: value } : { line, error: NOT_AN_OBJECT };
+    if (!isEvent(value)) return { line, error: NOT_AN_OBJECT };
+    return tooDeep(trimmed, value) ? { line, error: TOO_DEEP } : { line, event: value };
   } catch (error) {
     return { line, error: `not valid JSON: ${(error as Error).message}` };
   }

@@ -57,14 +57,28 @@ const EVENT_TYPE_NUMBERS: Readonly<Record<number, string>> = {
   9: "RPC_CALL",
 };
 
+function typeNameOf(raw: string): string | undefined {
+  const text = raw.trim().toUpperCase();
+  if (/^\d+$/.test(text)) return EVENT_TYPE_NUMBERS[Number(text)];
+  return text.startsWith("ENUM.") ? text.slice(5) : text;
+}
+
+/** Every event is routed by its type, and a stream spells few types: their names are remembered (null: none). */
+const typeNames = new Map<string, string | null>();
+const TYPE_NAMES_MAX = 1024;
+
 /** `FILE`, `file`, `ENUM.FILE`, `3` and 3 all name the FILE event type; undefined when absent or unreadable. */
 export function eventTypeOf(event: EndpointEvent): string | undefined {
   const raw = event.event_type;
   if (typeof raw === "number") return EVENT_TYPE_NUMBERS[raw];
   if (typeof raw !== "string") return undefined;
-  const text = raw.trim().toUpperCase();
-  if (/^\d+$/.test(text)) return EVENT_TYPE_NUMBERS[Number(text)];
-  return text.startsWith("ENUM.") ? text.slice(5) : text;
+  let name = typeNames.get(raw);
+  if (name === undefined) {
+    if (typeNames.size >= TYPE_NAMES_MAX) typeNames.clear();
+    name = typeNameOf(raw) ?? null;
+    typeNames.set(raw, name);
+  }
+  return name ?? undefined;
 }
 
 const INVESTIGATION_TYPES: Readonly<Record<string, string>> = {

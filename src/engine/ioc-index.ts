@@ -7,7 +7,7 @@ import { type IocType, SEVERITIES, type Severity } from "../domain/ioc/ioc-model
 import { canonicalIndicator } from "../domain/ioc/ioc-values.ts";
 import type { MatchableIoc } from "../storage/ports.ts";
 import { type EndpointEvent, IOC_EVENT_FIELDS, MIXED_EVENT_FIELDS } from "./event-model.ts";
-import { KeyFilter } from "./key-filter.ts";
+import { KeyFilter, keyHashFrom } from "./key-filter.ts";
 import { type RuleHit, valueText } from "./rule-hit.ts";
 
 /** What the index needs of a stored, enabled IOC rule. */
@@ -36,13 +36,6 @@ export function eventKey(type: IocType, value: string): string | undefined {
 /** The fields a rule of this type is checked against. */
 export function fieldsOf(type: IocType): readonly string[] {
   return type === "MIXED" ? MIXED_EVENT_FIELDS : IOC_EVENT_FIELDS[type];
-}
-
-/** Each suffix of a host name at a dot: a.b.c, b.c, c. */
-export function domainSuffixes(host: string): string[] {
-  const suffixes = [host];
-  for (let at = host.indexOf("."); at !== -1; at = host.indexOf(".", at + 1)) suffixes.push(host.slice(at + 1));
-  return suffixes;
 }
 
 /** One event field to look up, resolved at build time so matching does no per-type dispatch. */
@@ -109,16 +102,28 @@ export class IocIndex {
   /** Appends this event's IOC hits to `hits`, one per rule, the first matching field reported. */
   match(event: EndpointEvent, now: number, hits: RuleHit[]): void {
     const start = hits.length;
-    for (const { field, type, keys, filter } of this.probes) {
-      const value = event[field];
+    const probes = this.probes;
+    for (let p = 0; p < probes.length; p++) {
+      const probe = probes[p] as Probe;
+      const value = event[probe.field];
       if (typeof value !== "string" || value === "") continue;
-      const key = eventKey(type, value);
+      const key = eventKey(probe.type, value);
       if (key === undefined) continue;
-      if (type === "DOMAIN_NAME") {
-        for (const suffix of domainSuffixes(key)) {
-          if (filter.mightHave(suffix)) this.hit(keys.get(suffix), suffix, field, value, now, hits, start);
-        }
-      } else if (filter.mightHave(key)) this.hit(keys.get(key), key, field, value, now, hits, start);
+      if (probe.type === "DOMAIN_NAME") this.matchHost(probe, key, value, now, hits, start);
+      else if (probe.filter.mightHave(key)) this.hit(probe.keys.get(key), key, probe.field, value, now, hits, start);
+    }
+  }
+
+  /** A host name and each suffix after a dot (a.b.c, b.c, c), hashed in place: only a likely key is cut out. */
+  private matchHost(probe: Probe, host: string, value: string, now: number, hits: RuleHit[], start: number): void {
+    for (let from = 0; ; ) {
+      if (probe.filter.mightHaveHash(keyHashFrom(host, from))) {
+        const suffix = from === 0 ? host : host.slice(from);
+        this.hit(probe.keys.get(suffix), suffix, probe.field, value, now, hits, start);
+      }
+      const dot = host.indexOf(".", from);
+      if (dot === -1) return;
+      from = dot + 1;
     }
   }
 

@@ -6,14 +6,26 @@
  */
 const BITS_PER_KEY = 16;
 
-/** FNV-1a over the first 24 and last 8 characters and the length: enough spread to filter on, cheap on long hashes. */
-export function keyHash(key: string): number {
+/**
+ * FNV-1a over the first 24 and last 8 characters of `key` from `from` on, and their count: enough
+ * spread to filter on, cheap on long hashes. Two characters a step (half the multiplies), and from
+ * an offset, so each suffix of a host name is hashed without cutting it out.
+ */
+export function keyHashFrom(key: string, from: number): number {
   let h = 0x811c9dc5;
   const n = key.length;
-  const head = Math.min(n, 24);
-  for (let i = 0; i < head; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
-  for (let i = Math.max(head, n - 8); i < n; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
-  return (h ^ n) >>> 0;
+  const head = Math.min(n, from + 24);
+  let i = from;
+  for (; i + 1 < head; i += 2) h = Math.imul(h ^ (key.charCodeAt(i) | (key.charCodeAt(i + 1) << 16)), 16777619);
+  if (i < head) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
+  for (i = Math.max(head, n - 8); i + 1 < n; i += 2)
+    h = Math.imul(h ^ (key.charCodeAt(i) | (key.charCodeAt(i + 1) << 16)), 16777619);
+  if (i < n) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
+  return (h ^ (n - from)) >>> 0;
+}
+
+export function keyHash(key: string): number {
+  return keyHashFrom(key, 0);
 }
 
 function secondHash(h: number): number {
@@ -48,7 +60,11 @@ export class KeyFilter {
 
   /** False means certainly absent; true means look in the map. */
   mightHave(key: string): boolean {
-    const h = keyHash(key);
+    return this.mightHaveHash(keyHash(key));
+  }
+
+  /** The same for a key already hashed with keyHash (or keyHashFrom, for the key's tail). */
+  mightHaveHash(h: number): boolean {
     return this.has(h) && this.has(secondHash(h));
   }
 }

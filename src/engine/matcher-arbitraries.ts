@@ -2,8 +2,9 @@
  * Random rule sets and events for the matcher contract (test support, used by the matcher tests
  * only): the compiled matcher, and matching on worker threads, must give the linear matcher's hits
  * on whatever these produce. Every leaf shape the index narrows by appears: EQ and COMPLEX_EQ,
- * CONTAINS with short and long texts, WILDCARD prefixes, suffixes, inner runs and no star, each
- * with or without EXTRA_FIELDS, under ANDs and ORs; events carry arrays and mixed case.
+ * CONTAINS with short and long texts, WILDCARD prefixes, suffixes, inner runs and no star, EQ on
+ * enum fields (event_type, event_sub_type: `ENUM.` prefixes, numbers), each with or without
+ * EXTRA_FIELDS, under ANDs and ORs; events carry arrays and mixed case.
  */
 import fc from "fast-check";
 import type { FilterNode } from "../domain/bioc/bioc-tree.ts";
@@ -50,6 +51,9 @@ const WORDS = [
   "x.com",
   "a.x.com",
   "b.a.x.com",
+  "ENUM.Run",
+  "Process",
+  "3",
 ];
 const FIELDS = [
   "action_file_name",
@@ -57,6 +61,7 @@ const FIELDS = [
   "event_sub_type",
   "action_remote_port",
   "actor_process_image_name",
+  "event_type",
 ] as const;
 
 const word = fc.constantFrom(...WORDS);
@@ -138,10 +143,10 @@ export const ruleSetArb = fc.record({
 
 export const eventArb: fc.Arbitrary<EndpointEvent> = fc.record(
   {
-    event_type: fc.constantFrom("FILE", "PROCESS", "ENUM.PROCESS", 3),
+    event_type: fc.constantFrom("FILE", "PROCESS", "ENUM.PROCESS", 3, " file "),
     action_file_name: fc.oneof(word, fc.array(word, { maxLength: 2 })),
     dns_query_name: word,
-    event_sub_type: fc.oneof(word, fc.integer({ min: 0, max: 9 })),
+    event_sub_type: fc.oneof(word, fc.integer({ min: 0, max: 9 }), fc.array(word, { maxLength: 2 })),
     action_remote_port: fc.integer({ min: 0, max: 20 }),
     actor_process_image_name: fc.oneof(word, fc.array(fc.oneof(word, fc.array(word, { maxLength: 2 })))),
   },

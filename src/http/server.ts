@@ -3,6 +3,7 @@ import compress from "@fastify/compress";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Limits } from "../config.ts";
+import type { DeliveryService } from "../delivery/delivery-service.ts";
 import type { AlertService } from "../domain/alerts/alert-service.ts";
 import type { AuditService } from "../domain/audit/audit-service.ts";
 import type { BiocService } from "../domain/bioc/bioc-service.ts";
@@ -10,8 +11,11 @@ import type { CorrelationService } from "../domain/correlations/correlation-serv
 import type { IocService } from "../domain/ioc/ioc-service.ts";
 import type { LegacyIocService } from "../domain/ioc/legacy-ioc-service.ts";
 import type { KeyService } from "../domain/keys/key-service.ts";
+import type { FeedService } from "../intel/feed-service.ts";
 import type { IntelService } from "../intel/intel-service.ts";
 import type { Clock } from "../lib/clock.ts";
+import type { WardenMetrics } from "../metrics/warden-metrics.ts";
+import type { SharedLimitStore } from "../storage/limit-ports.ts";
 import type { AuditStore, IntelLinkStore, IocStore } from "../storage/ports.ts";
 import { registerConsole } from "./console.ts";
 import { registerOpenApi } from "./openapi.ts";
@@ -20,6 +24,7 @@ import { installBodyDepthLimit } from "./plugins/body-depth.ts";
 import { installErrorHandling } from "./plugins/error-handler.ts";
 import { installJsonInTurns } from "./plugins/json-in-turns.ts";
 import { installConcurrencyCap } from "./plugins/limits.ts";
+import { installRequestMetrics, metricsRoute } from "./plugins/metrics.ts";
 import { installRefusalAudit } from "./plugins/refusal-audit.ts";
 import { installSecurityHeaders } from "./plugins/security-headers.ts";
 import { auditRoutes } from "./routes/audit-routes.ts";
@@ -28,10 +33,12 @@ import { correlationRoutes } from "./routes/correlation-routes.ts";
 import { eventRoutes } from "./routes/event-routes.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { indicatorRoutes } from "./routes/indicator-routes.ts";
+import { intelFeedRoutes } from "./routes/intel-feed-routes.ts";
 import { intelRoutes } from "./routes/intel-routes.ts";
 import { legacyIndicatorRoutes } from "./routes/legacy-indicator-routes.ts";
 import { sessionRoutes } from "./routes/session-routes.ts";
 import { taxiiRoutes } from "./routes/taxii-routes.ts";
+import { webhookRoutes } from "./routes/webhook-routes.ts";
 import { xqlRoutes } from "./routes/xql-routes.ts";
 
 export interface HttpDeps {
@@ -43,13 +50,21 @@ export interface HttpDeps {
   alerts: AlertService;
   audit: AuditService;
   intel: IntelService;
-  store: Pick<IocStore, "getExpiryDefaults" | "iocChanges"> & Pick<IntelLinkStore, "intelLinksOfRules">;
+  feeds: FeedService;
+  store: Pick<IocStore, "getExpiryDefaults" | "iocChanges" | "iocChangePage"> &
+    Pick<IntelLinkStore, "intelLinksOfRules">;
+  delivery: DeliveryService;
   /** Where refused writes are recorded. */
   refusals: Pick<AuditStore, "recordRefusal">;
   clock: Clock;
   limits: Limits;
   /** Proxies whose X-Forwarded-For is believed (Config.trustedProxies). */
   trustedProxies?: readonly string[];
+  /** Requests are counted here when given; `/metrics` is served on this port when serveMetrics is also true. */
+  metrics?: WardenMetrics;
+  serveMetrics?: boolean;
+  /** Limit counters shared by every node (the PostgreSQL store's); absent, each process counts its own. */
+  sharedLimits?: SharedLimitStore | undefined;
   logger: FastifyBaseLogger | boolean | { level: string };
 }
 
@@ -88,11 +103,13 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
     onInvalidRequestPayload: (encoding) =>
       Object.assign(new Error(`the request body is not valid ${encoding} data`), { statusCode: 400 }),
   });
+  if (deps.metrics) installRequestMetrics(app, deps.metrics);
   installConcurrencyCap(app, deps.limits);
-  const limiters = installAuth(app, deps.keys, deps.limits, deps.clock);
+  const limiters = installAuth(app, deps.keys, deps.limits, deps.clock, deps.sharedLimits);
   installBodyDepthLimit(app);
   installRefusalAudit(app, deps.refusals, deps.clock);
   await registerOpenApi(app);
+  if (deps.metrics && deps.serveMetrics) await metricsRoute(app, deps.metrics);
   await app.register(healthRoutes);
   await app.register(indicatorRoutes, { iocs: deps.iocs, clock: deps.clock, maxItems: deps.limits.itemsPerRequest });
   await app.register(legacyIndicatorRoutes, {
@@ -110,7 +127,9 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   await app.register(eventRoutes, { alerts: deps.alerts, maxEvents: deps.limits.itemsPerRequest });
   await app.register(auditRoutes, { audit: deps.audit });
   await app.register(intelRoutes, { intel: deps.intel, legacy: deps.legacy });
+  await app.register(intelFeedRoutes, { feeds: deps.feeds });
   await app.register(taxiiRoutes, { keys: deps.keys, limiters, store: deps.store, clock: deps.clock });
+  await app.register(webhookRoutes, { delivery: deps.delivery });
   app.server.headersTimeout = deps.limits.headersTimeoutMs;
   return app;
 }

@@ -39,9 +39,7 @@ export async function taxiiPrincipal(
       address: request.ip,
     }));
   if (!principal) {
-    const names = failureNames(request, credentials?.user);
-    const blocked = limiters.failures.blockedFor(names);
-    limiters.failures.recordFailure(names);
+    const blocked = await limiters.failed(failureNames(request, credentials?.user));
     if (blocked > 0) {
       reply.header("retry-after", String(blocked));
       sendTaxiiError(reply, 429, "too many failed authentications");
@@ -51,7 +49,7 @@ export async function taxiiPrincipal(
     sendTaxiiError(reply, 401, "an API key id and secret are needed (HTTP Basic)");
     return undefined;
   }
-  const wait = limiters.perKey.take(principal.keyId);
+  const wait = await limiters.take(principal.keyId);
   if (wait > 0) {
     sendTaxiiError(reply.header("retry-after", String(wait)), 429, "this API key's request rate is over its limit");
     return undefined;

@@ -2,7 +2,8 @@
  * Cuts a request body of events into pieces of about PIECE_CHARS for the workers: many small
  * pieces keep every core busy to the end of a request, and bound the work one time budget covers.
  */
-import type { MalformedEvent } from "../engine/event-input.ts";
+import { type MalformedEvent, TOO_DEEP } from "../engine/event-input.ts";
+import { MAX_JSON_DEPTH, textNestedDeeperThan } from "../lib/json-depth.ts";
 import type { MatchInput } from "./match-job.ts";
 
 const PIECE_CHARS = 128 * 1024;
@@ -34,10 +35,13 @@ export function valuePieces(values: readonly unknown[], pieceEvents = PIECE_EVEN
 
 /**
  * A body of events: a JSON array, or NDJSON (one object a line, which also covers one bare
- * object). A body that starts as an array but is not valid JSON is one malformed line.
+ * object). A body that starts as an array but is not valid JSON, or nests too deep, is one
+ * malformed line.
  */
 export function bodyPieces(body: string): MatchInput[] | MalformedEvent {
-  if (!body.trimStart().startsWith("[")) return ndjsonPieces(body);
+  if (!body.trimStart().startsWith("[")) return ndjsonPieces(body); // each line's depth is checked where it is parsed
+  // Values cross to the workers by structured clone, which recurses: too deep a body must stop here.
+  if (textNestedDeeperThan(body, MAX_JSON_DEPTH)) return { line: 1, error: TOO_DEEP };
   try {
     const value: unknown = JSON.parse(body);
     return valuePieces(Array.isArray(value) ? value : [value]);

@@ -62,6 +62,11 @@ export class FeedService {
     return (await this.store.listFeeds(tenant.id)).map(view);
   }
 
+  /** One feed of the tenant, or undefined. */
+  async get(tenant: Tenant, name: string): Promise<FeedView | undefined> {
+    return (await this.list(tenant)).find((f) => f.name === name);
+  }
+
   remove(tenant: Tenant, name: string): Promise<boolean> {
     return this.store.deleteFeed(tenant.id, name);
   }

@@ -15,18 +15,25 @@ const CHUNK = 10_000;
 
 type LiveLink = IntelLink & { live: boolean };
 
+/** Told of each rule an object made or kept: `ref` is the object (and `#part`), as in `rejected`. */
+export type OnRule = (ref: string, ruleId: number, outcome: "created" | "updated" | "unchanged") => void;
+
+const refOf = (record: IntelRuleRecord) =>
+  record.part === "" ? record.externalId : `${record.externalId}#${record.part}`;
+
 export async function importIntel(
   store: IntelImportStore,
   tenantId: number,
   batch: IntelBatch,
   ctx: WriteContext,
   onProgress: (done: number, total: number) => void = () => {},
+  onRule: OnRule = () => {},
 ): Promise<ImportSummary> {
   const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0, deleted: 0, rejected: [...batch.rejected] };
   const objects = groupByObject(batch.records);
   for (let start = 0; start < objects.length; start += CHUNK) {
     const chunk = objects.slice(start, start + CHUNK);
-    await importChunk(store, tenantId, chunk, ctx, summary);
+    await importChunk(store, tenantId, chunk, ctx, summary, onRule);
     onProgress(Math.min(start + CHUNK, objects.length), objects.length);
   }
   return summary;
@@ -59,13 +66,14 @@ async function importChunk(
   objects: IntelRecord[][],
   ctx: WriteContext,
   summary: ImportSummary,
+  onRule: OnRule,
 ): Promise<void> {
   const ids = objects.map((records) => (records[0] as IntelRecord).externalId);
   const links = groupLinks(await store.findIntelLinks(tenantId, ids));
   const plan: ChunkPlan = { drafts: [], pending: [], doomed: [] };
   for (const records of objects)
-    planObject(records, links.get((records[0] as IntelRecord).externalId) ?? [], plan, summary);
-  await applyPlan(store, tenantId, plan, ctx, summary);
+    planObject(records, links.get((records[0] as IntelRecord).externalId) ?? [], plan, summary, onRule);
+  await applyPlan(store, tenantId, plan, ctx, summary, onRule);
 }
 
 function groupLinks(links: LiveLink[]): Map<string, LiveLink[]> {
@@ -74,7 +82,13 @@ function groupLinks(links: LiveLink[]): Map<string, LiveLink[]> {
   return grouped;
 }
 
-function planObject(records: IntelRecord[], links: LiveLink[], plan: ChunkPlan, summary: ImportSummary): void {
+function planObject(
+  records: IntelRecord[],
+  links: LiveLink[],
+  plan: ChunkPlan,
+  summary: ImportSummary,
+  onRule: OnRule,
+): void {
   const rules = records.filter((r): r is IntelRuleRecord => r.kind === "rule");
   const parts = new Set(rules.map((r) => r.part));
   // a deleted object takes all its rules; an updated one those of parts it no longer has
@@ -84,6 +98,7 @@ function planObject(records: IntelRecord[], links: LiveLink[], plan: ChunkPlan, 
     const fingerprint = intelFingerprint(record.draft);
     if (link?.live && link.fingerprint === fingerprint) {
       summary.unchanged += 1;
+      onRule(refOf(record), link.ruleId, "unchanged");
       continue;
     }
     // overwrite the linked rule in place, so a changed value moves the rule instead of adding one
@@ -98,8 +113,9 @@ async function applyPlan(
   plan: ChunkPlan,
   ctx: WriteContext,
   summary: ImportSummary,
+  onRule: OnRule,
 ): Promise<void> {
-  const kept = await upsertPlan(store, tenantId, plan, ctx, summary);
+  const kept = await upsertPlan(store, tenantId, plan, ctx, summary, onRule);
   // a rule another part of the object (or another object) now holds stays; only the link goes
   await deleteDoomed(store, tenantId, plan.doomed, kept, ctx, summary);
 }
@@ -111,6 +127,7 @@ async function upsertPlan(
   plan: ChunkPlan,
   ctx: WriteContext,
   summary: ImportSummary,
+  onRule: OnRule,
 ): Promise<Set<number>> {
   const saved: IntelLink[] = [];
   if (plan.drafts.length > 0) {
@@ -118,12 +135,13 @@ async function upsertPlan(
     for (const [index, outcome] of outcomes.entries()) {
       const { record, fingerprint } = plan.pending[index] as ChunkPlan["pending"][number];
       if (outcome.kind === "failed") {
-        const ref = record.part === "" ? record.externalId : `${record.externalId}#${record.part}`;
+        const ref = refOf(record);
         const why = outcome.reason === "indicator_exists" ? "another rule holds that value" : "its rule is gone";
         summary.rejected.push({ ref, reason: `not updated: ${why}` });
         continue;
       }
       summary[outcome.kind] += 1;
+      onRule(refOf(record), outcome.ruleId, outcome.kind);
       saved.push({ externalId: record.externalId, part: record.part, ruleId: outcome.ruleId, fingerprint });
     }
     await store.saveIntelLinks(tenantId, saved);

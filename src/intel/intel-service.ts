@@ -8,7 +8,7 @@ import type { Clock } from "../lib/clock.ts";
 import { ok, type Result } from "../lib/result.ts";
 import type { IntelLinkStore, IocStore } from "../storage/ports.ts";
 import { type ExportResult, exportIntel } from "./intel-exporter.ts";
-import { type IntelImportStore, importIntel } from "./intel-importer.ts";
+import { type IntelImportStore, importIntel, type OnRule } from "./intel-importer.ts";
 import type { ImportSummary, IntelBatch, IntelFormat } from "./intel-model.ts";
 
 /** The rule source imports go under when the caller names none. */
@@ -20,6 +20,8 @@ export interface ImportRequest {
   source: string;
   actor: Actor;
   onProgress?: (done: number, total: number) => void;
+  /** Told of each rule an object made or kept (the console lists them). */
+  onRule?: OnRule;
 }
 
 export class IntelService {
@@ -31,7 +33,7 @@ export class IntelService {
   import(request: ImportRequest): Promise<ImportSummary> {
     const ctx = { now: this.clock.now(), actor: request.actor, source: request.source };
     const store: IntelImportStore = this.store;
-    return importIntel(store, request.tenantId, request.batch, ctx, request.onProgress);
+    return importIntel(store, request.tenantId, request.batch, ctx, request.onProgress, request.onRule);
   }
 
   /** The tenant's rules (those the filters of `indicators/get` select, or all) in `format`. */

@@ -4,12 +4,12 @@
  * is also its date_added. Pages follow (date_added, rule id), so `next` never skips or repeats a
  * rule, even when many share one millisecond.
  */
-import type { IntelLinkStore, IocChange, IocStore } from "../storage/ports.ts";
+import type { IntelLinkStore, IocChange, IocChangeKey, IocStore } from "../storage/ports.ts";
 import type { LinkedRule } from "./intel-rules.ts";
 import { stixIndicator } from "./stix-writer.ts";
 import { uuidV5 } from "./uuid-v5.ts";
 
-export type TaxiiStore = Pick<IocStore, "iocChanges"> & Pick<IntelLinkStore, "intelLinksOfRules">;
+export type TaxiiStore = Pick<IocStore, "iocChangePage"> & Pick<IntelLinkStore, "intelLinksOfRules">;
 
 export const TAXII_MAX_PAGE = 10_000;
 
@@ -61,6 +61,9 @@ export function decodeCursor(token: string): Cursor | undefined {
   }
 }
 
+/** The change feed is read in batches of at most this many rows, whatever the page size. */
+const BATCH = 10_000;
+
 export async function taxiiPage(
   store: TaxiiStore,
   tenantId: number,
@@ -70,27 +73,32 @@ export async function taxiiPage(
   if (query.types && !query.types.has("indicator")) return { entries: [], next: undefined };
   const cursor = query.next === undefined ? undefined : decodeCursor(query.next);
   const asOf = cursor?.now ?? now;
-  const since = Math.max(query.addedAfter ?? -1, cursor ? cursor.time - 1 : -1);
-  const changes = (await store.iocChanges(tenantId, since, asOf)).filter(
-    (c) => !cursor || c.changeTime > cursor.time || (c.changeTime === cursor.time && c.rule.ruleId > cursor.ruleId),
-  );
+  let after = startAfter(query.addedAfter, cursor);
   const entries: TaxiiEntry[] = [];
-  let last: IocChange | undefined;
-  for (let start = 0; start < changes.length && entries.length < query.limit; start += query.limit) {
-    const slice = changes.slice(start, start + query.limit);
-    const objects = await toObjects(store, tenantId, slice, asOf);
+  for (;;) {
+    const room = Math.min(query.limit - entries.length, BATCH);
+    // one row more than there is room for tells whether anything follows
+    const changes = await store.iocChangePage(tenantId, after, asOf, room + 1);
+    const read = changes.slice(0, room);
+    const objects = await toObjects(store, tenantId, read, asOf);
     for (const [index, object] of objects.entries()) {
-      if (entries.length >= query.limit) break;
-      last = slice[index] as IocChange;
+      const change = read[index] as IocChange;
       if (object && (!query.ids || query.ids.has(String(object.id))))
-        entries.push({ object, dateAdded: last.changeTime });
+        entries.push({ object, dateAdded: change.changeTime });
     }
+    const last = read.at(-1);
+    if (changes.length <= room || !last) return { entries, next: undefined };
+    after = { time: last.changeTime, ruleId: last.rule.ruleId };
+    // rules with no STIX form (MIXED) or not matched leave room: read on until the page is full
+    if (entries.length >= query.limit) return { entries, next: encodeCursor({ ...after, now: asOf }) };
   }
-  const more = last !== undefined && last !== changes.at(-1);
-  return {
-    entries,
-    next: more && last ? encodeCursor({ time: last.changeTime, ruleId: last.rule.ruleId, now: asOf }) : undefined,
-  };
+}
+
+/** Where a page starts: after added_after (every rule of that millisecond) and after the cursor. */
+function startAfter(addedAfter: number | undefined, cursor: Cursor | undefined): IocChangeKey {
+  const since = { time: addedAfter ?? -1, ruleId: Number.MAX_SAFE_INTEGER };
+  if (!cursor || cursor.time < since.time || (cursor.time === since.time && cursor.ruleId < since.ruleId)) return since;
+  return { time: cursor.time, ruleId: cursor.ruleId };
 }
 
 /** The indicators of these changes, in order; undefined where a rule has no STIX form (MIXED). */

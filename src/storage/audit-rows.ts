@@ -94,12 +94,15 @@ export function toAuditEntry(row: AuditRow): AuditEntry {
 /**
  * The audit log with each entry numbered within its tenant (1, 2, 3 ...), as `audits/management_logs`
  * shows AUDIT_ID: global ids would let gaps reveal other tenants' activity (finding 11). The numbers
- * never move, since the log is append-only and ids only grow. `scope` picks the tenants read.
+ * never move: the log is append-only, ids only grow, and a prune (retention) removes the oldest
+ * entries and adds their count to audit_pruned, which the numbering starts from. `scope` picks the tenants read.
  * `audit_entries` is the log one entry per change: a packed row (one write's rule changes, see
  * sqlite-audit-pack.ts) gives one entry per `item`, in the order they were made.
  */
 export function numberedAudit(scope: string): string {
-  return `(SELECT *, row_number() OVER (PARTITION BY tenant_id ORDER BY id, item) AS tenant_audit_id
+  return `(SELECT *, row_number() OVER (PARTITION BY tenant_id ORDER BY id, item)
+      + COALESCE((SELECT p.entries FROM audit_pruned AS p WHERE p.tenant_id = audit_entries.tenant_id), 0)
+      AS tenant_audit_id
     FROM audit_entries WHERE ${scope}) AS numbered`;
 }
 

@@ -47,7 +47,11 @@ const AUDIT_COLUMNS = [
 const TABLES: TableCopy[] = [
   { table: "tenants", sequence: "tenants_id_seq" },
   { table: "api_keys", bytes: ["secret_hash", "sealed_secret"], sequence: "api_keys_id_seq" },
+  // which key owns an x-iocs-source name: without it, the first key to write a source on the copy
+  // would take it over from the key that wrote it before the move
+  { table: "ioc_source_keys" },
   { table: "tenant_ioc_expiry" },
+  { table: "tenant_retention" },
   { table: "ioc_rules", booleans: ["default_expiration_enabled", "enabled"], json: ["vendors"] },
   { table: "ioc_tombstones", json: ["rule"] },
   {
@@ -60,8 +64,13 @@ const TABLES: TableCopy[] = [
   { table: "correlation_runs" },
   { table: "correlation_suppressions" },
   { table: "alerts" },
+  // webhook and syslog targets with their sealed secrets, and what is still owed to them
+  { table: "delivery_targets", bytes: ["sealed_secret"], sequence: "delivery_targets_id_seq" },
+  { table: "delivery_outbox", sequence: "delivery_outbox_id_seq" },
   { table: "intel_links" },
   { table: "intel_feeds", bytes: ["sealed_password"], sequence: "intel_feeds_id_seq" },
+  // how many of each tenant's oldest entries were pruned: AUDIT_IDs count on from there
+  { table: "audit_pruned" },
   // the history comes along as it was; the copy itself is not a change anyone made. SQLite's packed
   // rows (one write's rule changes) arrive one row per change, numbered afresh in the same order.
   {
@@ -75,6 +84,15 @@ const TABLES: TableCopy[] = [
     },
   },
 ];
+
+/**
+ * Tables that stay behind on purpose: nonces live five minutes; PostgreSQL keeps its own migration
+ * list; a prune window never outlives the prune's transaction.
+ */
+export const TABLES_LEFT_BEHIND = ["nonces", "schema_migrations", "audit_prune_windows"];
+
+/** Every table the copy carries, so a test can tell when a new table was forgotten here. */
+export const COPIED_TABLES = TABLES.map((copy) => copy.table);
 
 const BATCH = 5_000;
 

@@ -10,6 +10,10 @@ import type { ExpiryDefaults, IocDraft, IocRule, IocType, Severity } from "../do
 import type { ApiKeyRecord, NewApiKey } from "../domain/keys/key-model.ts";
 import type { License, Tenant } from "../domain/tenants/tenant-model.ts";
 import type { CorrelationStore } from "./correlation-ports.ts";
+import type { DeliveryStore } from "./delivery-ports.ts";
+import type { SharedLimitStore } from "./limit-ports.ts";
+import type { RetentionStore } from "./retention-ports.ts";
+import type { RuleCountStore } from "./rule-counts.ts";
 import type { StreamAlertStore } from "./stream-ports.ts";
 
 /**
@@ -38,6 +42,12 @@ export interface IocChange {
   /** When it was written, expired or deleted. */
   changeTime: number;
   deleted: boolean;
+}
+
+/** A place in the change feed: changes come in (change time, rule id) order. */
+export interface IocChangeKey {
+  time: number;
+  ruleId: number;
 }
 
 export interface TenantStore {
@@ -103,6 +113,11 @@ export interface IocStore {
   ): Promise<number[]>;
   /** Every rule written, expired or deleted after `since` (up to `now`), oldest change first. */
   iocChanges(tenantId: number, since: number, now: number): Promise<IocChange[]>;
+  /**
+   * The same feed a page at a time: at most `limit` changes after `after`, as of `now`. A page reads
+   * only its own rows (keyset paging on indexes), so the last page of a big tenant costs the first's.
+   */
+  iocChangePage(tenantId: number, after: IocChangeKey, now: number, limit: number): Promise<IocChange[]>;
   getExpiryDefaults(tenantId: number): Promise<ExpiryDefaults>;
   /** Sets (days) or clears (null) a type's default expiry and re-dates the rules using it; answers how many. */
   setExpiryDefault(tenantId: number, type: IocType, days: number | null, ctx: ChangeContext): Promise<number>;
@@ -234,7 +249,12 @@ export interface Store
     AuditStore,
     IntelLinkStore,
     IntelFeedStore,
-    StreamAlertStore {
+    StreamAlertStore,
+    RuleCountStore,
+    DeliveryStore,
+    RetentionStore {
+  /** Abuse-limit counters every node shares (PostgreSQL); absent on a single-process store. */
+  sharedLimits?: SharedLimitStore;
   /** Cheap liveness probe. */
   ping(): Promise<void>;
   close(): Promise<void>;

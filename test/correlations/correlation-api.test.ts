@@ -76,6 +76,21 @@ describe("correlations/insert, get, delete", () => {
     );
   });
 
+  it("takes the console's sort extension like bioc/get, and refuses an unknown sort field", async () => {
+    const names = async (keyword: string) =>
+      (await get({ sort: { field: "name", keyword } })).objects.map((rule) => rule.name as string);
+    const ascending = await names("asc");
+    assert.equal(ascending.length, 2);
+    assert.deepEqual(
+      ascending,
+      [...ascending].sort((a, b) => a.localeCompare(b)),
+    );
+    assert.deepEqual(await names("desc"), [...ascending].reverse());
+    const bad = await t.post(GET, { request_data: { sort: { field: "nope", keyword: "asc" } } }, admin);
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.json().err_extra, /sort: unknown field 'nope'/);
+  });
+
   it("fails bad items one by one, with reasons, and stores the good ones", async () => {
     const reply = await insert([
       { ...FAILED_LOGONS, name: "ok one" },

@@ -4,15 +4,11 @@
  * runs once however many nodes and operators try it at once.
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
-import pg from "pg";
-import { freePort } from "../ports.ts";
+import { type ClusterNode, type PgCluster, startPgCluster } from "../pg-cluster.ts";
 import { FAILED_LOGONS } from "./live-example.ts";
 
 const run = promisify(execFile);
@@ -20,26 +16,12 @@ const baseUrl = process.env.WARDEN_TEST_POSTGRES_URL;
 const BIN = join(import.meta.dirname, "..", "..", "bin", "warden.js");
 const TEN_MINUTES = 600_000;
 
-async function waitFor(url: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${url} never answered`);
-}
-
 describe("correlation rules on two nodes sharing PostgreSQL", {
   skip: baseUrl ? false : "needs WARDEN_TEST_POSTGRES_URL",
 }, () => {
-  const nodes: { process: ChildProcess; url: string }[] = [];
-  const dir = mkdtempSync(join(tmpdir(), "warden-corr-nodes-"));
-  const dbName = `warden_corr_${randomBytes(6).toString("hex")}`;
+  let cluster: PgCluster;
+  let nodes: ClusterNode[];
   let key: { id: number; secret: string };
-  let env: NodeJS.ProcessEnv;
 
   const call = (node: number, path: string, body: string) =>
     fetch(`${nodes[node]?.url}${path}`, {
@@ -49,43 +31,17 @@ describe("correlation rules on two nodes sharing PostgreSQL", {
     });
 
   before(async () => {
-    const admin = new pg.Client({ connectionString: baseUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${dbName}`);
-    await admin.end();
-    const url = new URL(baseUrl as string);
-    url.pathname = `/${dbName}`;
-    env = {
-      ...process.env,
-      WARDEN_DATABASE: url.toString(),
-      WARDEN_MASTER_KEY: randomBytes(32).toString("hex"),
-      WARDEN_LOG_LEVEL: "warn",
+    cluster = await startPgCluster(baseUrl as string, 2, {
       WARDEN_MATCH_WORKERS: "1",
       // both nodes look for due ticks five times a second, racing each other and the CLI
       WARDEN_CORRELATION_TICK_MS: "200",
-    };
-    for (const i of [0, 1]) {
-      const port = await freePort();
-      const child = spawn(process.execPath, [BIN, "serve", "--port", String(port)], {
-        env: { ...env, WARDEN_DATA_DIR: join(dir, `node${i}`) },
-        stdio: "ignore",
-      });
-      nodes.push({ process: child, url: `http://127.0.0.1:${port}` });
-    }
-    await Promise.all(nodes.map((n) => waitFor(`${n.url}/public_api/v1/healthcheck`)));
-    const cli = { env: { ...env, WARDEN_DATA_DIR: dir }, encoding: "utf8" as const };
-    execFileSync(process.execPath, [BIN, "tenant", "create", "shared"], cli);
-    key = JSON.parse(execFileSync(process.execPath, [BIN, "key", "create", "--tenant", "shared", "--json"], cli));
+    });
+    nodes = cluster.nodes;
+    cluster.cli("tenant", "create", "shared");
+    key = JSON.parse(cluster.cli("key", "create", "--tenant", "shared", "--json"));
   });
 
-  after(async () => {
-    for (const node of nodes) node.process.kill("SIGTERM");
-    const admin = new pg.Client({ connectionString: baseUrl });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(async () => cluster.stop());
 
   it("counts the cluster's events and raises one alert for one tick", async () => {
     const inserted = await call(
@@ -108,7 +64,7 @@ describe("correlation rules on two nodes sharing PostgreSQL", {
     // the tick whose window holds these events: both nodes' timers reach it only if the test
     // runs across it; two operators run it at once as well
     const tick = new Date(Math.floor(now / TEN_MINUTES) * TEN_MINUTES + TEN_MINUTES).toISOString();
-    const cliEnv = { env: { ...env, WARDEN_DATA_DIR: dir, WARDEN_MATCH_WORKERS: "0" } };
+    const cliEnv = { env: { ...cluster.cliEnv, WARDEN_MATCH_WORKERS: "0" } };
     const runs = await Promise.all(
       [0, 1].map(() =>
         run(process.execPath, [BIN, "correlations", "run", "--tenant", "shared", "--at", tick, "--json"], cliEnv),

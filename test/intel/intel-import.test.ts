@@ -13,6 +13,7 @@ type Summary = {
   unchanged: number;
   deleted: number;
   rejected: { ref: string; reason: string }[];
+  rules: { ref: string; rule_id: number; outcome: string }[];
 };
 type Rule = Record<string, unknown> & { rule_id: number; indicator: string };
 
@@ -119,6 +120,11 @@ describe("intel/import", () => {
     assert.match(reasonOf(summary, ind.badHash.id), /not a valid HASH/);
     assert.match(reasonOf(summary, observables[3]?.id as string), /unsupported type: identity objects are neither/);
     assert.equal(summary.rejected.length, 7, JSON.stringify(summary.rejected));
+    assert.equal(summary.rules.length, 11, "each rule made is listed with its object");
+    assert.deepEqual(
+      summary.rules.find((r) => r.rule_id === md5.rule_id),
+      { ref: ind.md5?.id, rule_id: md5.rule_id, outcome: "created" },
+    );
   });
 
   it("changes nothing when the same bundle comes again: no write, no audit entry", async () => {
@@ -127,6 +133,7 @@ describe("intel/import", () => {
     t.clock.advance(60_000);
     const summary = await importDoc(bundle([...Object.values(ind), ...observables]));
     assert.deepEqual([summary.created, summary.updated, summary.deleted, summary.unchanged], [0, 0, 0, 11]);
+    assert.deepEqual(new Set(summary.rules.map((r) => r.outcome)), new Set(["unchanged"]));
     assert.deepEqual(await rules(), before);
     assert.equal(await auditCount(), logsBefore);
   });

@@ -59,6 +59,25 @@ export async function call<T>(session: Session, path: string, body: unknown, sig
   return json as T;
 }
 
+/** POSTs a body and answers the reply as a file (an export): its text and headers, or throws the API's error. */
+export async function callForFile(
+  session: Session,
+  path: string,
+  body: unknown,
+): Promise<{ text: string; headers: Headers }> {
+  const res = await fetch(path, {
+    method: "POST",
+    headers: { ...(await authHeaders(session)), "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (res.ok) return { text: await res.text(), headers: res.headers };
+  // an error answers JSON like any other call: let call's path report it
+  const json = (await res.json().catch(() => ({}))) as { err_msg?: string; err_extra?: unknown };
+  if (res.status === 401) dispatchEvent(new CustomEvent(UNAUTHORIZED_EVENT));
+  const detail = typeof json.err_extra === "string" ? ` (${json.err_extra})` : "";
+  throw new ApiError(res.status, json.err_extra, `${json.err_msg ?? `HTTP ${res.status}`}${detail}`);
+}
+
 const KEY = "warden.session";
 
 /** The key lives in this tab only (sessionStorage), never in localStorage or a cookie. */

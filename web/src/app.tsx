@@ -6,6 +6,9 @@ import { AlertsPage } from "./pages/alerts.tsx";
 import { AuditPage } from "./pages/audit.tsx";
 import { BiocsPage } from "./pages/biocs.tsx";
 import { CorrelationsPage } from "./pages/correlations.tsx";
+import { FeedsPage } from "./pages/feeds.tsx";
+import { IntelImportPage } from "./pages/intel-import.tsx";
+import { DeliveryPage } from "./pages/delivery.tsx";
 import { IocsPage } from "./pages/iocs.tsx";
 import { SignIn } from "./pages/sign-in.tsx";
 import { TryItPage } from "./pages/try-it.tsx";
@@ -26,9 +29,12 @@ const PAGES = [
     page: CorrelationsPage,
     roles: ["instance_admin", "analyst", "viewer"],
   },
+  { id: "feeds", label: "TAXII feeds", page: FeedsPage, roles: ["instance_admin", "analyst", "viewer"] },
+  { id: "intel-import", label: "Import intel", page: IntelImportPage, roles: ["instance_admin"] },
   { id: "try", label: "Try it", page: TryItPage, roles: ["instance_admin", "analyst"] },
   { id: "alerts", label: "Alerts", page: AlertsPage, roles: ["instance_admin", "analyst", "viewer"] },
   { id: "audit", label: "Audit log", page: AuditPage, roles: ["instance_admin"] },
+  { id: "delivery", label: "Delivery", page: DeliveryPage, roles: ["instance_admin", "analyst"] },
 ] as const;
 
 function route(): { id: string; rule: number | undefined } {

@@ -1,7 +1,7 @@
 import type { Limits } from "../../config.ts";
 import { eventsOfBody } from "../../engine/correlations/body-events.ts";
 import type { CorrelationEngine } from "../../engine/correlations/correlation-engine.ts";
-import type { MalformedEvent } from "../../engine/event-input.ts";
+import { type MalformedEvent, TOO_DEEP } from "../../engine/event-input.ts";
 import type { EndpointEvent } from "../../engine/event-model.ts";
 import type { RuleHit } from "../../engine/rule-hit.ts";
 import type { EventMatching } from "../../ingest/event-matching.ts";
@@ -9,6 +9,7 @@ import { bodyPieces, valuePieces } from "../../ingest/event-pieces.ts";
 import type { MatchResult } from "../../ingest/match-job.ts";
 import { MatchOverrun } from "../../ingest/match-pool.ts";
 import type { Clock } from "../../lib/clock.ts";
+import { MAX_JSON_DEPTH, tooDeepMessage } from "../../lib/json-depth.ts";
 import { fail, ok, type Result } from "../../lib/result.ts";
 import type { AlertStore, RulePageResult } from "../../storage/ports.ts";
 import type { RuleQuery } from "../filters/filter-model.ts";
@@ -22,6 +23,11 @@ const INGEST_STALENESS_MS = 1000;
 
 export interface EvaluatedHit extends RuleHit {
   eventIndex: number;
+}
+
+/** Told what each ingest matched and stored (the metrics, in a server). */
+export interface IngestObserver {
+  ingested(tenantName: string, report: { events: number; matchedEvents: number; alerts: number }): void;
 }
 
 export interface IngestReport {
@@ -47,6 +53,14 @@ function hitOf(alert: NewAlert): RuleHit {
   return { source, ruleId, name, severity, field, value };
 }
 
+/**
+ * A body with a line nested deeper than MAX_JSON_DEPTH is refused whole, as every body that deep
+ * is (the depth is checked where each line is parsed, on the matching threads).
+ */
+function tooDeep(malformed: readonly MalformedEvent[]): Result<never> | undefined {
+  return malformed.some((m) => m.error === TOO_DEEP) ? fail(tooDeepMessage(MAX_JSON_DEPTH)) : undefined;
+}
+
 /** Events in, hits out: testing rules without a trace, ingesting with alerts, and reading alerts back. */
 export class AlertService {
   constructor(
@@ -56,6 +70,7 @@ export class AlertService {
     private readonly limits: Limits,
     /** Correlation rules run on the same events (absent: IOC and BIOC rules only). */
     private readonly correlations?: CorrelationEngine,
+    private readonly observer?: IngestObserver,
   ) {}
 
   /** rules/evaluate: which rules each event would hit; nothing is stored. */
@@ -75,18 +90,23 @@ export class AlertService {
    */
   async ingest(principal: Principal, body: string): Promise<Result<IngestReport>> {
     const pieces = bodyPieces(body);
-    if (!Array.isArray(pieces)) return ok({ events: 0, matchedEvents: 0, alerts: 0, malformed: [pieces] });
+    if (!Array.isArray(pieces))
+      return tooDeep([pieces]) ?? ok({ events: 0, matchedEvents: 0, alerts: 0, malformed: [pieces] });
     const now = this.clock.now();
     const options = { now, maxStaleMs: INGEST_STALENESS_MS, withEventText: true };
     const result = await this.matched(() => this.matching.match(principal.tenant.id, pieces, options));
     if (!result.ok) return result;
     const { events, malformed, matched } = result.value;
+    const refused = tooDeep(malformed);
+    if (refused) return refused;
     const alerts: NewAlert[] = [];
     for (const { hits, text = "" } of matched)
       for (const hit of hits) alerts.push({ ...hit, detectionTimestamp: now, event: text });
     await this.store.recordAlerts(principal.tenant.id, alerts);
     const correlated = (await this.correlations?.ingest(principal.tenant.id, () => eventsOfBody(body), now)) ?? 0;
-    return ok({ events, matchedEvents: matched.length, alerts: alerts.length + correlated, malformed });
+    const report = { events, matchedEvents: matched.length, alerts: alerts.length + correlated, malformed };
+    this.observer?.ingested(principal.tenant.name, report);
+    return ok(report);
   }
 
   /** A batch that overran the matching time budget is the caller's to fix (a costly rule, huge events). */

@@ -32,7 +32,21 @@ function describeRule(entry: AuditEntry, kind: string, label: (doc: Record<strin
   return changed.length > 0 ? `${head}: ${changed.join(", ")} changed` : `${head}: written again unchanged`;
 }
 
+/** Retention changes and prunes are recorded as edits of the tenant (src/domain/retention). */
+function describeRetention(entry: AuditEntry): string | undefined {
+  const after = entry.after ?? {};
+  if (typeof after.pruned === "string") {
+    const what = after.pruned === "alerts" ? "alerts" : "audit entries";
+    return `Pruned ${after.deleted} ${what} of tenant '${entry.target}' older than ${new Date(Number(after.before)).toISOString()}`;
+  }
+  if (!("alerts_retention_days" in after)) return undefined;
+  const age = (days: unknown) => (days === null ? "the server default" : days === 0 ? "forever" : `${days} days`);
+  return `Set the retention of tenant '${entry.target}': alerts ${age(after.alerts_retention_days)}, audit log ${age(after.audit_retention_days)}`;
+}
+
 function describeTenant(entry: AuditEntry): string {
+  const retention = describeRetention(entry);
+  if (retention) return retention;
   if (entry.action === "Delete") return `Deleted tenant '${entry.target}'`;
   if (entry.action === "Create") return `Created tenant '${entry.target}' (license ${shown(entry.after?.license)})`;
   const expiry = entry.after ?? entry.before;

@@ -6,11 +6,27 @@ export type Role = (typeof ROLES)[number];
 export const SECURITY_LEVELS = ["standard", "advanced"] as const;
 export type SecurityLevel = (typeof SECURITY_LEVELS)[number];
 
-export type Permission = "rules:read" | "rules:write" | "events:evaluate" | "events:ingest" | "audit:read";
+export type Permission =
+  | "rules:read"
+  | "rules:write"
+  | "events:evaluate"
+  | "events:ingest"
+  | "audit:read"
+  | "delivery:read"
+  | "delivery:write";
 
 const PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
-  instance_admin: new Set(["rules:read", "rules:write", "events:evaluate", "events:ingest", "audit:read"]),
-  analyst: new Set(["rules:read", "events:evaluate", "events:ingest"]),
+  instance_admin: new Set([
+    "rules:read",
+    "rules:write",
+    "events:evaluate",
+    "events:ingest",
+    "audit:read",
+    "delivery:read",
+    "delivery:write",
+  ]),
+  // analysts see where alerts go and what failed; only administrators change it (a URL is a data flow)
+  analyst: new Set(["rules:read", "events:evaluate", "events:ingest", "delivery:read"]),
   viewer: new Set(["rules:read"]),
 };
 

@@ -6,8 +6,11 @@ import type { KeyService } from "../../domain/keys/key-service.ts";
 import type { Principal } from "../../domain/keys/principal.ts";
 import { licenseAllowsRuleApi } from "../../domain/tenants/tenant-model.ts";
 import type { Clock } from "../../lib/clock.ts";
+import type { SharedLimitStore } from "../../storage/limit-ports.ts";
 import { sendError } from "../errors.ts";
-import { AuthFailureLimiter, KeyRateLimiter } from "./limits.ts";
+import { type AuthLimiters, memoryLimiters, sharedLimiters } from "./shared-limits.ts";
+
+export type { AuthLimiters } from "./shared-limits.ts";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -31,15 +34,13 @@ export function failureNames(request: FastifyRequest, keyId: string | undefined)
 }
 
 /** 401, or 429 once the address or the key id has failed too often this minute. */
-function refuseFailure(
+async function refuseFailure(
   request: FastifyRequest,
   reply: FastifyReply,
-  failures: AuthFailureLimiter,
+  limiters: AuthLimiters,
   keyId: string | undefined,
-): FastifyReply {
-  const names = failureNames(request, keyId);
-  const blocked = failures.blockedFor(names);
-  failures.recordFailure(names);
+): Promise<FastifyReply> {
+  const blocked = await limiters.failed(failureNames(request, keyId));
   if (blocked === 0) return sendError(reply, 401);
   return sendError(reply.header("retry-after", String(blocked)), 429, "too many failed authentications");
 }
@@ -48,15 +49,15 @@ function refuseFailure(
  * Checks in the contract's order, before the body is read: authentication (401), license (402),
  * permission (403). Every authentication failure looks the same from outside.
  */
-/** The limiters, which other ways in (TAXII's HTTP Basic) share, so no door is cheaper to guess at. */
-export interface AuthLimiters {
-  perKey: KeyRateLimiter;
-  failures: AuthFailureLimiter;
-}
-
-export function installAuth(app: FastifyInstance, keys: KeyService, limits: Limits, clock: Clock): AuthLimiters {
-  const perKey = new KeyRateLimiter(limits.rateLimitPerKey, clock);
-  const failures = new AuthFailureLimiter(limits.authFailuresPerMinute, clock);
+/** `shared`: counters every node of a cluster shares (PostgreSQL); absent, each process counts its own. */
+export function installAuth(
+  app: FastifyInstance,
+  keys: KeyService,
+  limits: Limits,
+  clock: Clock,
+  shared?: SharedLimitStore,
+): AuthLimiters {
+  const limiters = shared ? sharedLimiters(shared, limits, clock) : memoryLimiters(limits, clock);
   app.decorateRequest("principal", null as unknown as Principal);
   app.addHook("onRequest", async (request, reply) => {
     const permission = request.routeOptions.config?.permission;
@@ -70,14 +71,14 @@ export function installAuth(app: FastifyInstance, keys: KeyService, limits: Limi
       // the client's own address when a trusted proxy forwarded the request (WARDEN_TRUSTED_PROXIES)
       address: request.ip,
     });
-    if (!principal) return refuseFailure(request, reply, failures, keyId);
+    if (!principal) return refuseFailure(request, reply, limiters, keyId);
     // known from here on, so a write refused below is recorded under the key that tried it
     request.principal = principal;
-    const wait = perKey.take(principal.keyId);
+    const wait = await limiters.take(principal.keyId);
     if (wait > 0)
       return sendError(reply.header("retry-after", String(wait)), 429, "this API key's request rate is over its limit");
     if (!licenseAllowsRuleApi(principal.tenant.license)) return sendError(reply, 402);
     if (!roleAllows(principal.role, permission)) return sendError(reply, 403);
   });
-  return { perKey, failures };
+  return limiters;
 }

@@ -2,6 +2,16 @@ import type { FastifyInstance } from "fastify";
 import { MAX_JSON_DEPTH, nestedDeeperThan, textNestedDeeperThan, tooDeepMessage } from "../../lib/json-depth.ts";
 import { sendError } from "../errors.ts";
 
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /**
+     * The route checks its text body's depth itself, off this thread (the collector's NDJSON,
+     * line by line on the matching threads): walking a 6 MB body here held every other request.
+     */
+    depthCheckedByRoute?: boolean;
+  }
+}
+
 /**
  * Every body, JSON or text (the collector's NDJSON), is refused with a 400 when it nests deeper
  * than MAX_JSON_DEPTH, before schema checks or handlers walk it (finding 8: a 5,000-deep array
@@ -10,6 +20,7 @@ import { sendError } from "../errors.ts";
 export function installBodyDepthLimit(app: FastifyInstance): void {
   app.addHook("preValidation", async (request, reply) => {
     const body = request.body;
+    if (typeof body === "string" && request.routeOptions.config.depthCheckedByRoute) return;
     const tooDeep =
       typeof body === "string" ? textNestedDeeperThan(body, MAX_JSON_DEPTH) : nestedDeeperThan(body, MAX_JSON_DEPTH);
     if (tooDeep) return sendError(reply, 400, tooDeepMessage(MAX_JSON_DEPTH));

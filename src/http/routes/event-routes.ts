@@ -88,7 +88,7 @@ const ingestRoute: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app, { ale
     "/logs/v1/event",
     {
       schema: { tags: ["Events"], summary: "Ingest events (NDJSON or JSON array); every hit is stored as an alert" },
-      config: { permission: "events:ingest" },
+      config: { permission: "events:ingest", depthCheckedByRoute: true },
     },
     async (request, reply) => {
       if (typeof request.body !== "string") return sendError(reply, 400, "send the events as the request body");

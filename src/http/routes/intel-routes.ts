@@ -18,6 +18,9 @@ export interface IntelRouteDeps {
 const tags = ["Threat intelligence"];
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 402: ErrorResponse, 403: ErrorResponse };
 
+/** How many of an import's rules the answer lists (the counts cover them all). */
+const LISTED_RULES = 1_000;
+
 const ImportBody = Type.Object(
   {
     request_data: Type.Object(
@@ -46,6 +49,14 @@ const ImportResponse = Type.Object({
     unchanged: Type.Integer(),
     deleted: Type.Integer(),
     rejected: Type.Array(Type.Object({ ref: Type.String(), reason: Type.String() })),
+    rules: Type.Array(
+      Type.Object({
+        ref: Type.String({ description: "The object (STIX id, MISP uuid, CSV id), with #part when it made several" }),
+        rule_id: Type.Integer(),
+        outcome: Type.String({ enum: ["created", "updated", "unchanged"] }),
+      }),
+      { description: `Warden extension: the rules the objects made or kept, the first ${LISTED_RULES}` },
+    ),
   }),
 });
 
@@ -90,16 +101,20 @@ export const intelRoutes: FastifyPluginAsyncTypebox<IntelRouteDeps> = async (app
       const source = await legacy.source(request.principal, requested);
       if (!source.ok) return sendError(reply, 403, source.error);
       const { principal } = request;
+      const rules: { ref: string; rule_id: number; outcome: string }[] = [];
       const summary = await intel.import({
         tenantId: principal.tenant.id,
         batch: read.value,
         source: source.value,
         actor: actors.apiKey(principal.keyId, principal.address),
+        onRule: (ref, ruleId, outcome) => {
+          if (rules.length < LISTED_RULES) rules.push({ ref, rule_id: ruleId, outcome });
+        },
       });
       const total = read.value.records.length + read.value.rejected.length;
       const first = summary.rejected[0];
       if (first) noteRefusedItems(request, summary.rejected.length, total, `${first.ref}: ${first.reason}`);
-      return { reply: { format: read.value.format, ...summary } };
+      return { reply: { format: read.value.format, ...summary, rules } };
     },
   );
 

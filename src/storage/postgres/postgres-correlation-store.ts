@@ -3,7 +3,7 @@ import type { CorrelationDraft, CorrelationRule } from "../../domain/correlation
 import type { CorrelationPartial, CorrelationStore } from "../correlation-ports.ts";
 import { correlationFilterColumns } from "../filter-columns.ts";
 import type { UpsertOutcome, WriteContext } from "../ports.ts";
-import { POSTGRES_FILTERS, whereClause } from "../sql-filters.ts";
+import { orderBy, POSTGRES_FILTERS, whereClause } from "../sql-filters.ts";
 import { auditedTransaction } from "./postgres-audit.ts";
 import { transaction } from "./postgres-database.ts";
 
@@ -99,7 +99,7 @@ function postgresCorrelationRules(pool: pg.Pool) {
           params,
         );
         const rows = await client.query<CorrelationRule>(
-          `${SELECT} WHERE tenant_id = $1 AND ${where.sql} ORDER BY rule_id LIMIT ${page.to - page.from} OFFSET ${page.from}`,
+          `${SELECT} WHERE tenant_id = $1 AND ${where.sql} ORDER BY ${orderBy(page.sort, FILTER_COLUMNS, "rule_id")} LIMIT ${page.to - page.from} OFFSET ${page.from}`,
           params,
         );
         return { total: count.rows[0]?.n ?? 0, rules: rows.rows };

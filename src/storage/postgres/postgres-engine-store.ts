@@ -4,6 +4,7 @@ import { ALERT_FILTER_COLUMNS } from "../filter-columns.ts";
 import type { AlertStore, MatchableBioc, MatchableIoc, RuleSetStore } from "../ports.ts";
 import { orderBy, POSTGRES_FILTERS, whereClause } from "../sql-filters.ts";
 import { transaction } from "./postgres-database.ts";
+import { postgresOutboxFill } from "./postgres-delivery-store.ts";
 
 /** Rules are read in pages by rule id, so a million of them never sit in one result set. */
 const PAGE = 50_000;
@@ -82,6 +83,8 @@ export function postgresAlertStore(pool: pg.Pool): AlertStore {
             [tenantId, hit],
           );
         }
+        // in the same transaction: an alert stored is an alert owed to its webhooks and syslog receivers
+        await postgresOutboxFill(client, tenantId, first, first + alerts.length);
         return ids;
       });
     },

@@ -6,6 +6,7 @@ import type { IocChange, IocStore } from "../ports.ts";
 import { orderBy, POSTGRES_FILTERS, whereClause } from "../sql-filters.ts";
 import { auditedTransaction } from "./postgres-audit.ts";
 import { transaction } from "./postgres-database.ts";
+import { iocChangePagePg } from "./postgres-ioc-change-page.ts";
 import { upsertIocsPg } from "./postgres-ioc-upsert.ts";
 
 /** `$1` is the tenant and `$2` the current time in every filtered statement below. */
@@ -98,6 +99,7 @@ export function postgresIocStore(pool: pg.Pool): IocStore {
       }),
 
     iocChanges: (tenantId, since, now) => changesSince(pool, tenantId, since, now),
+    iocChangePage: (tenantId, after, now, limit) => iocChangePagePg(pool, tenantId, after, now, limit),
 
     getExpiryDefaults: async (tenantId) => {
       const { rows } = await pool.query<{ ioc_type: IocType; days: number }>(

@@ -3,7 +3,9 @@ import { STREAM_ALERT_KEY_MIGRATION } from "../stream-alert-migration.ts";
 import { POSTGRES_AUDIT_HARDENING_MIGRATION } from "./postgres-audit-hardening-migration.ts";
 import { POSTGRES_AUDIT_MIGRATION } from "./postgres-audit-migration.ts";
 import { POSTGRES_CORRELATION_MIGRATION } from "./postgres-correlation-migration.ts";
+import { POSTGRES_DELIVERY_MIGRATION } from "./postgres-delivery-store.ts";
 import { POSTGRES_INTEL_LINKS_MIGRATION } from "./postgres-intel-links.ts";
+import { POSTGRES_OPS_MIGRATION } from "./postgres-ops-migration.ts";
 
 /**
  * The PostgreSQL schema: the same tables as SQLite's, in PostgreSQL's types. The value
@@ -181,8 +183,30 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 10,
+    name: "the IOC change feed paged by key: indexes on each change time, rule id last",
+    // TAXII pages and get_changes read the feed in (change time, rule id) order; with these a page
+    // reads only its own rows instead of every rule the tenant has (postgres-ioc-change-page.ts).
+    sql: `
+      CREATE INDEX ioc_rules_written ON ioc_rules (tenant_id, modification_time, rule_id);
+      CREATE INDEX ioc_rules_expiry ON ioc_rules (tenant_id, expiration_date, rule_id);
+      CREATE INDEX ioc_tombstones_key ON ioc_tombstones (tenant_id, deleted_at, rule_id);
+      DROP INDEX ioc_tombstones_time;
+    `,
+  },
+  {
+    version: 11,
+    name: "alert delivery: webhook and syslog targets, the outbox filled with the alerts, dead letters",
+    sql: POSTGRES_DELIVERY_MIGRATION,
+  },
+  {
+    version: 12,
+    name: "limits shared across nodes (unlogged counters); retention: per-tenant ages, audit prune windows",
+    sql: POSTGRES_OPS_MIGRATION,
+  },
+  {
+    version: 13,
     name: "alerts from the JetStream consumer keyed by message and line, so a redelivery raises none twice",
-    // as SQLite's migration 12
+    // as SQLite's migration 14
     sql: STREAM_ALERT_KEY_MIGRATION,
   },
 ];

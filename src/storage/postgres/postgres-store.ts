@@ -3,10 +3,14 @@ import { postgresAuditStore } from "./postgres-audit.ts";
 import { postgresBiocStore } from "./postgres-bioc-store.ts";
 import { postgresCorrelationStore } from "./postgres-correlation-store.ts";
 import { openPostgres } from "./postgres-database.ts";
+import { postgresDeliveryStore } from "./postgres-delivery-store.ts";
 import { postgresAlertStore, postgresRuleSetStore } from "./postgres-engine-store.ts";
 import { postgresIntelFeedStore } from "./postgres-intel-feeds.ts";
 import { postgresIntelLinkStore } from "./postgres-intel-links.ts";
 import { postgresIocStore } from "./postgres-ioc-store.ts";
+import { postgresLimitStore } from "./postgres-limits.ts";
+import { postgresRetentionStore } from "./postgres-retention.ts";
+import { postgresRuleCountStore } from "./postgres-rule-counts.ts";
 import { postgresStreamAlertStore } from "./postgres-stream-alerts.ts";
 import { postgresKeyStore, postgresTenantStore } from "./postgres-tenant-key-store.ts";
 
@@ -26,6 +30,10 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ...postgresIntelLinkStore(pool),
     ...postgresIntelFeedStore(pool),
     ...postgresStreamAlertStore(pool),
+    ...postgresRuleCountStore(pool),
+    ...postgresDeliveryStore(pool),
+    ...postgresRetentionStore(pool),
+    sharedLimits: postgresLimitStore(pool),
     ping: async () => {
       await pool.query("SELECT 1");
     },

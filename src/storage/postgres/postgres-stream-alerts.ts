@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { KeyedAlert, StreamAlertStore } from "../stream-ports.ts";
 import { transaction } from "./postgres-database.ts";
+import { postgresOutboxFill } from "./postgres-delivery-store.ts";
 
 const COUNTERS = [
   ["ioc_rules", "IOC", "number_of_issues"],
@@ -54,6 +55,8 @@ export function postgresStreamAlertStore(pool: pg.Pool): StreamAlertStore {
             [tenantId, hit],
           );
         }
+        // webhooks and syslog get stream alerts as they get HTTP ones (skipped ids hold no alert)
+        await postgresOutboxFill(client, tenantId, first, first + alerts.length);
         return added.rowCount ?? 0;
       });
     },

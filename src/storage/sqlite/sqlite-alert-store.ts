@@ -4,6 +4,7 @@ import { ALERT_FILTER_COLUMNS } from "../filter-columns.ts";
 import type { AlertStore } from "../ports.ts";
 import { orderBy, whereClause } from "../sql-filters.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
+import { sqliteOutboxFill } from "./sqlite-delivery-store.ts";
 import { statementCache } from "./sqlite-statement-cache.ts";
 
 const FILTER_COLUMNS = ALERT_FILTER_COLUMNS;
@@ -54,9 +55,11 @@ export function sqliteAlertStore(db: SqliteDb): AlertStore {
     "UPDATE correlation_rules SET hits = hits + ? WHERE tenant_id = ? AND rule_id = ?",
   );
   const counters = { IOC: iocIssues, BIOC: biocIssues, CORRELATION: correlationHits };
+  const fillOutbox = sqliteOutboxFill(db);
 
   const record = db.transaction((tenantId: number, alerts: readonly NewAlert[]) => {
     let next = nextId.get(tenantId) as number;
+    const first = next;
     const ids: number[] = [];
     const counts = new Map<string, number>();
     for (const a of alerts) {
@@ -82,6 +85,8 @@ export function sqliteAlertStore(db: SqliteDb): AlertStore {
       counters[source as keyof typeof counters].run(count, tenantId, Number(ruleId));
     }
     saveNextId.run(next, tenantId);
+    // in the same transaction: an alert stored is an alert owed to its webhooks and syslog receivers
+    fillOutbox(tenantId, first, next);
     return ids;
   });
 

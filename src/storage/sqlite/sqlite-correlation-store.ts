@@ -3,7 +3,7 @@ import type { CorrelationDraft, CorrelationRule } from "../../domain/correlation
 import type { CorrelationPartial, CorrelationStore } from "../correlation-ports.ts";
 import { correlationFilterColumns } from "../filter-columns.ts";
 import type { UpsertOutcome, WriteContext } from "../ports.ts";
-import { whereClause } from "../sql-filters.ts";
+import { orderBy, whereClause } from "../sql-filters.ts";
 import { sqliteAuditedWrites } from "./sqlite-audit.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
 import { sqliteRuleVersion } from "./sqlite-rule-version.ts";
@@ -107,7 +107,7 @@ function sqliteCorrelationRules(db: SqliteDb) {
   const find = db.transaction((tenantId: number, where: { sql: string; params: unknown[] }, page) => {
     const count = prepare(`SELECT count(*) FROM correlation_rules WHERE tenant_id = ? AND ${where.sql}`).pluck();
     const select = prepare(
-      `SELECT * FROM correlation_rules WHERE tenant_id = ? AND ${where.sql} ORDER BY rule_id LIMIT ? OFFSET ?`,
+      `SELECT * FROM correlation_rules WHERE tenant_id = ? AND ${where.sql} ORDER BY ${orderBy(page.sort, FILTER_COLUMNS, "rule_id")} LIMIT ? OFFSET ?`,
     );
     const total = count.get(tenantId, ...where.params) as number;
     const rows = select.all(tenantId, ...where.params, page.to - page.from, page.from) as CorrelationRow[];

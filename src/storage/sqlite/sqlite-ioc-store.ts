@@ -6,6 +6,7 @@ import type { IocStore, WriteContext } from "../ports.ts";
 import { orderBy, whereClause } from "../sql-filters.ts";
 import { sqliteAuditedWrites } from "./sqlite-audit.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
+import { sqliteIocChangePage } from "./sqlite-ioc-change-page.ts";
 import { sqliteIocChanges } from "./sqlite-ioc-changes.ts";
 import { sqliteIocExpiry } from "./sqlite-ioc-expiry.ts";
 import { drain, sqliteIocUpserter } from "./sqlite-ioc-upsert.ts";
@@ -21,6 +22,7 @@ const FILTER_COLUMNS = iocFilterColumns(STATUS_SQL);
 export function sqliteIocStore(db: SqliteDb): IocStore {
   const prepare = statementCache(db);
   const changes = sqliteIocChanges(db);
+  const changePage = sqliteIocChangePage(db);
   const version = sqliteRuleVersion(db);
   const write = sqliteAuditedWrites(db);
   const upserter = sqliteIocUpserter(db);
@@ -79,6 +81,7 @@ export function sqliteIocStore(db: SqliteDb): IocStore {
     replaceIocsOfSource: async (tenantId, drafts, ctx) => replaceSource(ctx, tenantId, drafts),
     setIocsEnabled: async (tenantId, canonicals, enabled, ctx) => enable(ctx, tenantId, canonicals, enabled),
     iocChanges: async (tenantId, since, now) => changes.since(tenantId, since, now),
+    iocChangePage: async (tenantId, after, now, limit) => changePage(tenantId, after, now, limit),
     ...sqliteIocExpiry(db),
   };
 }

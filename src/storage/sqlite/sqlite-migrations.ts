@@ -3,7 +3,9 @@ import { AUDIT_HARDENING_MIGRATION } from "./sqlite-audit-hardening-migration.ts
 import { AUDIT_MIGRATION } from "./sqlite-audit-migration.ts";
 import { AUDIT_PACKING_MIGRATION } from "./sqlite-audit-packing-migration.ts";
 import { CORRELATION_MIGRATION } from "./sqlite-correlation-migration.ts";
+import { DELIVERY_MIGRATION } from "./sqlite-delivery-store.ts";
 import { INTEL_LINKS_MIGRATION } from "./sqlite-intel-links.ts";
+import { RETENTION_MIGRATION } from "./sqlite-retention-migration.ts";
 
 /**
  * The SQLite schema, as numbered migrations applied in order and recorded in schema_migrations.
@@ -225,6 +227,16 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 12,
+    name: "alert delivery: webhook and syslog targets, the outbox filled with the alerts, dead letters",
+    sql: DELIVERY_MIGRATION,
+  },
+  {
+    version: 13,
+    name: "retention: per-tenant ages for alerts and the audit log; audit prune windows",
+    sql: RETENTION_MIGRATION,
+  },
+  {
+    version: 14,
     name: "alerts from the JetStream consumer keyed by message and line, so a redelivery raises none twice",
     sql: STREAM_ALERT_KEY_MIGRATION,
   },

@@ -5,10 +5,13 @@ import { sqliteBiocStore } from "./sqlite-bioc-store.ts";
 import { BULK_DRAFTS, sqliteBulkWrites } from "./sqlite-bulk-writes.ts";
 import { sqliteCorrelationStore } from "./sqlite-correlation-store.ts";
 import { openSqlite } from "./sqlite-database.ts";
+import { sqliteDeliveryStore } from "./sqlite-delivery-store.ts";
 import { sqliteIntelFeedStore } from "./sqlite-intel-feeds.ts";
 import { sqliteIntelLinkStore } from "./sqlite-intel-links.ts";
 import { sqliteIocStore } from "./sqlite-ioc-store.ts";
 import { sqliteKeyStore } from "./sqlite-key-store.ts";
+import { sqliteRetentionStore } from "./sqlite-retention.ts";
+import { sqliteRuleCountStore } from "./sqlite-rule-counts.ts";
 import { sqliteRuleSetStore } from "./sqlite-rule-set-store.ts";
 import { sqliteStreamAlertStore } from "./sqlite-stream-alerts.ts";
 import { sqliteTenantStore } from "./sqlite-tenant-store.ts";
@@ -23,6 +26,7 @@ const READS = new Set<keyof Store>([
   "listKeys",
   "findIocs",
   "iocChanges",
+  "iocChangePage",
   "getExpiryDefaults",
   "findBiocs",
   "ruleSetVersion",
@@ -30,6 +34,11 @@ const READS = new Set<keyof Store>([
   "listMatchableBiocs",
   "findAlerts",
   "findAudit",
+  "countRules",
+  "listTargets",
+  "listDeadLetters",
+  "getRetention",
+  "countPrunable",
   "ping",
   "close",
 ]);
@@ -52,6 +61,9 @@ export function openSqliteStore(path: string): Store {
     ...sqliteIntelLinkStore(db),
     ...sqliteIntelFeedStore(db),
     ...sqliteStreamAlertStore(db),
+    ...sqliteRuleCountStore(db),
+    ...sqliteDeliveryStore(db),
+    ...sqliteRetentionStore(db),
     ping: async () => {
       ping.get();
     },

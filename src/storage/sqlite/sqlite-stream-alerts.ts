@@ -1,5 +1,6 @@
 import type { KeyedAlert, StreamAlertStore } from "../stream-ports.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
+import { sqliteOutboxFill } from "./sqlite-delivery-store.ts";
 
 /** Keyed alerts from the stream consumer: a key already stored inserts nothing and counts nothing. */
 export function sqliteStreamAlertStore(db: SqliteDb): StreamAlertStore {
@@ -18,8 +19,11 @@ export function sqliteStreamAlertStore(db: SqliteDb): StreamAlertStore {
     CORRELATION: db.prepare("UPDATE correlation_rules SET hits = hits + 1 WHERE tenant_id = ? AND rule_id = ?"),
   };
 
+  const fillOutbox = sqliteOutboxFill(db);
+
   const record = db.transaction((tenantId: number, alerts: readonly KeyedAlert[]) => {
-    let next = nextId.get(tenantId) as number;
+    const first = nextId.get(tenantId) as number;
+    let next = first;
     let added = 0;
     for (const a of alerts) {
       const { changes } = insert.run(
@@ -42,6 +46,7 @@ export function sqliteStreamAlertStore(db: SqliteDb): StreamAlertStore {
       counters[a.source].run(tenantId, a.ruleId);
     }
     saveNextId.run(next, tenantId);
+    fillOutbox(tenantId, first, next); // webhooks and syslog get stream alerts as they get HTTP ones
     return added;
   });
 

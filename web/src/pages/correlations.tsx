@@ -6,6 +6,7 @@ import { useState } from "preact/hooks";
 import { call } from "../api.ts";
 import type { PageProps } from "../app.tsx";
 import { useApiQuery, useInvalidate } from "../data/use-api.ts";
+import { writableCorrelation } from "../rules/writable.ts";
 
 type Rule = Record<string, unknown> & { rule_id: number; name: string; is_enabled: boolean; execution_mode: string };
 const LIST_PATH = "/public_api/v1/correlations/get";
@@ -28,12 +29,6 @@ const BLANK = {
 function position(status: string): { line: number; column: number; message: string } | undefined {
   const found = /\{"line": (\d+), "column": (\d+), "message": (".*")\}/.exec(status);
   return found ? { line: Number(found[1]), column: Number(found[2]), message: JSON.parse(found[3] as string) } : undefined;
-}
-
-/** Read-only fields the server writes are not sent back. */
-function writable(rule: Rule): Record<string, unknown> {
-  const { created_by, insert_time, modify_time, hits, ...rest } = rule;
-  return rest;
 }
 
 export function CorrelationsPage({ session, who }: PageProps) {
@@ -59,7 +54,7 @@ export function CorrelationsPage({ session, who }: PageProps) {
   async function toggle(rule: Rule) {
     setToggled((now) => ({ ...now, [rule.rule_id]: !rule.is_enabled }));
     try {
-      const problem = await save({ ...writable(rule), is_enabled: !rule.is_enabled });
+      const problem = await save({ ...writableCorrelation(rule), is_enabled: !rule.is_enabled });
       if (problem) setWriteError(problem);
     } catch (e) {
       setWriteError((e as Error).message);
@@ -132,7 +127,7 @@ export function CorrelationsPage({ session, who }: PageProps) {
                 </td>
                 {admin && (
                   <td>
-                    <button type="button" onClick={() => setEditing(writable(r))}>
+                    <button type="button" onClick={() => setEditing(writableCorrelation(r))}>
                       Edit
                     </button>{" "}
                     <button type="button" onClick={() => void remove(r)}>

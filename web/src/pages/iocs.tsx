@@ -5,6 +5,7 @@ import { useUrlState } from "../data/use-url-state.ts";
 import { writableIoc } from "../rules/writable.ts";
 import { IOC_TYPES, type Ioc, IocForm, REPUTATIONS, SEVERITIES } from "./ioc-form.tsx";
 import { ImportPanel } from "./ioc-import.tsx";
+import { IntelExport } from "./intel-export.tsx";
 import { ListState } from "./list-state.tsx";
 import { NoticeLine, useNotice } from "./notice.tsx";
 import { Pager } from "./pager.tsx";
@@ -137,6 +138,12 @@ export function IocsPage({ session, who, rule }: PageProps) {
         onEnable={setEnabled}
         onDelete={(picked) => remove([{ field: "rule_id", operator: "IN", value: picked.map((r) => r.rule_id) }], `${picked.length} selected rules`)}
         onClear={selection.clear}
+      />
+      <IntelExport
+        session={session}
+        picked={[...selection.picked.keys()]}
+        filters={activeFilters}
+        onDone={(message, failed) => (failed ? fail(new Error(message)) : ok(message))}
       />
       <div class="table-wrap" aria-busy={list.isFetching}>
         <table aria-label="IOC rules">

@@ -44,3 +44,13 @@ export function writableBioc(record: object): Record<string, unknown> {
   }
   return item;
 }
+
+/**
+ * A correlation rule is inserted in the shape it is exported in (spec/API.md section 8), so it goes
+ * back whole, minus the four fields the server writes.
+ */
+const CORRELATION_READ_ONLY = new Set(["created_by", "insert_time", "modify_time", "hits"]);
+
+export function writableCorrelation(record: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([field]) => !CORRELATION_READ_ONLY.has(field)));
+}
