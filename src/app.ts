@@ -16,7 +16,8 @@ import { CorrelationEngine } from "./engine/correlations/correlation-engine.ts";
 import { EngineRegistry } from "./engine/engine-registry.ts";
 import { createHttpServer } from "./http/server.ts";
 import { type EventMatching, eventMatching } from "./ingest/event-matching.ts";
-import { StreamConsumer } from "./ingest/stream/stream-consumer.ts";
+import type { StreamConsumer } from "./ingest/stream/stream-consumer.ts";
+import { streamConsumer } from "./ingest/stream/stream-wiring.ts";
 import { FeedService } from "./intel/feed-service.ts";
 import { IntelService } from "./intel/intel-service.ts";
 import { type Clock, systemClock } from "./lib/clock.ts";
@@ -93,7 +94,7 @@ export async function buildServices(config: Config, clock: Clock = systemClock):
     audit: new AuditService(store),
     intel,
     feeds: new FeedService(store, intel, masterKey, clock, config.intelFeedHosts),
-    stream: config.nats && new StreamConsumer({ config: config.nats, matching, store, clock }),
+    stream: config.nats && streamConsumer(config.nats, matching, store, clock, metrics),
     retention: new RetentionService(store, clock, config.retention),
     metrics,
     delivery: new DeliveryService(store, masterKey, clock, config.delivery),

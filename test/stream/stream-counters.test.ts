@@ -56,6 +56,10 @@ describe("stream consumer counters", () => {
       },
       { messages: 3, events: 3, alerts: 2, malformedLines: 1, unknownTenantMessages: 1, errors: 0, redeliveries: 0 },
     );
+    const scraped = (await t.app.inject({ method: "GET", url: "/metrics" })).body;
+    assert.match(scraped, /^warden_stream_messages_total 3$/m);
+    assert.match(scraped, /^warden_stream_alerts_total 2$/m);
+    assert.match(scraped, /^warden_stream_unknown_tenant_messages_total 1$/m);
     await nc.close();
   });
 
