@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import type { Config } from "./config.ts";
+import type { Config, NatsConfig } from "./config.ts";
 import { DeliveryDispatcher } from "./delivery/delivery-dispatcher.ts";
 import { DeliveryService } from "./delivery/delivery-service.ts";
 import { AlertService } from "./domain/alerts/alert-service.ts";
@@ -16,12 +16,12 @@ import { CorrelationEngine } from "./engine/correlations/correlation-engine.ts";
 import { EngineRegistry } from "./engine/engine-registry.ts";
 import { createHttpServer } from "./http/server.ts";
 import { type EventMatching, eventMatching } from "./ingest/event-matching.ts";
-import type { StreamConsumer } from "./ingest/stream/stream-consumer.ts";
-import { streamConsumer } from "./ingest/stream/stream-wiring.ts";
+import { StreamConsumer } from "./ingest/stream/stream-consumer.ts";
 import { FeedService } from "./intel/feed-service.ts";
 import { IntelService } from "./intel/intel-service.ts";
 import { type Clock, systemClock } from "./lib/clock.ts";
 import { countStoreErrors } from "./metrics/store-error-counting.ts";
+import { registerStreamMetrics } from "./metrics/stream-metrics.ts";
 import { WardenMetrics } from "./metrics/warden-metrics.ts";
 import { openStore } from "./storage/open-store.ts";
 import type { Store } from "./storage/ports.ts";
@@ -53,8 +53,6 @@ export interface Services {
   intel: IntelService;
   /** TAXII 2.1 feeds the tenants pull from. */
   feeds: FeedService;
-  /** The JetStream consumer when configured (`serve` starts it; its `counters` are for /metrics). */
-  stream: StreamConsumer | undefined;
   /** Alerts and audit entries past their tenant's retention, deleted in small batches. */
   retention: RetentionService;
   /** Prometheus metrics (src/metrics); other rooms add theirs with metrics.counter/gauge/histogram. */
@@ -63,6 +61,19 @@ export interface Services {
   delivery: DeliveryService;
   /** Sends what the outbox owes; `serve` runs it on a timer. */
   dispatcher: DeliveryDispatcher;
+  /** The JetStream consumer when configured (`serve` starts it; its `counters` are for /metrics). */
+  stream: StreamConsumer | undefined;
+}
+
+/** The JetStream consumer, its figures on /metrics. */
+function streamConsumer(
+  config: NatsConfig,
+  deps: Omit<ConstructorParameters<typeof StreamConsumer>[0], "config">,
+  metrics: WardenMetrics,
+): StreamConsumer {
+  const consumer = new StreamConsumer({ config, ...deps });
+  registerStreamMetrics(metrics, consumer.counters);
+  return consumer;
 }
 
 /** Opens the store and builds the domain services on it (used by the server and the CLI alike). */
@@ -94,11 +105,11 @@ export async function buildServices(config: Config, clock: Clock = systemClock):
     audit: new AuditService(store),
     intel,
     feeds: new FeedService(store, intel, masterKey, clock, config.intelFeedHosts),
-    stream: config.nats && streamConsumer(config.nats, matching, store, clock, metrics),
-    retention: new RetentionService(store, clock, config.retention),
+    retention: new RetentionService(store, clock, config.retention, undefined, metrics),
     metrics,
     delivery: new DeliveryService(store, masterKey, clock, config.delivery),
     dispatcher: new DeliveryDispatcher(store, masterKey, clock, config.delivery),
+    stream: config.nats && streamConsumer(config.nats, { matching, store, clock }, metrics),
   };
 }
 

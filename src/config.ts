@@ -28,8 +28,6 @@ export interface Config {
   /** Webhooks and syslog (src/delivery): retries, timeouts, allowed internal hosts. */
   delivery: DeliveryConfig;
   limits: Limits;
-  /** The JetStream consumer `serve` runs (--nats, WARDEN_NATS_URL); absent: events arrive over HTTP only. */
-  nats: NatsConfig | undefined;
   /** `/metrics` on a port of its own (WARDEN_METRICS_PORT, `--metrics-port`), and then not on the API's; null: on the API's port. */
   metricsPort: number | null;
   /** Whether metrics carry tenant names as labels (WARDEN_METRICS_TENANT_LABELS, default true). */
@@ -38,6 +36,14 @@ export interface Config {
   retention: RetentionDefaults;
   /** How often `serve` runs retention (WARDEN_RETENTION_TICK_MS, default an hour); 0: never. */
   retentionTickMs: number;
+  /** The JetStream consumer `serve` runs (--nats, WARDEN_NATS_URL); absent: events arrive over HTTP only. */
+  nats: NatsConfig | undefined;
+}
+
+/** Days kept by default (WARDEN_RETENTION_ALERTS_DAYS, WARDEN_RETENTION_AUDIT_DAYS); 0, the default, keeps forever. */
+export interface RetentionDefaults {
+  alertsDays: number;
+  auditDays: number;
 }
 
 /** docs/stream.md */
@@ -51,12 +57,6 @@ export interface NatsConfig {
   inflight: number;
   /** A message not acknowledged this long goes to another node (WARDEN_NATS_ACK_WAIT_MS; set when the consumer is created). */
   ackWaitMs: number;
-}
-
-/** Days kept by default (WARDEN_RETENTION_ALERTS_DAYS, WARDEN_RETENTION_AUDIT_DAYS); 0, the default, keeps forever. */
-export interface RetentionDefaults {
-  alertsDays: number;
-  auditDays: number;
 }
 
 export interface Limits {
@@ -104,10 +104,10 @@ export interface ConfigOverrides {
   port?: string | number | undefined;
   database?: string | undefined;
   dataDir?: string | undefined;
+  metricsPort?: string | number | undefined;
   nats?: string | undefined;
   natsStream?: string | undefined;
   natsInflight?: string | undefined;
-  metricsPort?: string | number | undefined;
 }
 
 type Env = Record<string, string | undefined>;

@@ -55,10 +55,11 @@ describe("warden migrate-store", {
   skip: baseUrl ? false : "needs WARDEN_TEST_POSTGRES_URL (npm test starts one where PostgreSQL 15 is installed)",
 }, () => {
   it("copies every tenant, key, rule, tombstone, expiry setting and alert, and the copy serves them", async () => {
-    const sqlite = await startTestApp();
+    const sqlite = await startTestApp({ WARDEN_DELIVERY_HOSTS: "127.0.0.1", WARDEN_DELIVERY_TICK_MS: "0" });
     const key = await sqlite.key("moving", "instance_admin", "advanced");
     const other = await sqlite.key("moving", "instance_admin", "advanced");
     const post = (path: string, body: unknown, k: TestKey = key) => sqlite.post(path, body, k);
+    await post("/public_api/v1/webhooks/add", { request_data: { name: "siem", url: "http://127.0.0.1:9/hook" } });
     await sqlite.services.tenants.setIocExpiry("moving", "HASH", 30, TEST_ACTOR);
     await sqlite.post(
       "/public_api/v1/indicators/tim_insert_jsons",
@@ -109,6 +110,7 @@ describe("warden migrate-store", {
       iocs: (await call("/public_api/v1/indicators/get", { request_data: {} })).json(),
       biocs: (await call("/public_api/v1/bioc/get", { request_data: {} })).json(),
       alerts: (await call("/public_api/v1/alerts/get_alerts", { request_data: {} })).json(),
+      webhooks: (await call("/public_api/v1/webhooks/list", { request_data: {} })).json(),
       changes: (await call("/public_api/v1/indicators/get_changes", { request_data: { last_update_ts: 0 } })).json(),
       // JSONB keeps nested keys in an order of its own, so records are compared as values, not text
       audit: auditRecords((await call("/public_api/v1/audits/management_logs", { request_data: {} })).json()),
@@ -126,6 +128,8 @@ describe("warden migrate-store", {
       const { stdout } = await run(process.execPath, [BIN, "migrate-store", "--from", file, "--to", target.toString()]);
       assert.match(stdout, /ioc_rules: 3 rows copied, 3 in PostgreSQL/);
       assert.match(stdout, /ioc_tombstones: 1 rows copied/);
+      assert.match(stdout, /delivery_targets: 1 rows copied/);
+      assert.match(stdout, /delivery_outbox: 2 rows copied/, "the two alerts still owed to the webhook");
       assert.match(stdout, /audit_log: \d+ rows copied/);
       assert.match(stdout, /verified/);
       const again = await run(process.execPath, [

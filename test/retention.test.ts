@@ -94,6 +94,8 @@ describe("retention", () => {
     const [entry] = await log(a);
     assert.match(entry?.AUDIT_DESCRIPTION ?? "", /^Pruned 1 alerts of tenant 'retention-1' older than /);
     assert.equal(entry?.AUDIT_OWNER_NAME, "Warden (retention)");
+    const metrics = await t.app.inject({ method: "GET", url: "/metrics" });
+    assert.match(metrics.body, /^warden_retention_pruned_total\{what="alerts"\} 1$/m);
     t.clock.advance(21 * DAY);
     await t.services.retention.runOnce();
     assert.equal((await alerts(b)).length, 1, "past the server default, the other tenant's first alert goes too");

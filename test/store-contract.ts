@@ -9,6 +9,7 @@ import type { Store } from "../src/storage/ports.ts";
 import { correlationStoreContract } from "./correlation-store-contract.ts";
 import { bioc, ioc } from "./drafts.ts";
 import { iocChangePageContract } from "./ioc-change-page-contract.ts";
+import { upsertLinksContract } from "./upsert-links-contract.ts";
 
 const NOW = 1_767_000_000_000;
 const actor = { name: "contract", address: "127.0.0.1" };
@@ -20,6 +21,7 @@ const everything = { from: 0, to: 1000 };
 export function storeContract(name: string, open: () => Promise<Store>): void {
   correlationStoreContract(name, open);
   iocChangePageContract(name, open);
+  upsertLinksContract(name, open);
   describe(`store contract: ${name}`, () => {
     let store: Store;
     let tenantA: number;

@@ -17,10 +17,10 @@ interface ServeOptions {
   port?: string;
   database?: string;
   dataDir?: string;
+  metricsPort?: string;
   nats?: string;
   natsStream?: string;
   natsInflight?: string;
-  metricsPort?: string;
 }
 
 /**

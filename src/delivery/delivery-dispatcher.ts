@@ -13,12 +13,14 @@ import { syslogMessage } from "./syslog-message.ts";
 import { sendSyslog } from "./syslog-sender.ts";
 import { checkTargetUrl } from "./target-url.ts";
 import { WEBHOOK_SECRET_PURPOSE } from "./webhook-secret.ts";
-import { postAlert } from "./webhook-sender.ts";
+import { postAlert, webhookAgents } from "./webhook-sender.ts";
 
 /** Webhook requests in flight at once within a round. */
 const CONCURRENCY = 8;
 
 export class DeliveryDispatcher {
+  private readonly agents = webhookAgents();
+
   constructor(
     private readonly store: DeliveryStore,
     private readonly masterKey: Buffer,
@@ -68,7 +70,7 @@ export class DeliveryDispatcher {
     const queue = [...entries];
     const worker = async () => {
       for (let e = queue.shift(); e; e = queue.shift())
-        outcomes.set(e.id, await postAlert(checked.value.url, secret, e, now, this.config.timeoutMs));
+        outcomes.set(e.id, await postAlert(checked.value.url, secret, e, now, this.config.timeoutMs, this.agents));
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, entries.length) }, worker));
     return outcomes;

@@ -17,7 +17,7 @@ import { syslogMessage } from "./syslog-message.ts";
 import { sendSyslog } from "./syslog-sender.ts";
 import { checkTargetUrl } from "./target-url.ts";
 import { generateWebhookSecret, WEBHOOK_SECRET_PURPOSE } from "./webhook-secret.ts";
-import { postAlert } from "./webhook-sender.ts";
+import { postAlert, webhookAgents } from "./webhook-sender.ts";
 
 const TARGET_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 export const SERVER_SYSLOG_NAME = "server-syslog";
@@ -46,6 +46,8 @@ export interface DeadLetter {
 }
 
 export class DeliveryService {
+  private readonly agents = webhookAgents();
+
   constructor(
     private readonly store: DeliveryStore,
     private readonly masterKey: Buffer,
@@ -110,7 +112,7 @@ export class DeliveryService {
     }
     const secret = target.sealedSecret && unsealSecret(target.sealedSecret, this.masterKey, WEBHOOK_SECRET_PURPOSE);
     if (!secret) return ok({ delivered: false, error: "the secret cannot be unsealed" });
-    return ok(await postAlert(checked.value.url, secret, entry, now, this.config.timeoutMs));
+    return ok(await postAlert(checked.value.url, secret, entry, now, this.config.timeoutMs, this.agents));
   }
 
   async deadLetters(owner: Tenant | null, limit = 1000): Promise<DeadLetter[]> {
@@ -124,10 +126,12 @@ export class DeliveryService {
 
   /** The server-wide syslog receiver of WARDEN_SYSLOG_URL, made (or re-pointed) at start. */
   async ensureServerSyslog(url: string | undefined): Promise<Result<void>> {
+    const href = url === undefined ? undefined : URL.canParse(url) ? new URL(url).href : null;
+    if (href === null) return fail(`WARDEN_SYSLOG_URL: '${url}' is not a URL`);
     const existing = (await this.store.listTargets(null)).find((t) => t.name === SERVER_SYSLOG_NAME);
-    if (existing && existing.url === (url && new URL(url).href)) return ok(undefined);
+    if (existing && existing.url === href) return ok(undefined);
     if (existing) await this.store.deleteTarget(null, SERVER_SYSLOG_NAME);
-    if (!url) return ok(undefined);
+    if (url === undefined) return ok(undefined);
     const added = await this.add(null, {
       name: SERVER_SYSLOG_NAME,
       url,
@@ -135,7 +139,10 @@ export class DeliveryService {
       ruleKinds: ["IOC", "BIOC", "CORRELATION"],
       enabled: true,
     });
-    return added.ok ? ok(undefined) : fail(`WARDEN_SYSLOG_URL: ${added.error}`);
+    if (added.ok) return ok(undefined);
+    // several nodes starting together: another one may have just made the same target
+    const made = (await this.store.listTargets(null)).find((t) => t.name === SERVER_SYSLOG_NAME);
+    return made?.url === href ? ok(undefined) : fail(`WARDEN_SYSLOG_URL: ${added.error}`);
   }
 }
 

@@ -120,7 +120,7 @@ async function applyPlan(
   await deleteDoomed(store, tenantId, plan.doomed, kept, ctx, summary);
 }
 
-/** Writes the drafts and their links; answers the rules they hold. */
+/** Writes the drafts and their links (one transaction); answers the rules they hold. */
 async function upsertPlan(
   store: IntelImportStore,
   tenantId: number,
@@ -131,7 +131,13 @@ async function upsertPlan(
 ): Promise<Set<number>> {
   const saved: IntelLink[] = [];
   if (plan.drafts.length > 0) {
-    const outcomes = await store.upsertIocs(tenantId, plan.drafts, ctx);
+    // the links go in the upsert's own transaction: a crash cannot leave a rule without its link
+    const links = plan.pending.map(({ record, fingerprint }) => ({
+      externalId: record.externalId,
+      part: record.part,
+      fingerprint,
+    }));
+    const outcomes = await store.upsertIocs(tenantId, plan.drafts, { ...ctx, links });
     for (const [index, outcome] of outcomes.entries()) {
       const { record, fingerprint } = plan.pending[index] as ChunkPlan["pending"][number];
       if (outcome.kind === "failed") {
@@ -144,7 +150,6 @@ async function upsertPlan(
       onRule(refOf(record), outcome.ruleId, outcome.kind);
       saved.push({ externalId: record.externalId, part: record.part, ruleId: outcome.ruleId, fingerprint });
     }
-    await store.saveIntelLinks(tenantId, saved);
   }
   return new Set(saved.map((link) => link.ruleId));
 }

@@ -6,7 +6,7 @@
  */
 import type { IntelLinkStore, IocChange, IocChangeKey, IocStore } from "../storage/ports.ts";
 import type { LinkedRule } from "./intel-rules.ts";
-import { stixIndicator } from "./stix-writer.ts";
+import { indicatorId, stixIndicator } from "./stix-writer.ts";
 import { uuidV5 } from "./uuid-v5.ts";
 
 export type TaxiiStore = Pick<IocStore, "iocChangePage"> & Pick<IntelLinkStore, "intelLinksOfRules">;
@@ -80,7 +80,7 @@ export async function taxiiPage(
     // one row more than there is room for tells whether anything follows
     const changes = await store.iocChangePage(tenantId, after, asOf, room + 1);
     const read = changes.slice(0, room);
-    const objects = await toObjects(store, tenantId, read, asOf);
+    const objects = await toObjects(store, tenantId, read, asOf, query.ids);
     for (const [index, object] of objects.entries()) {
       const change = read[index] as IocChange;
       if (object && (!query.ids || query.ids.has(String(object.id))))
@@ -101,8 +101,17 @@ function startAfter(addedAfter: number | undefined, cursor: Cursor | undefined):
   return { time: cursor.time, ruleId: cursor.ruleId };
 }
 
-/** The indicators of these changes, in order; undefined where a rule has no STIX form (MIXED). */
-async function toObjects(store: TaxiiStore, tenantId: number, changes: IocChange[], now: number) {
+/**
+ * The indicators of these changes, in order; undefined where a rule has no STIX form (MIXED) or
+ * its id is not among `ids` (match[id]: the id is cheap, the indicator is not, so it is not built).
+ */
+async function toObjects(
+  store: TaxiiStore,
+  tenantId: number,
+  changes: IocChange[],
+  now: number,
+  ids: ReadonlySet<string> | undefined,
+) {
   const links = await store.intelLinksOfRules(
     tenantId,
     changes.map((c) => c.rule.ruleId),
@@ -110,6 +119,7 @@ async function toObjects(store: TaxiiStore, tenantId: number, changes: IocChange
   const byRule = new Map(links.filter((l) => l.part === "").map((l) => [l.ruleId, l]));
   return changes.map((change) => {
     const linked: LinkedRule = { rule: change.rule, link: byRule.get(change.rule.ruleId) };
+    if (ids && !ids.has(indicatorId(linked, tenantId))) return undefined;
     return stixIndicator(linked, {
       tenantId,
       now,

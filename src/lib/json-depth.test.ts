@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { nestedDeeperThan, textNestedDeeperThan } from "./json-depth.ts";
+import { nestedDeeperThan, nestedDeeperThanInTurns, textNestedDeeperThan } from "./json-depth.ts";
 
 const arrays = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
 
@@ -21,5 +21,22 @@ describe("JSON nesting depth", () => {
     assert.equal(textNestedDeeperThan(JSON.stringify({ a: `"[[[[[[${"{".repeat(10)}` }), 2), false);
     assert.equal(textNestedDeeperThan(`${arrays(3)}\n${arrays(3)}\n${arrays(3)}`, 3), false);
     assert.equal(nestedDeeperThan("[[[[[[", 1), false);
+  });
+
+  it("walks a large parsed body in turns, with the same answers", async () => {
+    assert.equal(await nestedDeeperThanInTurns(JSON.parse(arrays(5)), 4), true);
+    assert.equal(await nestedDeeperThanInTurns(JSON.parse(arrays(4)), 4), false);
+    const big = { request_data: Array.from({ length: 50_000 }, (_, i) => ({ indicator: `f${i}`, tags: [i] })) };
+    let turns = 0;
+    const counter = setInterval(() => {
+      turns += 1;
+    }, 0);
+    try {
+      assert.equal(await nestedDeeperThanInTurns(big, 4), false);
+      assert.equal(await nestedDeeperThanInTurns(big, 2), true);
+    } finally {
+      clearInterval(counter);
+    }
+    assert.ok(turns > 0, "timers ran while the body was walked");
   });
 });

@@ -3,12 +3,38 @@
  * (serialisers, validators, the rule checks) overflows its stack on a body nested thousands deep,
  * so the edge refuses those before anything walks them.
  */
+import { nextTurn } from "./next-turn.ts";
 
 /** Deeper bodies are refused. A BIOC filter tree at its cap (depth 32) nests about 70 deep. */
 export const MAX_JSON_DEPTH = 128;
 
 /** True when a parsed JSON value holds arrays or objects more than `max` deep. */
 export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const walk = depthWalk(value, max, Number.POSITIVE_INFINITY);
+  for (;;) {
+    const step = walk.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Containers looked into between two turns of the event loop: a few milliseconds of work. */
+const CONTAINERS_PER_TURN = 20_000;
+
+/**
+ * The same, letting the event loop answer other requests every CONTAINERS_PER_TURN containers:
+ * a 100,000-item body is walked in pieces rather than in one stretch (issue 18, item 8).
+ */
+export async function nestedDeeperThanInTurns(value: unknown, max: number): Promise<boolean> {
+  const walk = depthWalk(value, max, CONTAINERS_PER_TURN);
+  for (;;) {
+    const step = walk.next();
+    if (step.done) return step.value;
+    await nextTurn();
+  }
+}
+
+/** The walk itself, pausing (yield) after every `every` containers. */
+function* depthWalk(value: unknown, max: number, every: number): Generator<void, boolean> {
   // Two parallel stacks of containers only: a bulk body holds hundreds of thousands of values,
   // and pushing only what can nest keeps this well under the cost of parsing it.
   const items: object[] = [];
@@ -17,7 +43,9 @@ export function nestedDeeperThan(value: unknown, max: number): boolean {
     items.push(value);
     depths.push(1);
   }
+  let looked = 0;
   while (items.length > 0) {
+    if (++looked % every === 0) yield;
     const item = items.pop() as object;
     const depth = depths.pop() as number;
     if (depth > max) return true;

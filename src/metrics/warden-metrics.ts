@@ -39,6 +39,7 @@ export class WardenMetrics {
   private readonly matchedEvents: Counter<"tenant">;
   private readonly alerts: Counter<"tenant">;
   private readonly storeErrors: Counter<"method" | "unavailable">;
+  private readonly prunedEntries: Counter<"what">;
 
   constructor(options: MetricsOptions) {
     this.tenantLabels = options.tenantLabels;
@@ -84,6 +85,11 @@ export class WardenMetrics {
       help: "Store calls that failed, by method; unavailable=true when the database could not be reached",
       labelNames: ["method", "unavailable"],
     });
+    this.prunedEntries = this.counter({
+      name: "warden_retention_pruned_total",
+      help: "Alerts and audit entries deleted by retention and warden audit prune run in this process",
+      labelNames: ["what"],
+    });
     if (options.countRules) this.ruleGauge(options.countRules);
   }
 
@@ -125,6 +131,10 @@ export class WardenMetrics {
 
   storeError(method: string, unavailable: boolean): void {
     this.storeErrors.inc({ method, unavailable: String(unavailable) });
+  }
+
+  pruned(what: "alerts" | "audit_log", count: number): void {
+    this.prunedEntries.inc({ what }, count);
   }
 
   /** The Prometheus text exposition of every metric. */

@@ -22,7 +22,15 @@ import type { StreamAlertStore } from "./stream-ports.ts";
  */
 export interface WriteContext extends ChangeContext {
   source: string;
+  /**
+   * For `upsertIocs` only, parallel to its drafts: the intel link each draft makes once it holds a
+   * rule (src/intel), written in the upsert's own transaction so no rule is left without its link.
+   */
+  links?: readonly DraftLink[];
 }
+
+/** An intel link before its rule id is known. */
+export type DraftLink = Omit<IntelLink, "ruleId">;
 
 /** What happened to one item of a bulk upsert, in request order. */
 export type UpsertOutcome =
@@ -249,10 +257,10 @@ export interface Store
     AuditStore,
     IntelLinkStore,
     IntelFeedStore,
-    StreamAlertStore,
     RuleCountStore,
     DeliveryStore,
-    RetentionStore {
+    RetentionStore,
+    StreamAlertStore {
   /** Abuse-limit counters every node shares (PostgreSQL); absent on a single-process store. */
   sharedLimits?: SharedLimitStore;
   /** Cheap liveness probe. */

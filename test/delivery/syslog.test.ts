@@ -123,7 +123,10 @@ describe("alert delivery: syslog (RFC 5424, CEF)", () => {
     const server = await startTcpSyslog();
     const own = await startTcpSyslog();
     try {
+      const bad = await t.services.delivery.ensureServerSyslog("syslog+tcp://");
+      assert.ok(!bad.ok && /WARDEN_SYSLOG_URL/.test(bad.error));
       assert.ok((await t.services.delivery.ensureServerSyslog(`syslog+tcp://127.0.0.1:${server.port}`)).ok);
+      assert.ok((await t.services.delivery.ensureServerSyslog(`syslog+tcp://127.0.0.1:${server.port}`)).ok, "twice");
       await addTarget(a, "mine", `syslog+tcp://127.0.0.1:${own.port}`);
       await raiseNastyAlert(a);
       await raiseNastyAlert(b);

@@ -37,6 +37,17 @@ function keyedAlertContract(name: string, open: () => Promise<Store>): void {
         const [a, b] = [await store.createTenant("a", "xsiam", ctx), await store.createTenant("b", "xsiam", ctx)];
         assert.ok(a && b);
         for (const t of [a.id, b.id]) await store.upsertIocs(t, [ioc("a.exe")], ctx);
+        await store.createTarget({
+          tenantId: a.id,
+          name: "hook",
+          kind: "webhook",
+          url: "https://hooks.example/in",
+          sealedSecret: null,
+          minSeverity: "SEV_010_INFO",
+          ruleKinds: ["IOC"],
+          enabled: true,
+          createdAt: NOW,
+        });
         assert.equal(await store.recordStreamAlerts(a.id, [alert(1, "S.1:7:1"), alert(1, "S.1:7:2")]), 2);
         const again = [alert(1, "S.1:7:1"), alert(1, "S.1:7:2"), alert(1, "S.1:8:1")];
         assert.equal(await store.recordStreamAlerts(a.id, again), 1, "only the new key is stored");
@@ -49,6 +60,12 @@ function keyedAlertContract(name: string, open: () => Promise<Store>): void {
         const rule = (await store.findIocs(a.id, [], page, NOW)).rules[0];
         assert.equal(rule?.numberOfIssues, 3, "a redelivered alert does not raise number_of_issues again");
         assert.equal((await store.findAlerts(b.id, [], page)).total, 1);
+        const owed = await store.claimDeliveries(NOW + 60_000, 60_000, 100);
+        assert.deepEqual(
+          owed.map((entry) => entry.alert.alertId).sort(),
+          stored.rules.map((r) => r.alertId).sort(),
+          "each stored stream alert, and no redelivered one, is owed to the tenant's webhook",
+        );
         // HTTP ingest's alerts have no key and are never taken for duplicates of one another
         await store.recordAlerts(a.id, [alert(1, "x"), alert(1, "x")]);
         assert.equal((await store.findAlerts(a.id, [], page)).total, 5);

@@ -4,6 +4,7 @@ import { MAX_JSON_DEPTH, textNestedDeeperThan } from "../../lib/json-depth.ts";
 import { fail, ok, type Result } from "../../lib/result.ts";
 import { clip } from "../../lib/text.ts";
 import type { IocChange, IocStore, KeyStore } from "../../storage/ports.ts";
+import { splitItemsInTurns } from "../items/insert-report.ts";
 import { isJsonObject } from "../items/item-reader.ts";
 import { changeBy, isKeySource, type Principal, sourceOf } from "../keys/principal.ts";
 import { withEffectiveExpiry } from "./ioc-expiry.ts";
@@ -63,15 +64,18 @@ export class LegacyIocService {
     );
   }
 
-  /** Parses items, reporting the bad ones; `label` names an item in its error (e.g. its CSV row). */
-  private parse(items: readonly unknown[], label: (index: number) => string = () => "") {
-    const drafts: IocDraft[] = [];
-    const validationErrors: ValidationError[] = [];
-    for (const [index, item] of items.entries()) {
-      const parsed = parseLegacyItem(item, this.limits.stringLength);
-      if (parsed.ok) drafts.push(parsed.value);
-      else validationErrors.push({ indicator: indicatorOf(item), error: `${label(index)}${parsed.error}` });
-    }
+  /**
+   * Parses items, reporting the bad ones; `label` names an item in its error (e.g. its CSV row).
+   * A few thousand items a turn, so a 100,000-item body does not hold other requests meanwhile.
+   */
+  private async parse(items: readonly unknown[], label: (index: number) => string = () => "") {
+    const { drafts, rejected } = await splitItemsInTurns(items, (item) =>
+      parseLegacyItem(item, this.limits.stringLength),
+    );
+    const validationErrors: ValidationError[] = [...rejected].map(([index, error]) => ({
+      indicator: indicatorOf(items[index]),
+      error: `${label(index)}${error}`,
+    }));
     return { drafts, validationErrors };
   }
 
@@ -83,7 +87,7 @@ export class LegacyIocService {
 
   /** insert_jsons and tim_insert_jsons: the good items are stored, the bad ones reported. */
   async insertJsons(principal: Principal, source: string, items: readonly unknown[]): Promise<LegacyWriteReport> {
-    const { drafts, validationErrors } = this.parse(items);
+    const { drafts, validationErrors } = await this.parse(items);
     const { effective, ctx } = await this.context(principal, source, drafts);
     if (effective.length > 0) await this.store.upsertIocs(principal.tenant.id, effective, ctx);
     return { stored: effective.length, validationErrors };
@@ -97,7 +101,7 @@ export class LegacyIocService {
     const rowErrors = rows.value.flatMap((row) =>
       "error" in row ? [{ indicator: clip(row.indicator, REPORTED_LENGTH), error: row.error }] : [],
     );
-    const { drafts, validationErrors } = this.parse(
+    const { drafts, validationErrors } = await this.parse(
       good.map((row) => row.item),
       (index) => `row ${good[index]?.row}: `,
     );
@@ -113,7 +117,7 @@ export class LegacyIocService {
   async sync(principal: Principal, source: string, ndjson: string): Promise<Result<SyncReport>> {
     const items = parseNdjson(ndjson);
     if (!items.ok) return items;
-    const { drafts, validationErrors } = this.parse(items.value.items, (i) => `line ${items.value.lines[i]}: `);
+    const { drafts, validationErrors } = await this.parse(items.value.items, (i) => `line ${items.value.lines[i]}: `);
     const { effective, ctx } = await this.context(principal, source, drafts);
     const { deleted } = await this.store.replaceIocsOfSource(principal.tenant.id, effective, ctx);
     return ok({ stored: effective.length, deleted, validationErrors });

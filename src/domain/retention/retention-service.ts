@@ -38,12 +38,18 @@ export interface PruneSummary {
   audit: number;
 }
 
+/** Told how many entries each prune deleted (the metrics, in a server). */
+export interface PruneObserver {
+  pruned(what: PruneRecord["pruned"], count: number): void;
+}
+
 export class RetentionService {
   constructor(
     private readonly store: RetentionStore & Pick<TenantStore, "findTenantByName" | "listTenants">,
     private readonly clock: Clock,
     private readonly defaults: RetentionDefaults,
     private readonly batch = PRUNE_BATCH,
+    private readonly observer?: PruneObserver,
   ) {}
 
   async show(name: string): Promise<Result<EffectiveRetention>> {
@@ -109,6 +115,7 @@ export class RetentionService {
           : await this.store.pruneAudit(tenantId, before, this.batch);
       deleted += batch;
       if (batch === 0) break;
+      this.observer?.pruned(what, batch);
       await nextTurn();
     }
     if (deleted > 0) await this.store.recordPrune(tenantId, { pruned: what, before, deleted }, this.ctx(actor));

@@ -1,5 +1,6 @@
 import type pg from "pg";
-import type { IntelLinkStore } from "../ports.ts";
+import type { IntelLink, IntelLinkStore } from "../ports.ts";
+import type { PgClient } from "./postgres-database.ts";
 
 /** As SQLite's (sqlite-intel-links.ts): no foreign key to ioc_rules, liveness read by a join. */
 export const POSTGRES_INTEL_LINKS_MIGRATION = `
@@ -51,21 +52,7 @@ export function postgresIntelLinkStore(pool: pg.Pool): IntelLinkStore {
       );
       return rows;
     },
-    saveIntelLinks: async (tenantId, links) => {
-      if (links.length === 0) return;
-      await pool.query(
-        `INSERT INTO intel_links (tenant_id, external_id, part, rule_id, fingerprint)
-         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[])
-         ON CONFLICT (tenant_id, external_id, part) DO UPDATE SET rule_id = excluded.rule_id, fingerprint = excluded.fingerprint`,
-        [
-          tenantId,
-          links.map((l) => l.externalId),
-          links.map((l) => l.part),
-          links.map((l) => l.ruleId),
-          links.map((l) => l.fingerprint),
-        ],
-      );
-    },
+    saveIntelLinks: (tenantId, links) => saveIntelLinksPg(pool, tenantId, links),
     removeIntelLinks: async (tenantId, links) => {
       if (links.length === 0) return;
       await pool.query(
@@ -82,4 +69,21 @@ export function postgresIntelLinkStore(pool: pg.Pool): IntelLinkStore {
       return rows;
     },
   };
+}
+
+/** Saves links on the pool, or on a client inside the caller's transaction (upsertIocs). */
+export async function saveIntelLinksPg(db: PgClient, tenantId: number, links: readonly IntelLink[]): Promise<void> {
+  if (links.length === 0) return;
+  await db.query(
+    `INSERT INTO intel_links (tenant_id, external_id, part, rule_id, fingerprint)
+     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[])
+     ON CONFLICT (tenant_id, external_id, part) DO UPDATE SET rule_id = excluded.rule_id, fingerprint = excluded.fingerprint`,
+    [
+      tenantId,
+      links.map((l) => l.externalId),
+      links.map((l) => l.part),
+      links.map((l) => l.ruleId),
+      links.map((l) => l.fingerprint),
+    ],
+  );
 }

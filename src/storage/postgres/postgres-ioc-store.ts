@@ -1,11 +1,13 @@
 import type pg from "pg";
 import { DAY_MS, type ExpiryDefaults, type IocType } from "../../domain/ioc/ioc-model.ts";
+import { linksOfOutcomes } from "../draft-links.ts";
 import { iocFilterColumns } from "../filter-columns.ts";
 import { type IocRow, toRule } from "../ioc-rows.ts";
 import type { IocChange, IocStore } from "../ports.ts";
 import { orderBy, POSTGRES_FILTERS, whereClause } from "../sql-filters.ts";
 import { auditedTransaction } from "./postgres-audit.ts";
 import { transaction } from "./postgres-database.ts";
+import { saveIntelLinksPg } from "./postgres-intel-links.ts";
 import { iocChangePagePg } from "./postgres-ioc-change-page.ts";
 import { upsertIocsPg } from "./postgres-ioc-upsert.ts";
 
@@ -45,7 +47,12 @@ async function changesSince(pool: pg.Pool, tenantId: number, since: number, now:
 export function postgresIocStore(pool: pg.Pool): IocStore {
   return {
     upsertIocs: (tenantId, drafts, ctx) =>
-      auditedTransaction(pool, ctx, (client) => upsertIocsPg(client, tenantId, drafts, ctx)),
+      auditedTransaction(pool, ctx, async (client) => {
+        const outcomes = await upsertIocsPg(client, tenantId, drafts, ctx);
+        // the intel links (WriteContext.links) in the same transaction: no rule without its link
+        await saveIntelLinksPg(client, tenantId, linksOfOutcomes(outcomes, ctx.links));
+        return outcomes;
+      }),
 
     findIocs: async (tenantId, filters, page, now) => {
       const where = whereClause(filters, FILTER_COLUMNS, POSTGRES_FILTERS, 3);

@@ -29,11 +29,11 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ...postgresAuditStore(pool),
     ...postgresIntelLinkStore(pool),
     ...postgresIntelFeedStore(pool),
-    ...postgresStreamAlertStore(pool),
     ...postgresRuleCountStore(pool),
     ...postgresDeliveryStore(pool),
     ...postgresRetentionStore(pool),
     sharedLimits: postgresLimitStore(pool),
+    ...postgresStreamAlertStore(pool),
     ping: async () => {
       await pool.query("SELECT 1");
     },

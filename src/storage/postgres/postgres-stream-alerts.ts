@@ -55,7 +55,7 @@ export function postgresStreamAlertStore(pool: pg.Pool): StreamAlertStore {
             [tenantId, hit],
           );
         }
-        // webhooks and syslog get stream alerts as they get HTTP ones (skipped ids hold no alert)
+        // in the same transaction, as for alerts over HTTP: a stored alert is owed to its webhooks
         await postgresOutboxFill(client, tenantId, first, first + alerts.length);
         return added.rowCount ?? 0;
       });

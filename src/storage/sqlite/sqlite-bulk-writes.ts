@@ -9,9 +9,11 @@ import type { IocDraft } from "../../domain/ioc/ioc-model.ts";
 import type { IocRow } from "../ioc-rows.ts";
 import type { IocStore, UpsertOutcome, WriteContext } from "../ports.ts";
 import { sqliteChunkedWrite } from "./sqlite-audit.ts";
+import type { Checkpointer } from "./sqlite-checkpointer.ts";
 import { openSqlite, type SqliteDb } from "./sqlite-database.ts";
+import { sqliteDraftLinks, type WithLinks } from "./sqlite-draft-links.ts";
 import { sqliteIocChanges } from "./sqlite-ioc-changes.ts";
-import { type IocUpserter, sqliteIocUpserter, UPSERT_CHUNK } from "./sqlite-ioc-upsert.ts";
+import { DELETE_CHUNK, type IocUpserter, STEP_MS, sqliteIocUpserter } from "./sqlite-ioc-upsert.ts";
 
 /** Writes of more drafts than this go in chunks; smaller ones are quicker in one step. */
 export const BULK_DRAFTS = 5_000;
@@ -19,30 +21,54 @@ export const BULK_DRAFTS = 5_000;
 export interface SqliteBulkWrites {
   upsertIocs(tenantId: number, drafts: readonly IocDraft[], ctx: WriteContext): Promise<UpsertOutcome[]>;
   replaceIocsOfSource: IocStore["replaceIocsOfSource"];
-  close(): void;
+  close(): Promise<void>;
 }
 
-export function sqliteBulkWrites(path: string): SqliteBulkWrites {
-  let opened: { db: SqliteDb; upserter: IocUpserter; replacer: SourceReplacer } | undefined;
+/**
+ * The bulk connection's page cache. A commit writes every page still dirty in the cache to the
+ * WAL in one go; with a smaller cache most pages spill to the WAL during the steps instead, so
+ * the commit that ends a 100,000-rule write stays short.
+ */
+const BULK_CACHE_KIB = 8_192;
+
+interface Opened {
+  db: SqliteDb;
+  upserter: IocUpserter;
+  replacer: SourceReplacer;
+  withLinks: WithLinks;
+}
+
+/** `checkpoints` gives the store's checkpointer (sqlite-checkpointer.ts): this connection never checkpoints itself. */
+export function sqliteBulkWrites(path: string, checkpoints: () => Checkpointer): SqliteBulkWrites {
+  let opened: Opened | undefined;
   // opened at the first bulk write: most processes (the CLI, small servers) never make one
   const connection = () => {
     if (!opened) {
       const db = openSqlite(path);
+      db.pragma(`cache_size = -${BULK_CACHE_KIB}`);
+      db.pragma("wal_autocheckpoint = 0");
       const upserter = sqliteIocUpserter(db);
-      opened = { db, upserter, replacer: sourceReplacer(db, upserter) };
+      opened = { db, upserter, replacer: sourceReplacer(db, upserter), withLinks: sqliteDraftLinks(db) };
     }
     return opened;
   };
+  // the caller has its answer first; the WAL is copied back off the event loop's thread afterwards
+  const thenCheckpoint = async <R>(write: Promise<R>): Promise<R> => {
+    const result = await write;
+    void checkpoints().now();
+    return result;
+  };
   return {
     upsertIocs: (tenantId, drafts, ctx) => {
-      const { db, upserter } = connection();
-      return sqliteChunkedWrite(db, ctx, upserter.steps(tenantId, drafts, ctx, UPSERT_CHUNK));
+      const { db, upserter, withLinks } = connection();
+      const steps = withLinks(tenantId, ctx, upserter.steps(tenantId, drafts, ctx, STEP_MS));
+      return thenCheckpoint(sqliteChunkedWrite(db, ctx, steps));
     },
     replaceIocsOfSource: (tenantId, drafts, ctx) => {
       const { db, replacer } = connection();
-      return sqliteChunkedWrite(db, ctx, replacer(tenantId, drafts, ctx));
+      return thenCheckpoint(sqliteChunkedWrite(db, ctx, replacer(tenantId, drafts, ctx)));
     },
-    close: () => {
+    close: async () => {
       if (opened?.db.open) opened.db.close();
     },
   };
@@ -62,13 +88,13 @@ function sourceReplacer(db: SqliteDb, upserter: IocUpserter): SourceReplacer {
   return function* (tenantId, drafts, ctx) {
     const kept = new Set(drafts.map((d) => d.canonical));
     const gone = (ofSource.all(tenantId, ctx.source) as IocRow[]).filter((row) => !kept.has(row.canonical));
-    for (let from = 0; from < gone.length; from += UPSERT_CHUNK) {
-      const rows = gone.slice(from, from + UPSERT_CHUNK);
+    for (let from = 0; from < gone.length; from += DELETE_CHUNK) {
+      const rows = gone.slice(from, from + DELETE_CHUNK);
       for (const row of rows) drop.run(tenantId, row.rule_id);
       changes.bury(tenantId, rows, ctx.now);
       yield;
     }
-    const outcomes = yield* upserter.steps(tenantId, drafts, ctx, UPSERT_CHUNK);
+    const outcomes = yield* upserter.steps(tenantId, drafts, ctx, STEP_MS);
     return { outcomes, deleted: gone.length };
   };
 }

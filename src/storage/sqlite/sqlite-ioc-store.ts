@@ -6,6 +6,7 @@ import type { IocStore, WriteContext } from "../ports.ts";
 import { orderBy, whereClause } from "../sql-filters.ts";
 import { sqliteAuditedWrites } from "./sqlite-audit.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
+import { sqliteDraftLinks } from "./sqlite-draft-links.ts";
 import { sqliteIocChangePage } from "./sqlite-ioc-change-page.ts";
 import { sqliteIocChanges } from "./sqlite-ioc-changes.ts";
 import { sqliteIocExpiry } from "./sqlite-ioc-expiry.ts";
@@ -28,8 +29,9 @@ export function sqliteIocStore(db: SqliteDb): IocStore {
   const upserter = sqliteIocUpserter(db);
   const upsertAll = (tenantId: number, drafts: readonly IocDraft[], ctx: WriteContext) =>
     drain(upserter.steps(tenantId, drafts, ctx));
+  const withLinks = sqliteDraftLinks(db);
   const upsert = write((ctx: WriteContext, tenantId: number, drafts: readonly IocDraft[]) =>
-    upsertAll(tenantId, drafts, ctx),
+    drain(withLinks(tenantId, ctx, upserter.steps(tenantId, drafts, ctx))),
   );
 
   const find = db.transaction((tenantId: number, where: { sql: string; params: unknown[] }, page, now: number) => {

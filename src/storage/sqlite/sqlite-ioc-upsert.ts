@@ -1,7 +1,10 @@
 /**
- * The IOC upsert of SQLite (the contract's four paths, ports.ts `upsertIocs`) as steps: each step
- * writes a chunk of drafts, so a bulk write on its own connection can yield to the event loop
- * between chunks (sqlite-bulk-writes.ts) while a small one runs its steps at once.
+ * The IOC upsert of SQLite (the contract's four paths, ports.ts `upsertIocs`) as steps: a bulk
+ * write on its own connection yields to the event loop between steps (sqlite-bulk-writes.ts)
+ * while a small one runs its steps at once. Drafts go in batches: one query reads the rules the
+ * batch names by value (the audit's "before"), new rules go in with multi-row INSERTs, and the
+ * few drafts that need the rules as the batch left them (a value twice, a rule named by id, a
+ * state to set) are written one by one (issue 13).
  */
 import type { IocDraft } from "../../domain/ioc/ioc-model.ts";
 import { VALUE_COLUMNS, valuesOf } from "../ioc-rows.ts";
@@ -9,22 +12,39 @@ import type { UpsertOutcome, WriteContext } from "../ports.ts";
 import { sqliteAuditPackOf } from "./sqlite-audit.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
 import { IOC_RECORD_COLUMNS, iocRecordAfter } from "./sqlite-ioc-audit.ts";
+import { multiRowInsert } from "./sqlite-multi-row-insert.ts";
 import { sqliteRuleVersion } from "./sqlite-rule-version.ts";
 
-/** Drafts written between two yields of a chunked write: a few milliseconds of work. */
-export const UPSERT_CHUNK = 2_000;
+/** Drafts planned together: one lookup, then multi-row INSERTs. */
+const BATCH = 250;
+
+/** A stepped write yields once a step has run this long: short next to a health check's 200 ms budget, even on a loaded machine. */
+export const STEP_MS = 15;
+
+/** Rows a chunked delete removes between two yields. */
+export const DELETE_CHUNK = 2_000;
 
 const SET_VALUES = `indicator = ?, canonical = ?, type = ?, severity = ?, expiration_date = ?,
   default_expiration_enabled = ?, comment = ?, reputation = ?, reliability = ?, vendors = ?, klass = ?,
   modification_time = ?, source = ?, expiry_base = ?`;
 
+const INSERT_COLUMNS = [
+  "tenant_id",
+  "rule_id",
+  ...VALUE_COLUMNS.split(", "),
+  "creation_time",
+  "modification_time",
+  "source",
+  "expiry_base",
+];
+
 export interface IocUpserter {
-  /** Applies drafts in order inside the caller's transaction, yielding after each chunk; returns the outcomes. */
+  /** Applies drafts in order inside the caller's transaction, yielding after each step of `stepMs`; returns the outcomes. */
   steps(
     tenantId: number,
     drafts: readonly IocDraft[],
     ctx: WriteContext,
-    chunk?: number,
+    stepMs?: number,
   ): Generator<void, UpsertOutcome[]>;
 }
 
@@ -51,8 +71,16 @@ export function sqliteIocUpserter(db: SqliteDb): IocUpserter {
     .raw();
   // The rule was read first, so each write is a plain INSERT or UPDATE: cheaper than an upsert
   // with RETURNING, and the transaction holds the write lock throughout.
-  const columns = `tenant_id, rule_id, ${VALUE_COLUMNS}, creation_time, modification_time, source, expiry_base`;
-  const insert = db.prepare(`INSERT INTO ioc_rules (${columns}) VALUES (${columns.replace(/[a-z_]+/g, "?")})`);
+  const recordsOfValues = db
+    .prepare(
+      `SELECT canonical, ${IOC_RECORD_COLUMNS} FROM ioc_rules
+       WHERE tenant_id = ? AND canonical IN (SELECT value FROM json_each(?))`,
+    )
+    .raw();
+  const insert = db.prepare(
+    `INSERT INTO ioc_rules (${INSERT_COLUMNS.join(", ")}) VALUES (${INSERT_COLUMNS.map(() => "?").join(", ")})`,
+  );
+  const insertMany = multiRowInsert(db, "ioc_rules", INSERT_COLUMNS);
   const update = db.prepare(`UPDATE ioc_rules SET ${SET_VALUES} WHERE tenant_id = ? AND rule_id = ?`);
   // Only when the flag changes: an item that says "enabled" of an enabled rule is no change to audit.
   const setEnabled = db.prepare(
@@ -86,23 +114,77 @@ export function sqliteIocUpserter(db: SqliteDb): IocUpserter {
     pack.record(tenantId, "IOC_RULES", before ? "Edit" : "Create", ruleId, before ?? null, after);
   }
 
+  /** What each draft's value names now, read in one query: canonical -> the rule's record. */
+  function recordsByValue(tenantId: number, batch: readonly IocDraft[]): Map<string, unknown[]> {
+    const rows = recordsOfValues.all(tenantId, JSON.stringify(batch.map((d) => d.canonical))) as unknown[][];
+    return new Map(rows.map((row) => [row[0] as string, row.slice(1)]));
+  }
+
+  /** Sets a rule's enabled flag when the draft gives one; the triggers describe that change. */
+  function applyEnabled(tenantId: number, draft: IocDraft, outcome: UpsertOutcome): void {
+    if (outcome.kind === "failed" || draft.enabled === undefined) return;
+    const change = { enabled: Number(draft.enabled), tenantId, ruleId: outcome.ruleId };
+    pack.byTriggers(() => setEnabled.run(change));
+  }
+
+  /** One batch, in order; returns the next free rule id. */
+  function writeBatch(
+    tenantId: number,
+    batch: readonly IocDraft[],
+    ctx: WriteContext,
+    first: number,
+    outcomes: UpsertOutcome[],
+  ): number {
+    let next = first;
+    const one = (draft: IocDraft) => {
+      const outcome = upsertOne(tenantId, draft, ctx, next);
+      if (outcome.kind === "created") next += 1;
+      applyEnabled(tenantId, draft, outcome);
+      outcomes.push(outcome);
+    };
+    // a rule named by id may change what a value names: the batch is written as it reads
+    if (batch.some((d) => d.ruleId !== undefined)) {
+      for (const draft of batch) one(draft);
+      return next;
+    }
+    const found = recordsByValue(tenantId, batch);
+    const seen = new Set<string>();
+    let fresh: unknown[] = [];
+    const insertFresh = () => {
+      if (fresh.length > 0) insertMany(fresh);
+      fresh = [];
+    };
+    for (const draft of batch) {
+      const before = found.get(draft.canonical);
+      // a value met again, or a state to set on a rule, needs the rows as the batch left them
+      if (seen.has(draft.canonical) || (draft.enabled !== undefined && (before || !draft.enabled))) {
+        insertFresh();
+        one(draft);
+      } else if (before) outcomes.push(rewrite(tenantId, before[0] as number, draft, ctx, before));
+      else {
+        fresh.push(tenantId, next, ...valuesOf(draft, ctx.now, ctx.now, ctx.source, ctx.now));
+        recordChange(tenantId, next, draft, ctx, undefined);
+        outcomes.push({ kind: "created", ruleId: next });
+        next += 1;
+      }
+      seen.add(draft.canonical);
+    }
+    insertFresh();
+    return next;
+  }
+
   return {
-    *steps(tenantId, drafts, ctx, chunk = drafts.length) {
+    *steps(tenantId, drafts, ctx, stepMs = Number.POSITIVE_INFINITY) {
       let next = nextId.get(tenantId) as number;
       const outcomes: UpsertOutcome[] = [];
-      for (let from = 0; from < drafts.length; from += chunk) {
-        if (from > 0) yield;
-        pack.recordedByStore(() => {
-          for (const draft of drafts.slice(from, from + chunk)) {
-            const outcome = upsertOne(tenantId, draft, ctx, next);
-            if (outcome.kind === "created") next += 1;
-            if (outcome.kind !== "failed" && draft.enabled !== undefined) {
-              const change = { enabled: Number(draft.enabled), tenantId, ruleId: outcome.ruleId };
-              pack.byTriggers(() => setEnabled.run(change));
-            }
-            outcomes.push(outcome);
-          }
-        });
+      let stepStarted = performance.now();
+      for (let from = 0; from < drafts.length; from += BATCH) {
+        if (from > 0 && performance.now() - stepStarted >= stepMs) {
+          yield;
+          stepStarted = performance.now();
+        }
+        const batch = drafts.slice(from, from + BATCH);
+        next = pack.recordedByStore(() => writeBatch(tenantId, batch, ctx, next, outcomes));
       }
       saveNextId.run(next, tenantId);
       version.bump(tenantId);

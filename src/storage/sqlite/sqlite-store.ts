@@ -3,6 +3,7 @@ import { sqliteAlertStore } from "./sqlite-alert-store.ts";
 import { sqliteAuditStore } from "./sqlite-audit.ts";
 import { sqliteBiocStore } from "./sqlite-bioc-store.ts";
 import { BULK_DRAFTS, sqliteBulkWrites } from "./sqlite-bulk-writes.ts";
+import { storeCheckpoints } from "./sqlite-checkpointer.ts";
 import { sqliteCorrelationStore } from "./sqlite-correlation-store.ts";
 import { openSqlite } from "./sqlite-database.ts";
 import { sqliteDeliveryStore } from "./sqlite-delivery-store.ts";
@@ -47,8 +48,11 @@ const READS = new Set<keyof Store>([
 export function openSqliteStore(path: string): Store {
   const db = openSqlite(path);
   const ping = db.prepare("SELECT 1").pluck();
+  const inMemory = path === ":memory:";
+  // WAL checkpoints on a worker thread, never inside a request's commit
+  const checkpoints = inMemory ? undefined : storeCheckpoints(path, db);
   // a second connection to the same file; an in-memory database has none, so it writes in one step
-  const bulk = path === ":memory:" ? undefined : sqliteBulkWrites(path);
+  const bulk = checkpoints && sqliteBulkWrites(path, checkpoints.started);
   const store: Store = {
     ...sqliteTenantStore(db),
     ...sqliteKeyStore(db),
@@ -60,15 +64,16 @@ export function openSqliteStore(path: string): Store {
     ...sqliteAuditStore(db),
     ...sqliteIntelLinkStore(db),
     ...sqliteIntelFeedStore(db),
-    ...sqliteStreamAlertStore(db),
     ...sqliteRuleCountStore(db),
     ...sqliteDeliveryStore(db),
     ...sqliteRetentionStore(db),
+    ...sqliteStreamAlertStore(db),
     ping: async () => {
       ping.get();
     },
     close: async () => {
-      bulk?.close();
+      await bulk?.close();
+      await checkpoints?.close();
       if (db.open) db.close();
     },
   };
@@ -81,14 +86,17 @@ export function openSqliteStore(path: string): Store {
         ? bulk.replaceIocsOfSource(tenantId, drafts, ctx)
         : replaceIocsOfSource(tenantId, drafts, ctx);
   }
-  return gated(store, writeGate());
+  return gated(store, writeGate(), () => checkpoints?.started());
 }
 
-function gated(store: Store, gate: WriteGate): Store {
+function gated(store: Store, gate: WriteGate, beforeWrite: () => void): Store {
   const methods = store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
   for (const [name, method] of Object.entries(methods)) {
     if (READS.has(name as keyof Store) || typeof method !== "function") continue;
-    methods[name] = (...args) => gate(() => method(...args));
+    methods[name] = (...args) => {
+      beforeWrite();
+      return gate(() => method(...args));
+    };
   }
   return store;
 }

@@ -46,7 +46,8 @@ export function sqliteStreamAlertStore(db: SqliteDb): StreamAlertStore {
       counters[a.source].run(tenantId, a.ruleId);
     }
     saveNextId.run(next, tenantId);
-    fillOutbox(tenantId, first, next); // webhooks and syslog get stream alerts as they get HTTP ones
+    // in the same transaction, as for alerts over HTTP: a stored alert is owed to its webhooks
+    fillOutbox(tenantId, first, next);
     return added;
   });
 
