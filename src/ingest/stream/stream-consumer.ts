@@ -101,6 +101,7 @@ export class StreamConsumer {
    */
   private async consume(bound: BoundConsumer): Promise<void> {
     clearInterval(this.lagTimer);
+    void this.readLag(bound); // at once: a node starting on a backlog reports it before the first interval
     this.lagTimer = setInterval(() => void this.readLag(bound), LAG_EVERY_MS);
     while (!this.stopping) {
       const room = await this.slots.someFree();
