@@ -1,8 +1,9 @@
 import type pg from "pg";
-import type { Alert } from "../../domain/alerts/alert-model.ts";
+import type { Alert, NewAlert } from "../../domain/alerts/alert-model.ts";
 import { ALERT_FILTER_COLUMNS } from "../filter-columns.ts";
 import type { AlertStore, MatchableBioc, MatchableIoc, RuleSetStore } from "../ports.ts";
 import { orderBy, POSTGRES_FILTERS, whereClause } from "../sql-filters.ts";
+import type { StreamAlertStore } from "../stream-ports.ts";
 import { transaction } from "./postgres-database.ts";
 import { postgresOutboxFill } from "./postgres-delivery-store.ts";
 
@@ -40,54 +41,82 @@ export function postgresRuleSetStore(pool: pg.Pool): RuleSetStore {
 const ALERT_SELECT = `SELECT alert_id AS "alertId", detection_timestamp AS "detectionTimestamp", source, rule_id AS "ruleId",
   name, severity, field, value, event, details FROM alerts`;
 
-export function postgresAlertStore(pool: pg.Pool): AlertStore {
+const COUNTERS = [
+  ["ioc_rules", "IOC", "number_of_issues"],
+  ["bioc_rules", "BIOC", "number_of_issues"],
+  ["correlation_rules", "CORRELATION", "hits"],
+] as const;
+
+/**
+ * The one alert write of both entry points: alerts without a key (`keys[i]` absent: HTTP) are all stored; a stream alert
+ * whose key is already stored is skipped, and neither counted in its rule nor owed to a target.
+ * Two nodes given the same message both try the same keys: the unique index makes the second wait
+ * for the first and then insert nothing. Ids of skipped alerts are left unused. Answers the ids of
+ * the alerts stored.
+ */
+function writeAlerts(
+  pool: pg.Pool,
+  tenantId: number,
+  alerts: readonly NewAlert[],
+  keys: readonly (string | null)[] = [],
+): Promise<number[]> {
+  return transaction(pool, async (client) => {
+    const { rows } = await client.query<{ first: number }>(
+      "UPDATE tenants SET next_alert_id = next_alert_id + $2 WHERE id = $1 RETURNING next_alert_id - $2 AS first",
+      [tenantId, alerts.length],
+    );
+    const first = rows[0]?.first as number;
+    const column = <K extends keyof NewAlert>(key: K) => alerts.map((a) => a[key] ?? null);
+    const stored = await client.query<{ alert_id: string; source: NewAlert["source"]; rule_id: string }>(
+      `INSERT INTO alerts (tenant_id, alert_id, detection_timestamp, source, rule_id, name, severity, field, value, event, details, stream_key)
+       SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
+       ON CONFLICT (tenant_id, stream_key) WHERE stream_key IS NOT NULL DO NOTHING
+       RETURNING alert_id, source, rule_id`,
+      [
+        tenantId,
+        alerts.map((_, i) => first + i),
+        column("detectionTimestamp"),
+        column("source"),
+        column("ruleId"),
+        column("name"),
+        column("severity"),
+        column("field"),
+        column("value"),
+        column("event"),
+        column("details"),
+        alerts.map((_, i) => keys[i] ?? null),
+      ],
+    );
+    for (const [table, source, counter] of COUNTERS) {
+      const hit = stored.rows.filter((row) => row.source === source).map((row) => row.rule_id);
+      if (hit.length === 0) continue;
+      await client.query(
+        `UPDATE ${table} AS r SET ${counter} = ${counter} + c.n
+         FROM (SELECT id, count(*) AS n FROM unnest($2::bigint[]) AS id GROUP BY id) AS c
+         WHERE r.tenant_id = $1 AND r.rule_id = c.id`,
+        [tenantId, hit],
+      );
+    }
+    // in the same transaction: an alert stored is an alert owed to its webhooks and syslog receivers
+    await postgresOutboxFill(client, tenantId, first, first + alerts.length);
+    return stored.rows.map((row) => Number(row.alert_id)).sort((x, y) => x - y);
+  });
+}
+
+export function postgresAlertStore(pool: pg.Pool): AlertStore & StreamAlertStore {
   return {
-    recordAlerts: async (tenantId, alerts) => {
-      if (alerts.length === 0) return [];
-      return transaction(pool, async (client) => {
-        const { rows } = await client.query<{ first: number }>(
-          "UPDATE tenants SET next_alert_id = next_alert_id + $2 WHERE id = $1 RETURNING next_alert_id - $2 AS first",
-          [tenantId, alerts.length],
-        );
-        const first = rows[0]?.first as number;
-        const ids = alerts.map((_, i) => first + i);
-        const column = <K extends keyof Alert>(key: K) => alerts.map((a) => a[key as keyof typeof a]);
-        await client.query(
-          `INSERT INTO alerts (tenant_id, alert_id, detection_timestamp, source, rule_id, name, severity, field, value, event, details)
-           SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])`,
-          [
-            tenantId,
-            ids,
-            column("detectionTimestamp"),
-            column("source"),
-            column("ruleId"),
-            column("name"),
-            column("severity"),
-            column("field"),
-            column("value"),
-            column("event"),
-            alerts.map((a) => a.details ?? null),
-          ],
-        );
-        for (const [table, source, counter] of [
-          ["ioc_rules", "IOC", "number_of_issues"],
-          ["bioc_rules", "BIOC", "number_of_issues"],
-          ["correlation_rules", "CORRELATION", "hits"],
-        ] as const) {
-          const hit = alerts.filter((a) => a.source === source).map((a) => a.ruleId);
-          if (hit.length === 0) continue;
-          await client.query(
-            `UPDATE ${table} AS r SET ${counter} = ${counter} + c.n
-             FROM (SELECT id, count(*) AS n FROM unnest($2::bigint[]) AS id GROUP BY id) AS c
-             WHERE r.tenant_id = $1 AND r.rule_id = c.id`,
-            [tenantId, hit],
-          );
-        }
-        // in the same transaction: an alert stored is an alert owed to its webhooks and syslog receivers
-        await postgresOutboxFill(client, tenantId, first, first + alerts.length);
-        return ids;
-      });
-    },
+    recordAlerts: async (tenantId, alerts) => (alerts.length === 0 ? [] : writeAlerts(pool, tenantId, alerts)),
+    recordStreamAlerts: async (tenantId, alerts) =>
+      alerts.length === 0
+        ? 0
+        : (
+            await writeAlerts(
+              pool,
+              tenantId,
+              alerts,
+              alerts.map((a) => a.streamKey),
+            )
+          ).length,
     findAlerts: (tenantId, filters, page) =>
       transaction(pool, async (client) => {
         const where = whereClause(filters, ALERT_FILTER_COLUMNS, POSTGRES_FILTERS, 2);

@@ -11,7 +11,6 @@ import { postgresIocStore } from "./postgres-ioc-store.ts";
 import { postgresLimitStore } from "./postgres-limits.ts";
 import { postgresRetentionStore } from "./postgres-retention.ts";
 import { postgresRuleCountStore } from "./postgres-rule-counts.ts";
-import { postgresStreamAlertStore } from "./postgres-stream-alerts.ts";
 import { postgresKeyStore, postgresTenantStore } from "./postgres-tenant-key-store.ts";
 
 /** The scale-out store: several Warden nodes share one PostgreSQL. */
@@ -33,7 +32,6 @@ export async function openPostgresStore(url: string): Promise<Store> {
     ...postgresDeliveryStore(pool),
     ...postgresRetentionStore(pool),
     sharedLimits: postgresLimitStore(pool),
-    ...postgresStreamAlertStore(pool),
     ping: async () => {
       await pool.query("SELECT 1");
     },

@@ -3,6 +3,7 @@ import type { RulePage } from "../../domain/filters/filter-model.ts";
 import { ALERT_FILTER_COLUMNS } from "../filter-columns.ts";
 import type { AlertStore } from "../ports.ts";
 import { orderBy, whereClause } from "../sql-filters.ts";
+import type { StreamAlertStore } from "../stream-ports.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
 import { sqliteOutboxFill } from "./sqlite-delivery-store.ts";
 import { statementCache } from "./sqlite-statement-cache.ts";
@@ -37,13 +38,18 @@ function toAlert(row: AlertRow): Alert {
   };
 }
 
-export function sqliteAlertStore(db: SqliteDb): AlertStore {
-  const prepare = statementCache(db);
+/**
+ * The one alert write of both entry points: alerts without a key (`keys[i]` absent: HTTP) are all stored; a stream alert
+ * whose key is already stored is skipped, and neither counted in its rule nor owed to a target.
+ * Answers the ids of the alerts stored, in order.
+ */
+function sqliteAlertWrite(db: SqliteDb) {
   const nextId = db.prepare("SELECT next_alert_id FROM tenants WHERE id = ?").pluck();
   const saveNextId = db.prepare("UPDATE tenants SET next_alert_id = ? WHERE id = ?");
   const insert = db.prepare(
-    `INSERT INTO alerts (tenant_id, alert_id, detection_timestamp, source, rule_id, name, severity, field, value, event, details)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO alerts (tenant_id, alert_id, detection_timestamp, source, rule_id, name, severity, field, value, event, details, stream_key)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (tenant_id, stream_key) WHERE stream_key IS NOT NULL DO NOTHING`,
   );
   const iocIssues = db.prepare(
     "UPDATE ioc_rules SET number_of_issues = number_of_issues + ? WHERE tenant_id = ? AND rule_id = ?",
@@ -57,13 +63,13 @@ export function sqliteAlertStore(db: SqliteDb): AlertStore {
   const counters = { IOC: iocIssues, BIOC: biocIssues, CORRELATION: correlationHits };
   const fillOutbox = sqliteOutboxFill(db);
 
-  const record = db.transaction((tenantId: number, alerts: readonly NewAlert[]) => {
+  return db.transaction((tenantId: number, alerts: readonly NewAlert[], keys: readonly (string | null)[] = []) => {
     let next = nextId.get(tenantId) as number;
     const first = next;
     const ids: number[] = [];
     const counts = new Map<string, number>();
-    for (const a of alerts) {
-      insert.run(
+    for (const [i, a] of alerts.entries()) {
+      const { changes } = insert.run(
         tenantId,
         next,
         a.detectionTimestamp,
@@ -75,7 +81,9 @@ export function sqliteAlertStore(db: SqliteDb): AlertStore {
         a.value,
         a.event,
         a.details ?? null,
+        keys[i] ?? null,
       );
+      if (changes === 0) continue; // a stream alert delivered before: stored then
       ids.push(next++);
       const key = `${a.source}:${a.ruleId}`;
       counts.set(key, (counts.get(key) ?? 0) + 1);
@@ -89,6 +97,11 @@ export function sqliteAlertStore(db: SqliteDb): AlertStore {
     fillOutbox(tenantId, first, next);
     return ids;
   });
+}
+
+export function sqliteAlertStore(db: SqliteDb): AlertStore & StreamAlertStore {
+  const prepare = statementCache(db);
+  const record = sqliteAlertWrite(db);
 
   const find = db.transaction((tenantId: number, where: { sql: string; params: unknown[] }, page: RulePage) => {
     const total = prepare(`SELECT count(*) FROM alerts WHERE tenant_id = ? AND ${where.sql}`)
@@ -102,6 +115,14 @@ export function sqliteAlertStore(db: SqliteDb): AlertStore {
 
   return {
     recordAlerts: async (tenantId, alerts) => (alerts.length === 0 ? [] : record.immediate(tenantId, alerts)),
+    recordStreamAlerts: async (tenantId, alerts) =>
+      alerts.length === 0
+        ? 0
+        : record.immediate(
+            tenantId,
+            alerts,
+            alerts.map((a) => a.streamKey),
+          ).length,
     findAlerts: async (tenantId, filters, page) => find(tenantId, whereClause(filters, FILTER_COLUMNS), page),
   };
 }

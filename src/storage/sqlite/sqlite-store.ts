@@ -14,7 +14,6 @@ import { sqliteKeyStore } from "./sqlite-key-store.ts";
 import { sqliteRetentionStore } from "./sqlite-retention.ts";
 import { sqliteRuleCountStore } from "./sqlite-rule-counts.ts";
 import { sqliteRuleSetStore } from "./sqlite-rule-set-store.ts";
-import { sqliteStreamAlertStore } from "./sqlite-stream-alerts.ts";
 import { sqliteTenantStore } from "./sqlite-tenant-store.ts";
 import { type WriteGate, writeGate } from "./sqlite-write-gate.ts";
 
@@ -67,7 +66,6 @@ export function openSqliteStore(path: string): Store {
     ...sqliteRuleCountStore(db),
     ...sqliteDeliveryStore(db),
     ...sqliteRetentionStore(db),
-    ...sqliteStreamAlertStore(db),
     ping: async () => {
       ping.get();
     },
