@@ -211,7 +211,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     sql: STREAM_ALERT_KEY_MIGRATION,
   },
   {
-    version: 15,
+    version: 14,
     name: "correlation states of a stream message folded once, and suppressions claimed by message",
     sql: STREAM_FOLD_MIGRATION,
   },

@@ -242,7 +242,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     sql: STREAM_ALERT_KEY_MIGRATION,
   },
   {
-    version: 16,
+    version: 15,
     name: "correlation states of a stream message folded once, and suppressions claimed by message",
     sql: STREAM_FOLD_MIGRATION,
   },
