@@ -109,7 +109,8 @@ export async function buildServices(config: Config, clock: Clock = systemClock):
     metrics,
     delivery: new DeliveryService(store, masterKey, clock, config.delivery),
     dispatcher: new DeliveryDispatcher(store, masterKey, clock, config.delivery),
-    stream: config.nats && streamConsumer(config.nats, { matching, store, clock }, metrics),
+    stream:
+      config.nats && streamConsumer(config.nats, { matching, store, clock, correlations: correlationEngine }, metrics),
   };
 }
 

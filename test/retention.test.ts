@@ -173,6 +173,24 @@ describe("retention", () => {
       "as does rule 2's only one",
     );
   });
+
+  it("forgets which stream messages were folded after a week, and not before", async () => {
+    const key = await fresh();
+    const tenant = await t.services.tenants.find(key.tenant);
+    assert.ok(tenant.ok);
+    const id = tenant.value.id;
+    const now = t.clock.now();
+    const partial = { ruleId: 1, bucket: now, groupKey: "[]", state: "[1]" };
+    const fold = (messageKey: string, at: number) =>
+      t.services.store.recordStreamAlerts(id, [], { messageKey, partials: [partial], at });
+    await fold("old", now - 8 * DAY);
+    await fold("recent", now - 6 * DAY);
+    await t.services.retention.runOnce();
+    await fold("old", now);
+    await fold("recent", now);
+    const states = await t.services.store.readCorrelationPartials(id, 1, now, now + 1);
+    assert.equal(states.length, 3, "the old key was forgotten, so it folded again; the recent one did not");
+  });
 });
 
 describe("warden audit prune", () => {

@@ -48,7 +48,15 @@ export interface CorrelationStore {
   claimCorrelationTick(tenantId: number, ruleId: number, tick: number, now: number): Promise<boolean>;
   /**
    * True when no suppression of this key is in force at `now`; then one is, until `until`.
-   * Atomic: of two nodes asking at once, one is told true.
+   * Atomic: of two nodes asking at once, one is told true. A `claimant` (a stream alert's key) is
+   * told true again while the suppression it claimed is in force: the same alert, redelivered.
    */
-  claimSuppression(tenantId: number, ruleId: number, key: string, now: number, until: number): Promise<boolean>;
+  claimSuppression(
+    tenantId: number,
+    ruleId: number,
+    key: string,
+    now: number,
+    until: number,
+    claimant?: string,
+  ): Promise<boolean>;
 }

@@ -63,6 +63,8 @@ const TABLES: TableCopy[] = [
   { table: "correlation_partials" },
   { table: "correlation_runs" },
   { table: "correlation_suppressions" },
+  // which stream messages' correlation states were folded (a redelivery folds nothing twice)
+  { table: "stream_folds" },
   { table: "alerts" },
   // webhook and syslog targets with their sealed secrets, and what is still owed to them
   { table: "delivery_targets", bytes: ["sealed_secret"], sequence: "delivery_targets_id_seq" },

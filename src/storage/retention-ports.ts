@@ -35,7 +35,8 @@ export interface RetentionStore {
   recordPrune(tenantId: number, record: PruneRecord, ctx: ChangeContext): Promise<void>;
   /**
    * Deletes up to `limit` rows of correlation state nothing reads any more: suppressions that
-   * ended before `now`, and runs of ticks before `runsBefore` that a later run of the rule follows.
+   * ended before `now`, runs of ticks before `runsBefore` that a later run of the rule follows,
+   * and stream messages' fold keys older than `runsBefore` (no message is redelivered that late).
    */
   pruneCorrelationState(now: number, runsBefore: number, limit: number): Promise<number>;
 }

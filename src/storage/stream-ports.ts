@@ -1,4 +1,5 @@
 import type { NewAlert } from "../domain/alerts/alert-model.ts";
+import type { CorrelationPartial } from "./correlation-ports.ts";
 
 /** An alert raised from a stream message, with the key that makes a redelivery of it harmless. */
 export interface KeyedAlert extends NewAlert {
@@ -10,7 +11,16 @@ export interface KeyedAlert extends NewAlert {
 export interface StreamAlertStore {
   /**
    * Stores the alerts whose key is new and raises their rules' counters (number_of_issues, hits),
-   * in one transaction; answers how many were new.
+   * and `fold`'s correlation states unless its message was folded before, in one transaction;
+   * answers how many alerts were new.
    */
-  recordStreamAlerts(tenantId: number, alerts: readonly KeyedAlert[]): Promise<number>;
+  recordStreamAlerts(tenantId: number, alerts: readonly KeyedAlert[], fold?: StreamFold): Promise<number>;
+}
+
+/** A message's SCHEDULED correlation states: added once per message key, however often it comes. */
+export interface StreamFold {
+  messageKey: string;
+  partials: readonly CorrelationPartial[];
+  /** When the message was folded (epoch ms): old keys are pruned by retention. */
+  at: number;
 }

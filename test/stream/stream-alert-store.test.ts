@@ -73,6 +73,34 @@ function keyedAlertContract(name: string, open: () => Promise<Store>): void {
         await store.close();
       }
     });
+
+    it("folds a message's correlation states once, with its alerts; a suppression's claimant may claim it again", async () => {
+      const store = await open();
+      try {
+        const [a, b] = [await store.createTenant("fa", "xsiam", ctx), await store.createTenant("fb", "xsiam", ctx)];
+        assert.ok(a && b);
+        const partial = { ruleId: 4, bucket: NOW, groupKey: '["alice"]', state: "[3]" };
+        const fold = { messageKey: "S.1:7", partials: [partial], at: NOW };
+        assert.equal(await store.recordStreamAlerts(a.id, [], fold), 0);
+        assert.equal(
+          await store.recordStreamAlerts(a.id, [alert(1, "S.1:7:1")], fold),
+          1,
+          "alerts stored, fold skipped",
+        );
+        await store.recordStreamAlerts(b.id, [], fold);
+        const states = (tenant: number) => store.readCorrelationPartials(tenant, 4, NOW, NOW + 1);
+        assert.deepEqual(await states(a.id), [partial], "folded once");
+        assert.deepEqual(await states(b.id), [partial], "fold keys are per tenant");
+
+        const claim = (claimant?: string) => store.claimSuppression(a.id, 4, "dc1", NOW, NOW + 60_000, claimant);
+        assert.equal(await claim("S.1:7:correlation:4:0"), true);
+        assert.equal(await claim("S.1:7:correlation:4:0"), true, "the same alert, redelivered, claims it again");
+        assert.equal(await claim("S.1:8:correlation:4:0"), false, "another alert is suppressed");
+        assert.equal(await claim(), false, "so is an HTTP one");
+      } finally {
+        await store.close();
+      }
+    });
   });
 }
 

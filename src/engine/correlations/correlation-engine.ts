@@ -105,11 +105,27 @@ export class CorrelationEngine {
 
   /**
    * What the rules made of a batch: SCHEDULED states merged and stored, REAL_TIME rows past
-   * suppression answered as alerts, for the caller to store with the batch's other alerts. The
-   * batch may have run on a matching thread's copy of the rules, newer than this one's: then
-   * the rules are read again; a rule gone since is skipped.
+   * suppression answered as alerts, for the caller to store with the batch's other alerts.
    */
   async storeCorrelated(tenantId: number, correlated: CorrelatedEvents, arrived: number): Promise<NewAlert[]> {
+    const { partials, alerts } = await this.settleCorrelated(tenantId, correlated, arrived);
+    await this.store.addCorrelationPartials(tenantId, partials);
+    return alerts.map(({ alert }) => alert);
+  }
+
+  /**
+   * What the rules made of a batch, nothing of it stored yet: SCHEDULED states merged into
+   * partials, REAL_TIME rows past suppression as alerts. The batch may have run on a matching
+   * thread's copy of the rules, newer than this one's: then the rules are read again; a rule gone
+   * since is skipped. `keyOf` names each REAL_TIME row for good (the stream's message, rule and
+   * row): its suppression claim is then its own, so the same row met again may claim it again.
+   */
+  async settleCorrelated(
+    tenantId: number,
+    correlated: CorrelatedEvents,
+    arrived: number,
+    keyOf?: (ruleId: number, row: number) => string,
+  ): Promise<{ partials: CorrelationPartial[]; alerts: { alert: NewAlert; key?: string }[] }> {
     const used = [...correlated.realTime, ...correlated.scheduled].map((r) => r.ruleId);
     let byId = compiledById(await this.rulesFor(tenantId, INGEST_STALENESS_MS));
     if (used.some((id) => !byId.has(id))) byId = compiledById(await this.rulesFor(tenantId));
@@ -118,22 +134,31 @@ export class CorrelationEngine {
       const compiled = byId.get(ruleId);
       if (compiled) partials.push(...toPartials(ruleId, mergeSlots(compiled, groups)));
     }
-    await this.store.addCorrelationPartials(tenantId, partials);
-    const alerts: NewAlert[] = [];
+    const alerts: { alert: NewAlert; key?: string }[] = [];
     for (const { ruleId, rows } of correlated.realTime) {
       const compiled = byId.get(ruleId);
       if (!compiled) continue;
-      for (const row of rows)
-        if (await this.admit(tenantId, compiled, row, arrived)) alerts.push(correlationAlert(compiled, row, arrived));
+      for (const [i, row] of rows.entries()) {
+        const key = keyOf?.(ruleId, i);
+        if (await this.admit(tenantId, compiled, row, arrived, key))
+          alerts.push({ alert: correlationAlert(compiled, row, arrived), ...(key === undefined ? {} : { key }) });
+      }
     }
-    return alerts;
+    return { partials, alerts };
   }
 
   /** Suppression: the first alert of a key within the duration passes, across nodes. */
-  private async admit(tenantId: number, compiled: CompiledCorrelation, row: Row, at: number): Promise<boolean> {
+  private async admit(
+    tenantId: number,
+    compiled: CompiledCorrelation,
+    row: Row,
+    at: number,
+    claimant?: string,
+  ): Promise<boolean> {
     if (compiled.suppressionMs === undefined) return true;
     const key = suppressionKey(compiled, row);
-    return this.store.claimSuppression(tenantId, compiled.rule.ruleId, key, at, at + compiled.suppressionMs);
+    const until = at + compiled.suppressionMs;
+    return this.store.claimSuppression(tenantId, compiled.rule.ruleId, key, at, until, claimant);
   }
 
   /** Runs every scheduled rule of the tenant whose latest tick at or before `at` has not run yet. */

@@ -8,6 +8,7 @@ import type { JsMsg } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import type { FastifyBaseLogger } from "fastify";
 import type { NatsConfig } from "../../config.ts";
+import type { CorrelationEngine } from "../../engine/correlations/correlation-engine.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { Slots } from "../../lib/slots.ts";
 import type { Store } from "../../storage/ports.ts";
@@ -23,6 +24,8 @@ export interface StreamConsumerDeps {
   matching: EventMatching;
   store: Store;
   clock: Clock;
+  /** Correlation rules run on the same events (absent: IOC and BIOC rules only). */
+  correlations?: CorrelationEngine | undefined;
 }
 
 type Log = Pick<FastifyBaseLogger, "info" | "warn" | "error">;
@@ -134,7 +137,7 @@ export class StreamConsumer {
   }
 
   private async process(message: JsMsg, streamKey: string): Promise<void> {
-    const { matching, store, clock } = this.deps;
+    const { matching, store, clock, correlations } = this.deps;
     const log = this.log as Log;
     const tenantId = await this.tenants.idOfSubject(message.subject);
     if (tenantId === undefined) {
@@ -146,13 +149,13 @@ export class StreamConsumer {
     const alive = setInterval(() => message.working(), this.deps.config.ackWaitMs / 3);
     try {
       const found = await messageAlerts(
-        matching,
+        { matching, correlations },
         tenantId,
         message.string(),
         `${streamKey}:${message.seq}`,
         clock.now(),
       );
-      const added = await store.recordStreamAlerts(tenantId, found.alerts);
+      const added = await store.recordStreamAlerts(tenantId, found.alerts, found.fold);
       this.counters.matched(found.events, found.malformed.length, added);
       if (found.malformed.length > 0)
         log.warn(

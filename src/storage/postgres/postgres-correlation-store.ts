@@ -127,22 +127,30 @@ function postgresCorrelationRules(pool: pg.Pool) {
   >;
 }
 
+/** One INSERT for all of `partials`, on the pool or inside a transaction's client. */
+export async function insertCorrelationPartials(
+  db: pg.Pool | pg.PoolClient,
+  tenantId: number,
+  partials: readonly CorrelationPartial[],
+): Promise<void> {
+  if (partials.length === 0) return;
+  await db.query(
+    `INSERT INTO correlation_partials (tenant_id, rule_id, bucket, group_key, state)
+     SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[])`,
+    [
+      tenantId,
+      partials.map((p) => p.ruleId),
+      partials.map((p) => p.bucket),
+      partials.map((p) => p.groupKey),
+      partials.map((p) => p.state),
+    ],
+  );
+}
+
 function postgresCorrelationState(pool: pg.Pool) {
   return {
-    addCorrelationPartials: async (tenantId: number, partials: readonly CorrelationPartial[]) => {
-      if (partials.length === 0) return;
-      await pool.query(
-        `INSERT INTO correlation_partials (tenant_id, rule_id, bucket, group_key, state)
-         SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[])`,
-        [
-          tenantId,
-          partials.map((p) => p.ruleId),
-          partials.map((p) => p.bucket),
-          partials.map((p) => p.groupKey),
-          partials.map((p) => p.state),
-        ],
-      );
-    },
+    addCorrelationPartials: (tenantId: number, partials: readonly CorrelationPartial[]) =>
+      insertCorrelationPartials(pool, tenantId, partials),
     readCorrelationPartials: async (tenantId: number, ruleId: number, from: number, to: number) =>
       (
         await pool.query<CorrelationPartial>(
@@ -165,13 +173,20 @@ function postgresCorrelationState(pool: pg.Pool) {
           [tenantId, ruleId, tick, now],
         )
       ).rowCount === 1,
-    claimSuppression: async (tenantId: number, ruleId: number, key: string, now: number, until: number) =>
+    claimSuppression: async (
+      tenantId: number,
+      ruleId: number,
+      key: string,
+      now: number,
+      until: number,
+      claimant?: string,
+    ) =>
       (
         await pool.query(
-          `INSERT INTO correlation_suppressions (tenant_id, rule_id, suppression_key, until) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (tenant_id, rule_id, suppression_key) DO UPDATE SET until = excluded.until
-           WHERE correlation_suppressions.until <= $5`,
-          [tenantId, ruleId, key, until, now],
+          `INSERT INTO correlation_suppressions (tenant_id, rule_id, suppression_key, until, claimant) VALUES ($1, $2, $3, $4, $6)
+           ON CONFLICT (tenant_id, rule_id, suppression_key) DO UPDATE SET until = excluded.until, claimant = excluded.claimant
+           WHERE correlation_suppressions.until <= $5 OR correlation_suppressions.claimant = excluded.claimant`,
+          [tenantId, ruleId, key, until, now, claimant ?? null],
         )
       ).rowCount === 1,
   };

@@ -6,6 +6,7 @@ import { orderBy, POSTGRES_FILTERS, whereClause } from "../sql-filters.ts";
 import type { StreamAlertStore } from "../stream-ports.ts";
 import { transaction } from "./postgres-database.ts";
 import { postgresOutboxFill } from "./postgres-delivery-store.ts";
+import { postgresStreamFold } from "./postgres-stream-fold.ts";
 
 /** Rules are read in pages by rule id, so a million of them never sit in one result set. */
 const PAGE = 50_000;
@@ -60,7 +61,16 @@ function writeAlerts(
   alerts: readonly NewAlert[],
   keys: readonly (string | null)[] = [],
 ): Promise<number[]> {
-  return transaction(pool, async (client) => {
+  return transaction(pool, (client) => insertAlerts(client, tenantId, alerts, keys));
+}
+
+async function insertAlerts(
+  client: pg.PoolClient,
+  tenantId: number,
+  alerts: readonly NewAlert[],
+  keys: readonly (string | null)[],
+): Promise<number[]> {
+  {
     const { rows } = await client.query<{ first: number }>(
       "UPDATE tenants SET next_alert_id = next_alert_id + $2 WHERE id = $1 RETURNING next_alert_id - $2 AS first",
       [tenantId, alerts.length],
@@ -100,23 +110,25 @@ function writeAlerts(
     // in the same transaction: an alert stored is an alert owed to its webhooks and syslog receivers
     await postgresOutboxFill(client, tenantId, first, first + alerts.length);
     return stored.rows.map((row) => Number(row.alert_id)).sort((x, y) => x - y);
-  });
+  }
 }
 
 export function postgresAlertStore(pool: pg.Pool): AlertStore & StreamAlertStore {
   return {
     recordAlerts: async (tenantId, alerts) => (alerts.length === 0 ? [] : writeAlerts(pool, tenantId, alerts)),
-    recordStreamAlerts: async (tenantId, alerts) =>
-      alerts.length === 0
-        ? 0
-        : (
-            await writeAlerts(
-              pool,
-              tenantId,
-              alerts,
-              alerts.map((a) => a.streamKey),
-            )
-          ).length,
+    recordStreamAlerts: (tenantId, alerts, fold) =>
+      transaction(pool, async (client) => {
+        if (fold) await postgresStreamFold(client, tenantId, fold);
+        if (alerts.length === 0) return 0;
+        return (
+          await insertAlerts(
+            client,
+            tenantId,
+            alerts,
+            alerts.map((a) => a.streamKey),
+          )
+        ).length;
+      }),
     findAlerts: (tenantId, filters, page) =>
       transaction(pool, async (client) => {
         const where = whereClause(filters, ALERT_FILTER_COLUMNS, POSTGRES_FILTERS, 2);

@@ -1,5 +1,6 @@
 import type { Migration } from "../sqlite/sqlite-migrations.ts";
 import { STREAM_ALERT_KEY_MIGRATION } from "../stream-alert-migration.ts";
+import { STREAM_FOLD_MIGRATION } from "../stream-fold-migration.ts";
 import { POSTGRES_AUDIT_HARDENING_MIGRATION } from "./postgres-audit-hardening-migration.ts";
 import { POSTGRES_AUDIT_MIGRATION } from "./postgres-audit-migration.ts";
 import { POSTGRES_CORRELATION_MIGRATION } from "./postgres-correlation-migration.ts";
@@ -208,5 +209,10 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     name: "alerts from the JetStream consumer keyed by message and line, so a redelivery raises none twice",
     // as SQLite's migration 14
     sql: STREAM_ALERT_KEY_MIGRATION,
+  },
+  {
+    version: 14,
+    name: "correlation states of a stream message folded once, and suppressions claimed by message",
+    sql: STREAM_FOLD_MIGRATION,
   },
 ];

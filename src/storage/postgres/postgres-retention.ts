@@ -91,7 +91,12 @@ export function postgresRetentionStore(pool: pg.Pool): RetentionStore {
            LIMIT $2)`,
         [runsBefore, limit],
       );
-      return (ended.rowCount ?? 0) + (runs.rowCount ?? 0);
+      const folds = await pool.query(
+        `DELETE FROM stream_folds WHERE (tenant_id, message_key) IN (
+           SELECT tenant_id, message_key FROM stream_folds WHERE folded_at < $1 LIMIT $2)`,
+        [runsBefore, limit],
+      );
+      return (ended.rowCount ?? 0) + (runs.rowCount ?? 0) + (folds.rowCount ?? 0);
     },
   };
 }

@@ -3,10 +3,11 @@ import type { RulePage } from "../../domain/filters/filter-model.ts";
 import { ALERT_FILTER_COLUMNS } from "../filter-columns.ts";
 import type { AlertStore } from "../ports.ts";
 import { orderBy, whereClause } from "../sql-filters.ts";
-import type { StreamAlertStore } from "../stream-ports.ts";
+import type { KeyedAlert, StreamAlertStore, StreamFold } from "../stream-ports.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
 import { sqliteOutboxFill } from "./sqlite-delivery-store.ts";
 import { statementCache } from "./sqlite-statement-cache.ts";
+import { sqliteStreamFold } from "./sqlite-stream-fold.ts";
 
 const FILTER_COLUMNS = ALERT_FILTER_COLUMNS;
 
@@ -102,6 +103,18 @@ function sqliteAlertWrite(db: SqliteDb) {
 export function sqliteAlertStore(db: SqliteDb): AlertStore & StreamAlertStore {
   const prepare = statementCache(db);
   const record = sqliteAlertWrite(db);
+  const foldOnce = sqliteStreamFold(db);
+  const recordStream = db.transaction(
+    (tenantId: number, alerts: readonly KeyedAlert[], fold: StreamFold | undefined) => {
+      if (fold) foldOnce(tenantId, fold);
+      if (alerts.length === 0) return 0;
+      return record(
+        tenantId,
+        alerts,
+        alerts.map((a) => a.streamKey),
+      ).length;
+    },
+  );
 
   const find = db.transaction((tenantId: number, where: { sql: string; params: unknown[] }, page: RulePage) => {
     const total = prepare(`SELECT count(*) FROM alerts WHERE tenant_id = ? AND ${where.sql}`)
@@ -115,14 +128,7 @@ export function sqliteAlertStore(db: SqliteDb): AlertStore & StreamAlertStore {
 
   return {
     recordAlerts: async (tenantId, alerts) => (alerts.length === 0 ? [] : record.immediate(tenantId, alerts)),
-    recordStreamAlerts: async (tenantId, alerts) =>
-      alerts.length === 0
-        ? 0
-        : record.immediate(
-            tenantId,
-            alerts,
-            alerts.map((a) => a.streamKey),
-          ).length,
+    recordStreamAlerts: async (tenantId, alerts, fold) => recordStream.immediate(tenantId, alerts, fold),
     findAlerts: async (tenantId, filters, page) => find(tenantId, whereClause(filters, FILTER_COLUMNS), page),
   };
 }

@@ -139,13 +139,18 @@ function sqliteCorrelationRules(db: SqliteDb) {
   >;
 }
 
-function sqliteCorrelationState(db: SqliteDb) {
+/** Adds partials inside the caller's transaction. */
+export function sqlitePartialsAdder(db: SqliteDb): (tenantId: number, partials: readonly CorrelationPartial[]) => void {
   const add = db.prepare(
     "INSERT INTO correlation_partials (tenant_id, rule_id, bucket, group_key, state) VALUES (?, ?, ?, ?, ?)",
   );
-  const addAll = db.transaction((tenantId: number, partials: readonly CorrelationPartial[]) => {
+  return (tenantId, partials) => {
     for (const p of partials) add.run(tenantId, p.ruleId, p.bucket, p.groupKey, p.state);
-  });
+  };
+}
+
+function sqliteCorrelationState(db: SqliteDb) {
+  const addAll = db.transaction(sqlitePartialsAdder(db));
   const read = db.prepare(
     `SELECT rule_id AS ruleId, bucket, group_key AS groupKey, state FROM correlation_partials
      WHERE tenant_id = ? AND rule_id = ? AND bucket >= ? AND bucket < ?`,
@@ -155,9 +160,9 @@ function sqliteCorrelationState(db: SqliteDb) {
     "INSERT INTO correlation_runs (tenant_id, rule_id, tick, ran_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
   );
   const suppress = db.prepare(
-    `INSERT INTO correlation_suppressions (tenant_id, rule_id, suppression_key, until) VALUES (?, ?, ?, ?)
-     ON CONFLICT (tenant_id, rule_id, suppression_key) DO UPDATE SET until = excluded.until
-     WHERE correlation_suppressions.until <= ?`,
+    `INSERT INTO correlation_suppressions (tenant_id, rule_id, suppression_key, until, claimant) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (tenant_id, rule_id, suppression_key) DO UPDATE SET until = excluded.until, claimant = excluded.claimant
+     WHERE correlation_suppressions.until <= ? OR correlation_suppressions.claimant = excluded.claimant`,
   );
   return {
     addCorrelationPartials: async (tenantId: number, partials: readonly CorrelationPartial[]) => {
@@ -170,8 +175,14 @@ function sqliteCorrelationState(db: SqliteDb) {
     },
     claimCorrelationTick: async (tenantId: number, ruleId: number, tick: number, now: number) =>
       claimTick.run(tenantId, ruleId, tick, now).changes === 1,
-    claimSuppression: async (tenantId: number, ruleId: number, key: string, now: number, until: number) =>
-      suppress.run(tenantId, ruleId, key, until, now).changes === 1,
+    claimSuppression: async (
+      tenantId: number,
+      ruleId: number,
+      key: string,
+      now: number,
+      until: number,
+      claimant?: string,
+    ) => suppress.run(tenantId, ruleId, key, until, claimant ?? null, now).changes === 1,
   };
 }
 

@@ -1,4 +1,5 @@
 import { STREAM_ALERT_KEY_MIGRATION } from "../stream-alert-migration.ts";
+import { STREAM_FOLD_MIGRATION } from "../stream-fold-migration.ts";
 import { AUDIT_HARDENING_MIGRATION } from "./sqlite-audit-hardening-migration.ts";
 import { AUDIT_MIGRATION } from "./sqlite-audit-migration.ts";
 import { AUDIT_PACKING_MIGRATION } from "./sqlite-audit-packing-migration.ts";
@@ -239,5 +240,10 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     version: 14,
     name: "alerts from the JetStream consumer keyed by message and line, so a redelivery raises none twice",
     sql: STREAM_ALERT_KEY_MIGRATION,
+  },
+  {
+    version: 15,
+    name: "correlation states of a stream message folded once, and suppressions claimed by message",
+    sql: STREAM_FOLD_MIGRATION,
   },
 ];

@@ -41,6 +41,10 @@ export function sqliteRetentionStore(db: SqliteDb): RetentionStore {
     `DELETE FROM correlation_suppressions WHERE (tenant_id, rule_id, suppression_key) IN (
        SELECT tenant_id, rule_id, suppression_key FROM correlation_suppressions WHERE until <= ? LIMIT ?)`,
   );
+  const folds = db.prepare(
+    `DELETE FROM stream_folds WHERE (tenant_id, message_key) IN (
+       SELECT tenant_id, message_key FROM stream_folds WHERE folded_at < ? LIMIT ?)`,
+  );
   const runs = db.prepare(
     `DELETE FROM correlation_runs WHERE (tenant_id, rule_id, tick) IN (
        SELECT r.tenant_id, r.rule_id, r.tick FROM correlation_runs AS r WHERE r.ran_at < ? AND EXISTS (
@@ -80,7 +84,8 @@ export function sqliteRetentionStore(db: SqliteDb): RetentionStore {
     },
     pruneCorrelationState: async (now, runsBefore, limit) => {
       const ended = suppressions.run(now, limit).changes;
-      return ended + runs.run(runsBefore, Math.max(0, limit - ended)).changes;
+      const ran = runs.run(runsBefore, Math.max(0, limit - ended)).changes;
+      return ended + ran + folds.run(runsBefore, Math.max(0, limit - ended - ran)).changes;
     },
   };
 }
