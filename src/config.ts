@@ -2,6 +2,7 @@ import { isIP } from "node:net";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { DEFAULT_DELIVERY, type DeliveryConfig } from "./delivery/delivery-config.ts";
+import { type NatsSecurity, natsSecurityFromEnv } from "./ingest/stream/nats-security.ts";
 
 /** Everything the server and CLI can be told, frozen once read. The only reader of process.env. */
 export interface Config {
@@ -57,6 +58,8 @@ export interface NatsConfig {
   inflight: number;
   /** A message not acknowledged this long goes to another node (WARDEN_NATS_ACK_WAIT_MS; set when the consumer is created). */
   ackWaitMs: number;
+  /** Authentication and TLS (WARDEN_NATS_USER, _PASSWORD, _TOKEN, _CREDS, _CA, _CERT, _KEY). */
+  security: NatsSecurity;
 }
 
 export interface Limits {
@@ -167,6 +170,7 @@ function natsConfig(flags: ConfigOverrides, env: Env): NatsConfig | undefined {
     consumer: env.WARDEN_NATS_CONSUMER ?? "warden",
     inflight: intFromEnv({ WARDEN_NATS_INFLIGHT: inflight }, "WARDEN_NATS_INFLIGHT", DEFAULT_NATS_INFLIGHT),
     ackWaitMs: intFromEnv(env, "WARDEN_NATS_ACK_WAIT_MS", 30_000),
+    security: natsSecurityFromEnv(env),
   });
 }
 

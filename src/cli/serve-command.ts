@@ -97,7 +97,7 @@ export function serveCommand(): Command {
     )
     .option(
       "--nats <url>",
-      "also consume events from NATS JetStream, e.g. nats://host:4222 (env WARDEN_NATS_URL; docs/stream.md)",
+      "also consume events from NATS JetStream, e.g. nats://host:4222 or tls://host:4222 (env WARDEN_NATS_URL; credentials and TLS: WARDEN_NATS_USER/_PASSWORD/_TOKEN/_CREDS/_CA/_CERT/_KEY, docs/stream.md)",
     )
     .option(
       "--nats-stream <name>",

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { connect, type NatsConnection, type NodeConnectionOptions } from "@nats-io/transport-node";
 import pg from "pg";
 import { buildServices } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
@@ -198,8 +198,9 @@ export async function alertCount(node: WardenNode, site: WardenSite): Promise<nu
 /** A publisher on the stream (the nodes create the stream; this waits for it). */
 export async function publisher(
   url: string,
+  options: Partial<NodeConnectionOptions> = {},
 ): Promise<{ nc: NatsConnection; publish(subject: string, body: string): Promise<void> }> {
-  const nc = await connect({ servers: url });
+  const nc = await connect({ servers: url, ...options });
   const jsm = await jetstreamManager(nc);
   for (let i = 0; ; i++) {
     try {

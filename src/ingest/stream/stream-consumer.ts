@@ -15,6 +15,7 @@ import type { Store } from "../../storage/ports.ts";
 import type { EventMatching } from "../event-matching.ts";
 import { MatchOverrun } from "../match-pool.ts";
 import { messageAlerts } from "./message-alerts.ts";
+import { loggableNatsUrl, natsSecurityOptions } from "./nats-security.ts";
 import { StreamCounters } from "./stream-counters.ts";
 import { type BoundConsumer, bindConsumer } from "./stream-setup.ts";
 import { TenantNames } from "./tenant-names.ts";
@@ -32,6 +33,8 @@ type Log = Pick<FastifyBaseLogger, "info" | "warn" | "error">;
 
 /** A failed message (the store unreachable, most likely) comes back after this. */
 const RETRY_DELAY_MS = 2000;
+/** A failed connection is tried again after this. */
+const CONNECT_RETRY_MS = 1000;
 /** How often the lag is read from the consumer's info. */
 const LAG_EVERY_MS = 2000;
 /** How long one pull waits for messages (the server's minimum is a second). */
@@ -78,15 +81,9 @@ export class StreamConsumer {
 
   private async run(log: Log): Promise<void> {
     const { config } = this.deps;
-    // Reconnects for ever: a restarted nats-server is a pause, not an end.
-    this.nc = await connect({
-      servers: config.url,
-      name: "warden",
-      waitOnFirstConnect: true,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 1000,
-    });
-    log.info({ nats: config.url, stream: config.stream, consumer: config.consumer }, "stream consumer connected");
+    this.nc = await this.connected(log);
+    const nats = loggableNatsUrl(config.url);
+    log.info({ nats, stream: config.stream, consumer: config.consumer }, "stream consumer connected");
     while (!this.stopping) {
       try {
         await this.consume(await bindConsumer(this.nc, config));
@@ -122,6 +119,36 @@ export class StreamConsumer {
       this.counters.lag(info.num_pending, info.num_ack_pending);
     } catch {
       // disconnected for now: the last figures stand
+    }
+  }
+
+  /**
+   * Connected once nats-server is there, asking every second; why each attempt failed is logged
+   * when the reason changes (not there yet, credentials refused, certificate not trusted), so a
+   * wrong setting says so at once and a server still starting does not flood the log. Once
+   * connected it reconnects for ever: a restarted nats-server is a pause, not an end.
+   */
+  private async connected(log: Log): Promise<NatsConnection> {
+    const { config } = this.deps;
+    const options = {
+      servers: config.url,
+      name: "warden",
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: CONNECT_RETRY_MS,
+      ...natsSecurityOptions(config.security, config.url),
+    };
+    let lastReason = "";
+    for (;;) {
+      try {
+        return await connect(options);
+      } catch (error) {
+        if (this.stopping) throw error;
+        const reason = (error as Error).message;
+        if (reason !== lastReason)
+          log.error({ err: error, nats: loggableNatsUrl(config.url) }, `cannot connect to nats-server: ${reason}`);
+        lastReason = reason;
+        await sleep(CONNECT_RETRY_MS);
+      }
     }
   }
 
