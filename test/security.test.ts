@@ -72,6 +72,7 @@ const ROUTES: RouteCase[] = [
     status: 400,
   },
   { path: "/public_api/v1/webhooks/test", body: { request_data: { name: "none" } }, allowed: [], status: 400 },
+  { path: "/public_api/v1/webhooks/rotate_secret", body: { request_data: { name: "none" } }, allowed: [], status: 400 },
 ];
 
 /** The routes whose body takes filters, and where the filters go. */

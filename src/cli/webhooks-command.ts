@@ -38,7 +38,7 @@ function severity(text: string): Severity {
   return found;
 }
 
-/** `warden webhooks add|list|remove|test|dead-letters|retry`: where alerts go (src/delivery, docs/webhooks.md). */
+/** `warden webhooks add|list|remove|rotate|test|dead-letters|retry`: where alerts go (src/delivery, docs/webhooks.md). */
 export function webhooksCommand(): Command {
   const webhooks = new Command("webhooks").description(
     "where alerts go: webhooks (http/https) and syslog receivers (syslog+udp/syslog+tcp), their dead letters",
@@ -93,6 +93,33 @@ export function webhooksCommand(): Command {
       withServices(command, async (services) => {
         if (!(await services.delivery.remove(await ownerOf(services, o), name))) exitWithError(`no target '${name}'`);
         process.stdout.write(`removed '${name}'\n`);
+      }),
+    );
+  ownerOptions(
+    webhooks
+      .command("rotate")
+      .description(
+        "give a webhook a new signing secret, printed this once; the old one signs beside it for the overlap",
+      )
+      .argument("<name>", "the webhook")
+      .option("--secret-env <variable>", "read the new secret from this variable (default: generated)")
+      .option("--overlap-hours <hours>", "how long the old secret still signs beside the new one (0 to 168)", "24"),
+  )
+    .option("--json", "print the result as JSON")
+    .action(async (name: string, o: OwnerOptions & Record<string, string | undefined>, command: Command) =>
+      withServices(command, async (services) => {
+        const secret = o.secretEnv === undefined ? undefined : process.env[o.secretEnv];
+        if (o.secretEnv !== undefined && secret === undefined) exitWithError(`${o.secretEnv} is not set`);
+        const hours = Number(o.overlapHours);
+        const owner = await ownerOf(services, o);
+        const rotated = await services.delivery.rotateSecret(owner, name, secret, hours * 3_600_000);
+        if (!rotated.ok) exitWithError(rotated.error);
+        if (o.json) return printJson(rotated.value);
+        process.stdout.write(
+          `rotated the secret of '${name}'; the old one signs too until ${isoOrNever(rotated.value.previousValidUntil)}\n`,
+        );
+        if (secret === undefined)
+          process.stdout.write(`new signing secret (shown only now): ${rotated.value.secret}\n`);
       }),
     );
   ownerOptions(webhooks.command("test").description("send a sample alert (alert id 0) now and say what came of it"))

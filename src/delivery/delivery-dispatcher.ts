@@ -3,7 +3,6 @@
  * syslog one connection per receiver and round), and records the outcome. A failure is retried
  * after an exponential backoff with jitter; after maxAttempts it becomes a dead letter.
  */
-import { unsealSecret } from "../domain/keys/key-secrets.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { ClaimedDelivery, DeliveryFailure, DeliveryStore } from "../storage/delivery-ports.ts";
 import { retryDelay } from "./backoff.ts";
@@ -12,7 +11,7 @@ import { type AttemptOutcome, type DeliveryTarget, idempotencyKey } from "./deli
 import { syslogMessage } from "./syslog-message.ts";
 import { sendSyslog } from "./syslog-sender.ts";
 import { checkTargetUrl } from "./target-url.ts";
-import { WEBHOOK_SECRET_PURPOSE } from "./webhook-secret.ts";
+import { signingSecrets } from "./webhook-secret.ts";
 import { postAlert, webhookAgents } from "./webhook-sender.ts";
 
 /** Webhook requests in flight at once within a round. */
@@ -63,14 +62,14 @@ export class DeliveryDispatcher {
       const outcome = await sendSyslog(checked.value.url, messages, this.config.timeoutMs);
       return new Map(entries.map((e) => [e.id, outcome]));
     }
-    const secret = target.sealedSecret && unsealSecret(target.sealedSecret, this.masterKey, WEBHOOK_SECRET_PURPOSE);
-    if (!secret)
+    const secrets = signingSecrets(target, this.masterKey, now);
+    if (!secrets)
       return new Map(entries.map((e) => [e.id, { delivered: false, error: "the secret cannot be unsealed" }]));
     const outcomes = new Map<number, AttemptOutcome>();
     const queue = [...entries];
     const worker = async () => {
       for (let e = queue.shift(); e; e = queue.shift())
-        outcomes.set(e.id, await postAlert(checked.value.url, secret, e, now, this.config.timeoutMs, this.agents));
+        outcomes.set(e.id, await postAlert(checked.value.url, secrets, e, now, this.config.timeoutMs, this.agents));
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, entries.length) }, worker));
     return outcomes;

@@ -21,6 +21,9 @@ export interface DeliveryTarget {
   url: string;
   /** The webhook's signing secret, sealed under the master key; null for syslog. */
   sealedSecret: Buffer | null;
+  /** The secret a rotation replaced, still signing until `previousSecretUntil` (epoch ms). */
+  sealedPreviousSecret: Buffer | null;
+  previousSecretUntil: number | null;
   /** Alerts below this severity are not sent. */
   minSeverity: Severity;
   /** Which rule families' alerts are sent. */
@@ -29,7 +32,7 @@ export interface DeliveryTarget {
   createdAt: number;
 }
 
-export type NewDeliveryTarget = Omit<DeliveryTarget, "id">;
+export type NewDeliveryTarget = Omit<DeliveryTarget, "id" | "sealedPreviousSecret" | "previousSecretUntil">;
 
 /** One alert still owed to one target. */
 export interface OutboxEntry {

@@ -6,7 +6,7 @@
  */
 import type { Alert } from "../domain/alerts/alert-model.ts";
 import type { Severity } from "../domain/ioc/ioc-model.ts";
-import { sealSecret, unsealSecret } from "../domain/keys/key-secrets.ts";
+import { sealSecret } from "../domain/keys/key-secrets.ts";
 import type { Tenant } from "../domain/tenants/tenant-model.ts";
 import type { Clock } from "../lib/clock.ts";
 import { fail, ok, type Result } from "../lib/result.ts";
@@ -16,11 +16,13 @@ import { type AttemptOutcome, type DeliveryTarget, idempotencyKey, type RuleKind
 import { syslogMessage } from "./syslog-message.ts";
 import { sendSyslog } from "./syslog-sender.ts";
 import { checkTargetUrl } from "./target-url.ts";
-import { generateWebhookSecret, WEBHOOK_SECRET_PURPOSE } from "./webhook-secret.ts";
+import { generateWebhookSecret, signingSecrets, WEBHOOK_SECRET_PURPOSE } from "./webhook-secret.ts";
 import { postAlert, webhookAgents } from "./webhook-sender.ts";
 
 const TARGET_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 export const SERVER_SYSLOG_NAME = "server-syslog";
+/** A rotation's overlap is at most a week: long enough for any change window, short enough to end. */
+const MAX_OVERLAP_MS = 168 * 3_600_000;
 
 export interface NewTarget {
   name: string;
@@ -110,9 +112,30 @@ export class DeliveryService {
       const message = syslogMessage(entry.tenantName, entry.alert, idempotencyKey(entry), now);
       return ok(await sendSyslog(checked.value.url, [message], this.config.timeoutMs));
     }
-    const secret = target.sealedSecret && unsealSecret(target.sealedSecret, this.masterKey, WEBHOOK_SECRET_PURPOSE);
-    if (!secret) return ok({ delivered: false, error: "the secret cannot be unsealed" });
-    return ok(await postAlert(checked.value.url, secret, entry, now, this.config.timeoutMs, this.agents));
+    const secrets = signingSecrets(target, this.masterKey, now);
+    if (!secrets) return ok({ delivered: false, error: "the secret cannot be unsealed" });
+    return ok(await postAlert(checked.value.url, secrets, entry, now, this.config.timeoutMs, this.agents));
+  }
+
+  /**
+   * A webhook's new secret (generated when absent), shown this once. The one it replaces keeps
+   * signing beside it for `overlapMs`, so the receiver can switch without refusing a request.
+   */
+  async rotateSecret(
+    owner: Tenant | null,
+    name: string,
+    secret: string | undefined,
+    overlapMs: number,
+  ): Promise<Result<{ secret: string; previousValidUntil: number }>> {
+    if (secret !== undefined && secret.length < 16) return fail("a webhook secret is at least 16 characters");
+    if (!Number.isInteger(overlapMs) || overlapMs < 0 || overlapMs > MAX_OVERLAP_MS)
+      return fail("the overlap is from 0 to 168 hours");
+    const fresh = secret ?? generateWebhookSecret();
+    const sealed = sealSecret(fresh, this.masterKey, WEBHOOK_SECRET_PURPOSE);
+    const previousValidUntil = this.clock.now() + overlapMs;
+    if (!(await this.store.rotateTargetSecret(owner?.id ?? null, name, sealed, previousValidUntil)))
+      return fail(`${ownerText(owner)} has no webhook named '${name}'`);
+    return ok({ secret: fresh, previousValidUntil });
   }
 
   async deadLetters(owner: Tenant | null, limit = 1000): Promise<DeadLetter[]> {

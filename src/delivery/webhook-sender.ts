@@ -2,7 +2,7 @@ import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { alertPayload } from "./alert-payload.ts";
 import { type AttemptOutcome, idempotencyKey, type OutboxEntry } from "./delivery-model.ts";
-import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signPayload, TIMESTAMP_HEADER } from "./webhook-signature.ts";
+import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signatureHeader, TIMESTAMP_HEADER } from "./webhook-signature.ts";
 
 export interface WebhookAgents {
   "http:": HttpAgent;
@@ -22,13 +22,14 @@ export function webhookAgents(): WebhookAgents {
 }
 
 /**
- * POSTs one alert, signed. Any 2xx is delivered; anything else (another status, a timeout, a refused
+ * POSTs one alert, signed under each of `secrets` (the current one first; during a rotation's
+ * overlap, the previous one too). Any 2xx is delivered; anything else (another status, a timeout, a refused
  * connection) is a failure to retry. Redirects are not followed: a redirect could lead past the
  * guard on internal addresses.
  */
 export function postAlert(
   url: URL,
-  secret: string,
+  secrets: readonly string[],
   entry: Pick<OutboxEntry, "tenantId" | "tenantName" | "targetId" | "alert">,
   now: number,
   timeoutMs: number,
@@ -57,7 +58,7 @@ export function postAlert(
           "user-agent": "Warden-Webhooks/1",
           [IDEMPOTENCY_HEADER]: key,
           [TIMESTAMP_HEADER]: timestamp,
-          [SIGNATURE_HEADER]: signPayload(secret, timestamp, body.toString("utf8")),
+          [SIGNATURE_HEADER]: signatureHeader(secrets, timestamp, body.toString("utf8")),
         },
       },
       (res) => {

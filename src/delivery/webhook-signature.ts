@@ -14,9 +14,19 @@ export function signPayload(secret: string, timestamp: string, body: string): st
   return `v1=${createHmac("sha256", secret).update(`${timestamp}.${body}`, "utf8").digest("hex")}`;
 }
 
-/** What a receiver runs (the docs show the same in a few lines); constant time. */
-export function verifySignature(secret: string, timestamp: string, body: string, signature: string): boolean {
+/**
+ * The header's value: one `v1=` signature per secret, comma separated (as Stripe's scheme does), so
+ * during a rotation's overlap a receiver holding either secret finds a signature it can check.
+ */
+export function signatureHeader(secrets: readonly string[], timestamp: string, body: string): string {
+  return secrets.map((secret) => signPayload(secret, timestamp, body)).join(", ");
+}
+
+/** What a receiver runs (the docs show the same in a few lines): any listed signature, each compared in constant time. */
+export function verifySignature(secret: string, timestamp: string, body: string, header: string): boolean {
   const expected = Buffer.from(signPayload(secret, timestamp, body));
-  const given = Buffer.from(signature);
-  return expected.length === given.length && timingSafeEqual(expected, given);
+  return header
+    .split(",")
+    .map((part) => Buffer.from(part.trim()))
+    .some((given) => expected.length === given.length && timingSafeEqual(expected, given));
 }

@@ -28,6 +28,16 @@ export interface DeliveryStore {
   deleteTarget(tenantId: number | null, name: string): Promise<boolean>;
   setTargetEnabled(tenantId: number | null, name: string, enabled: boolean): Promise<boolean>;
   /**
+   * A webhook's new sealed secret; the one it replaces is kept until `previousUntil`. False when the
+   * owner has no webhook of that name.
+   */
+  rotateTargetSecret(
+    tenantId: number | null,
+    name: string,
+    sealedSecret: Buffer,
+    previousUntil: number,
+  ): Promise<boolean>;
+  /**
    * Takes up to `limit` due entries (not dead, next attempt at or before `now`) for `leaseMs`: no
    * other node takes them meanwhile, and if this one dies they fall due again when the lease ends.
    */

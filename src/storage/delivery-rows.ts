@@ -13,6 +13,8 @@ export interface TargetRow {
   kind: string;
   url: string;
   sealed_secret: Buffer | null;
+  sealed_previous_secret: Buffer | null;
+  previous_secret_until: number | string | null;
   min_rank: number;
   send_ioc: number | boolean;
   send_bioc: number | boolean;
@@ -33,6 +35,8 @@ export function toTarget(row: TargetRow): DeliveryTarget {
     kind: row.kind as TargetKind,
     url: row.url,
     sealedSecret: row.sealed_secret,
+    sealedPreviousSecret: row.sealed_previous_secret,
+    previousSecretUntil: row.previous_secret_until === null ? null : Number(row.previous_secret_until),
     minSeverity: SEVERITIES[row.min_rank - 1] ?? "SEV_010_INFO",
     ruleKinds,
     enabled: Boolean(row.enabled),

@@ -67,7 +67,11 @@ const TABLES: TableCopy[] = [
   { table: "stream_folds" },
   { table: "alerts" },
   // webhook and syslog targets with their sealed secrets, and what is still owed to them
-  { table: "delivery_targets", bytes: ["sealed_secret"], sequence: "delivery_targets_id_seq" },
+  {
+    table: "delivery_targets",
+    bytes: ["sealed_secret", "sealed_previous_secret"],
+    sequence: "delivery_targets_id_seq",
+  },
   { table: "delivery_outbox", sequence: "delivery_outbox_id_seq" },
   { table: "intel_links" },
   { table: "intel_feeds", bytes: ["sealed_password"], sequence: "intel_feeds_id_seq" },

@@ -66,6 +66,20 @@ describe("warden webhooks", () => {
     assert.ok(r);
     assert.equal(r.signature, `v1=${createHmac("sha256", secret).update(`${r.timestamp}.${r.body}`).digest("hex")}`);
 
+    const rotated = await warden("webhooks", "rotate", "siem", "--tenant", "ops", "--overlap-hours", "1");
+    const fresh = /new signing secret \(shown only now\): (whsec_[0-9a-f]{64})/.exec(rotated.stdout)?.[1];
+    assert.ok(fresh && fresh !== secret, rotated.stdout);
+    await warden("webhooks", "test", "siem", "--tenant", "ops");
+    const signed = receiver.requests[1];
+    assert.ok(signed);
+    const sign = (key: string) =>
+      `v1=${createHmac("sha256", key).update(`${signed.timestamp}.${signed.body}`).digest("hex")}`;
+    assert.equal(
+      signed.signature,
+      `${sign(fresh)}, ${sign(secret)}`,
+      "the new secret's signature first, the old one's beside it",
+    );
+
     const refused = await warden("webhooks", "add", "x", "--url", "http://169.254.169.254/", "--tenant", "ops").catch(
       (e) => e,
     );
@@ -124,7 +138,7 @@ describe("warden webhooks", () => {
 
   it("documents itself with --help", async () => {
     const help = (await warden("webhooks", "--help")).stdout;
-    for (const command of ["add", "list", "remove", "test", "dead-letters", "retry"])
+    for (const command of ["add", "list", "remove", "rotate", "test", "dead-letters", "retry"])
       assert.match(help, new RegExp(command));
     assert.match((await warden("webhooks", "add", "--help")).stdout, /--min-severity/);
   });

@@ -15,8 +15,11 @@ const BACKOFF_MS = 1000;
 
 /** docs/webhooks.md, "Verifying a request", written out again here rather than imported. */
 function verifies(secret: string, r: WebhookRequest): boolean {
-  const expected = `v1=${createHmac("sha256", secret).update(`${r.timestamp}.${r.body}`).digest("hex")}`;
-  return expected.length === r.signature.length && timingSafeEqual(Buffer.from(expected), Buffer.from(r.signature));
+  const expected = Buffer.from(`v1=${createHmac("sha256", secret).update(`${r.timestamp}.${r.body}`).digest("hex")}`);
+  return r.signature
+    .split(",")
+    .map((part) => Buffer.from(part.trim()))
+    .some((given) => given.length === expected.length && timingSafeEqual(given, expected));
 }
 
 describe("alert delivery: webhooks", () => {
@@ -294,6 +297,48 @@ describe("alert delivery: webhooks", () => {
     );
     assert.equal(again.statusCode, 400);
     assert.match(again.json().reply.err_extra, /already has a target named 'n'/);
+  });
+
+  it("rotates a secret: both sign during the overlap, only the new one after it, each alert sent once", async () => {
+    const key = await tenant();
+    const receiver = await startWebhookReceiver();
+    try {
+      const old = "the-first-secret-of-this-hook";
+      await addWebhook(key, { url: receiver.url, secret: old });
+      const rotate = (data: Record<string, unknown>, as = key) =>
+        t.post("/public_api/v1/webhooks/rotate_secret", { request_data: { name: "siem", ...data } }, as);
+      const res = await rotate({ overlap_hours: 2 });
+      assert.equal(res.statusCode, 200, res.body);
+      const { secret, previous_valid_until } = res.json().reply;
+      assert.match(secret, /^whsec_[0-9a-f]{64}$/);
+      assert.equal(previous_valid_until, t.clock.now() + 2 * 3_600_000);
+      const listed = (await t.post("/public_api/v1/webhooks/list", {}, key)).body;
+      assert.ok(!listed.includes(secret) && !listed.includes(old), "neither secret is ever shown again");
+
+      await raiseAlerts(key, ["a.evil.com"]);
+      await round();
+      const [during] = receiver.requests as [WebhookRequest];
+      assert.ok(verifies(old, during), "a receiver still on the old secret accepts it");
+      assert.ok(verifies(secret, during), "one already on the new secret accepts it too");
+
+      t.clock.advance(2 * 3_600_000);
+      await raiseAlerts(key, ["b.evil.com"]);
+      await round();
+      const after = receiver.requests[1] as WebhookRequest;
+      assert.ok(verifies(secret, after));
+      assert.ok(!verifies(old, after), "after the overlap the old secret signs nothing");
+      assert.equal(new Set(receiver.requests.map((r) => r.key)).size, 2, "each alert sent once, to the one webhook");
+
+      const analyst = await t.key(key.tenant, "analyst");
+      assert.equal((await rotate({}, analyst)).statusCode, 403, "only administrators rotate");
+      assert.equal((await rotate({ overlap_hours: 169 })).statusCode, 400);
+      assert.equal((await rotate({ secret: "short" })).statusCode, 400);
+      const missing = await rotate({ name: "nobody" });
+      assert.equal(missing.statusCode, 400);
+      assert.match(missing.json().reply.err_extra, /no webhook named 'nobody'/);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it("tests a webhook on demand with a signed sample alert", async () => {

@@ -4505,6 +4505,135 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/public_api/v1/webhooks/rotate_secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Warden extension: give a webhook a new signing secret, shown this once; the old one signs beside it for the overlap */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        request_data: {
+                            /** @description The target's name in this tenant */
+                            name: string;
+                            /** @description The new secret; generated when absent */
+                            secret?: string;
+                            /** @description How long the old secret still signs beside the new one (default 24) */
+                            overlap_hours?: number;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            reply: {
+                                name: string;
+                                /** @description The new secret: shown this once */
+                                secret: string;
+                                /** @description Until when (epoch ms) the old secret signs too */
+                                previous_valid_until: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                402: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            err_code: number;
+                            err_msg: string;
+                            err_extra: unknown;
+                            reply: {
+                                err_code: number;
+                                err_msg: string;
+                                err_extra: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/public_api/v1/webhooks/test": {
         parameters: {
             query?: never;

@@ -13,6 +13,8 @@ export interface WebhookRouteDeps {
 const tags = ["Alert delivery (Warden extension)"];
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 402: ErrorResponse, 403: ErrorResponse };
 const X = "Warden extension: ";
+/** A day: time for the receiver's owner to put the new secret in place. */
+const DEFAULT_OVERLAP_HOURS = 24;
 
 const Name = Type.String({ minLength: 1, maxLength: 64, description: "The target's name in this tenant" });
 const NamedBody = Type.Object({ request_data: Type.Object({ name: Name }, strict) }, strict);
@@ -191,6 +193,54 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRouteDeps> = async 
       if (!(await delivery.setEnabled(request.principal.tenant, name, enabled)))
         return sendError(reply, 400, `no target named '${name}'`);
       return { reply: { name, enabled } };
+    },
+  );
+
+  app.post(
+    "/public_api/v1/webhooks/rotate_secret",
+    {
+      schema: {
+        tags,
+        summary: `${X}give a webhook a new signing secret, shown this once; the old one signs beside it for the overlap`,
+        body: Type.Object(
+          {
+            request_data: Type.Object(
+              {
+                name: Name,
+                secret: Type.Optional(
+                  Type.String({ minLength: 16, maxLength: 256, description: "The new secret; generated when absent" }),
+                ),
+                overlap_hours: Type.Optional(
+                  Type.Integer({
+                    minimum: 0,
+                    maximum: 168,
+                    description: "How long the old secret still signs beside the new one (default 24)",
+                  }),
+                ),
+              },
+              strict,
+            ),
+          },
+          strict,
+        ),
+        response: {
+          200: Type.Object({
+            reply: Type.Object({
+              name: Type.String(),
+              secret: Type.String({ description: "The new secret: shown this once" }),
+              previous_valid_until: Type.Integer({ description: "Until when (epoch ms) the old secret signs too" }),
+            }),
+          }),
+          ...errors,
+        },
+      },
+      config: { permission: "delivery:write" },
+    },
+    async (request, reply) => {
+      const { name, secret, overlap_hours = DEFAULT_OVERLAP_HOURS } = request.body.request_data;
+      const rotated = await delivery.rotateSecret(request.principal.tenant, name, secret, overlap_hours * 3_600_000);
+      if (!rotated.ok) return sendError(reply, 400, rotated.error);
+      return { reply: { name, secret: rotated.value.secret, previous_valid_until: rotated.value.previousValidUntil } };
     },
   );
 

@@ -101,6 +101,14 @@ export function postgresDeliveryStore(pool: pg.Pool): DeliveryStore {
           bool(enabled),
         ])
       ).rowCount ?? 0) > 0,
+    rotateTargetSecret: async (tenantId, name, sealedSecret, previousUntil) =>
+      ((
+        await pool.query(
+          `UPDATE delivery_targets SET sealed_previous_secret = sealed_secret, previous_secret_until = $3, sealed_secret = $4
+           WHERE ${owner(1)} AND name = $2 AND kind = 'webhook'`,
+          [tenantId, name, previousUntil, sealedSecret],
+        )
+      ).rowCount ?? 0) > 0,
     claimDeliveries: (now, leaseMs, limit) =>
       transaction(pool, async (client) => {
         const claimed = (await client.query<{ id: number }>(CLAIM, [now, now + leaseMs, limit])).rows.map((r) => r.id);

@@ -1,6 +1,7 @@
 import type { Migration } from "../sqlite/sqlite-migrations.ts";
 import { STREAM_ALERT_KEY_MIGRATION } from "../stream-alert-migration.ts";
 import { STREAM_FOLD_MIGRATION } from "../stream-fold-migration.ts";
+import { webhookRotationMigration } from "../webhook-rotation-migration.ts";
 import { POSTGRES_AUDIT_HARDENING_MIGRATION } from "./postgres-audit-hardening-migration.ts";
 import { POSTGRES_AUDIT_MIGRATION } from "./postgres-audit-migration.ts";
 import { POSTGRES_CORRELATION_MIGRATION } from "./postgres-correlation-migration.ts";
@@ -214,5 +215,10 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     version: 14,
     name: "correlation states of a stream message folded once, and suppressions claimed by message",
     sql: STREAM_FOLD_MIGRATION,
+  },
+  {
+    version: 15,
+    name: "webhook secrets rotated with an overlap: the previous secret kept until a time",
+    sql: webhookRotationMigration("BYTEA"),
   },
 ];

@@ -69,6 +69,10 @@ export function sqliteDeliveryStore(db: SqliteDb): DeliveryStore {
   const removeTarget = db.prepare("DELETE FROM delivery_targets WHERE id = ?");
   const removeOwed = db.prepare("DELETE FROM delivery_outbox WHERE target_id = ?");
   const enable = db.prepare(`UPDATE delivery_targets SET enabled = ? WHERE ${owner} AND name = ?`);
+  const rotate = db.prepare(
+    `UPDATE delivery_targets SET sealed_previous_secret = sealed_secret, previous_secret_until = ?, sealed_secret = ?
+     WHERE ${owner} AND name = ? AND kind = 'webhook'`,
+  );
   const due = db
     .prepare(
       "SELECT id FROM delivery_outbox WHERE dead_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
@@ -117,6 +121,8 @@ export function sqliteDeliveryStore(db: SqliteDb): DeliveryStore {
     listTargets: async (tenantId) => (list.all(tenantId) as TargetRow[]).map(toTarget),
     deleteTarget: async (tenantId, name) => deleteTarget.immediate(tenantId, name),
     setTargetEnabled: async (tenantId, name, enabled) => enable.run(bool(enabled), tenantId, name).changes > 0,
+    rotateTargetSecret: async (tenantId, name, sealedSecret, previousUntil) =>
+      rotate.run(previousUntil, sealedSecret, tenantId, name).changes > 0,
     claimDeliveries: async (now, leaseMs, limit) => claim.immediate(now, leaseMs, limit),
     recordDelivered: async (ids) => {
       db.transaction(() => {

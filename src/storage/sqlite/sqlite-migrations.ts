@@ -1,5 +1,6 @@
 import { STREAM_ALERT_KEY_MIGRATION } from "../stream-alert-migration.ts";
 import { STREAM_FOLD_MIGRATION } from "../stream-fold-migration.ts";
+import { webhookRotationMigration } from "../webhook-rotation-migration.ts";
 import { AUDIT_HARDENING_MIGRATION } from "./sqlite-audit-hardening-migration.ts";
 import { AUDIT_MIGRATION } from "./sqlite-audit-migration.ts";
 import { AUDIT_PACKING_MIGRATION } from "./sqlite-audit-packing-migration.ts";
@@ -245,5 +246,10 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     version: 15,
     name: "correlation states of a stream message folded once, and suppressions claimed by message",
     sql: STREAM_FOLD_MIGRATION,
+  },
+  {
+    version: 16,
+    name: "webhook secrets rotated with an overlap: the previous secret kept until a time",
+    sql: webhookRotationMigration("BLOB"),
   },
 ];
