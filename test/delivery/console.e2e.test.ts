@@ -1,5 +1,9 @@
-/** The console's Delivery page in a real headless Chromium: add a webhook, see its dead letter, Retry it. */
+/**
+ * The console's Delivery page in a real headless Chromium: add a webhook, see its dead letter, Retry
+ * it; turn it off and on; rotate its secret.
+ */
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -80,6 +84,37 @@ describe("the console's Delivery page", { skip }, () => {
       receiver.requests.map((r) => r.answer),
       [500, 500, 200],
     );
+  });
+
+  it("turns a target off and on, and rotates its secret (the new one shown once, both signing meanwhile)", async () => {
+    await page.reload();
+    await page.getByRole("link", { name: "Delivery" }).click();
+    const enabledCell = page.getByRole("row", { name: /siem/ }).getByRole("cell").nth(5);
+    await page.getByRole("button", { name: "Turn off siem" }).click();
+    await page.getByText("'siem' turned off").waitFor();
+    assert.equal(await enabledCell.innerText(), "no", "the table shows it by the time the notice does");
+    await page.getByRole("button", { name: "Turn on siem" }).click();
+    await page.getByText("'siem' turned on").waitFor();
+    assert.equal(await enabledCell.innerText(), "yes");
+    const stored = (await t.post("/public_api/v1/webhooks/list", {}, admin)).json().reply.targets;
+    assert.equal(stored[0].enabled, true);
+
+    await page.getByRole("button", { name: "Rotate secret of siem" }).click();
+    const shown = await page.getByTestId("rotated-secret").innerText();
+    const secret = /whsec_[0-9a-f]{64}/.exec(shown)?.[0];
+    assert.ok(secret, shown);
+    const tested = await t.post("/public_api/v1/webhooks/test", { request_data: { name: "siem" } }, admin);
+    assert.equal(tested.statusCode, 200, tested.body);
+    const last = receiver.requests.at(-1);
+    assert.ok(last);
+    const mine = `v1=${createHmac("sha256", secret).update(`${last.timestamp}.${last.body}`).digest("hex")}`;
+    const listed = last.signature.split(", ");
+    assert.equal(listed.length, 2, "the old secret signs beside the new one");
+    assert.equal(listed[0], mine, "the new secret's signature comes first");
+    await page.reload();
+    await page.getByRole("link", { name: "Delivery" }).click();
+    await page.getByRole("cell", { name: receiver.url }).waitFor();
+    assert.equal(await page.getByTestId("rotated-secret").count(), 0, "the secret is gone once the page is left");
   });
 
   it("is not offered to viewers; analysts may read the targets", async () => {

@@ -30,6 +30,11 @@ interface DeadLetter {
   dead_at: number;
 }
 
+interface RotateReply {
+  secret: string;
+  previous_valid_until: number;
+}
+
 const TARGETS = "/public_api/v1/webhooks/list";
 const DEAD = "/public_api/v1/webhooks/dead_letters";
 const SEVERITIES = ["SEV_010_INFO", "SEV_020_LOW", "SEV_030_MEDIUM", "SEV_040_HIGH", "SEV_050_CRITICAL"];
@@ -41,6 +46,9 @@ export function DeliveryPage({ session, who }: PageProps) {
   const invalidate = useInvalidate();
   const { notice, ok, fail, clear } = useNotice();
   const [retrying, setRetrying] = useState<Set<number>>(new Set());
+  // which target's change is on its way (its buttons wait), and the secret a rotation just gave
+  const [busy, setBusy] = useState<string | null>(null);
+  const [rotated, setRotated] = useState<{ name: string; secret: string; until: number } | null>(null);
 
   async function retry(ids: number[] | undefined) {
     clear();
@@ -69,12 +77,45 @@ export function DeliveryPage({ session, who }: PageProps) {
     await invalidate(TARGETS, DEAD);
   }
 
+  async function change<R>(name: string, path: string, data: Record<string, unknown>, done: (reply: R) => string) {
+    clear();
+    setBusy(name);
+    try {
+      const res = await call<{ reply: R }>(session, path, { request_data: { name, ...data } });
+      await invalidate(TARGETS); // the table shows the change before the notice says it
+      ok(done(res.reply));
+    } catch (e) {
+      fail(e);
+      await invalidate(TARGETS);
+    } finally {
+      setBusy(null);
+    }
+  }
+  const setEnabled = (t: Target) =>
+    change(t.name, "/public_api/v1/webhooks/enable", { enabled: !t.enabled }, () =>
+      t.enabled ? `'${t.name}' turned off: alerts raised meanwhile are not owed to it` : `'${t.name}' turned on`,
+    );
+  async function rotate(name: string) {
+    if (!confirm(`Give '${name}' a new signing secret? The old one keeps signing beside it for 24 hours.`)) return;
+    setRotated(null);
+    await change<RotateReply>(name, "/public_api/v1/webhooks/rotate_secret", {}, (reply) => {
+      setRotated({ name, secret: reply.secret, until: reply.previous_valid_until });
+      return `'${name}' has a new secret`;
+    });
+  }
+
   const letters = dead.data?.reply.dead_letters ?? [];
   return (
     <section>
       <h1>Delivery</h1>
       <NoticeLine notice={notice} />
       {admin && <AddTarget session={session} onAdded={() => invalidate(TARGETS)} />}
+      {rotated && (
+        <p role="status" data-testid="rotated-secret">
+          New signing secret of {rotated.name}, shown only now: <code>{rotated.secret}</code>. The old one signs
+          beside it until {new Date(rotated.until).toISOString()}; give the receiver the new one before then.
+        </p>
+      )}
       <h2>Webhooks and syslog receivers</h2>
       <ListState query={targets} what="targets" />
       <div class="table-wrap">
@@ -100,8 +141,16 @@ export function DeliveryPage({ session, who }: PageProps) {
                 <td>{t.rule_kinds.join(", ")}</td>
                 <td>{t.enabled ? "yes" : "no"}</td>
                 {admin && (
-                  <td>
-                    <button type="button" onClick={() => void remove(t.name)}>
+                  <td class="actions">
+                    <button type="button" disabled={busy === t.name} onClick={() => void setEnabled(t)}>
+                      {t.enabled ? "Turn off" : "Turn on"} {t.name}
+                    </button>
+                    {t.kind === "webhook" && (
+                      <button type="button" disabled={busy === t.name} onClick={() => void rotate(t.name)}>
+                        Rotate secret of {t.name}
+                      </button>
+                    )}
+                    <button type="button" disabled={busy === t.name} onClick={() => void remove(t.name)}>
                       Remove {t.name}
                     </button>
                   </td>
