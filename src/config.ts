@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
@@ -196,7 +197,22 @@ function deliveryConfig(env: Env): DeliveryConfig {
     batch: intFromEnv(env, "WARDEN_DELIVERY_BATCH", d.batch),
     allowedHosts: hostList(env.WARDEN_DELIVERY_HOSTS),
     serverSyslogUrl: env.WARDEN_SYSLOG_URL || undefined,
+    caPem: pemFile(env, "WARDEN_DELIVERY_CA"),
   });
+}
+
+/** A PEM file's text, or a clear error naming the variable when it cannot be read or holds no certificate. */
+function pemFile(env: Env, name: string): string | undefined {
+  const path = env[name];
+  if (!path) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new Error(`${name}: cannot read '${path}': ${(error as Error).message}`);
+  }
+  if (!text.includes("-----BEGIN CERTIFICATE-----")) throw new Error(`${name}: '${path}' holds no PEM certificate`);
+  return text;
 }
 
 /** `10.0.0.1, 10.1.0.0/16, ::1`: each an IP address or a CIDR range. */

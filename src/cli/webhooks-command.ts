@@ -41,14 +41,14 @@ function severity(text: string): Severity {
 /** `warden webhooks add|list|remove|rotate|test|dead-letters|retry`: where alerts go (src/delivery, docs/webhooks.md). */
 export function webhooksCommand(): Command {
   const webhooks = new Command("webhooks").description(
-    "where alerts go: webhooks (http/https) and syslog receivers (syslog+udp/syslog+tcp), their dead letters",
+    "where alerts go: webhooks (http/https) and syslog receivers (syslog+udp/tcp/tls), their dead letters",
   );
   ownerOptions(
     webhooks
       .command("add")
       .description("add a webhook or syslog receiver; a webhook's signing secret is printed this once")
       .argument("<name>", "the target's name")
-      .requiredOption("--url <url>", "https://… (webhook), syslog+udp://host:port or syslog+tcp://host:port")
+      .requiredOption("--url <url>", "https://… (webhook), syslog+udp://, syslog+tcp:// or syslog+tls://host:port")
       .option("--secret-env <variable>", "read the webhook's signing secret from this variable (default: generated)")
       .option("--min-severity <severity>", "send this severity or worse: info, low, medium, high, critical", "info")
       .option("--kinds <list>", "rule kinds whose alerts are sent, comma separated", RULE_KINDS.join(","))

@@ -1,3 +1,4 @@
+import { rootCertificates } from "node:tls";
 import type { BackoffPolicy } from "./backoff.ts";
 
 /** How alerts are delivered (read from the environment by src/config.ts; docs/webhooks.md lists them). */
@@ -13,8 +14,18 @@ export interface DeliveryConfig {
   batch: number;
   /** Internal hosts (host or host:port) webhooks and syslog may still reach; see src/intel/feed-url.ts. */
   allowedHosts: readonly string[];
-  /** A server-wide syslog receiver every tenant's alerts go to (syslog+udp:// or syslog+tcp://), if any. */
+  /** A server-wide syslog receiver every tenant's alerts go to (syslog+udp://, syslog+tcp:// or syslog+tls://), if any. */
   serverSyslogUrl: string | undefined;
+  /**
+   * CA certificates (PEM, WARDEN_DELIVERY_CA) trusted beside the system's for https webhooks and
+   * syslog over TLS: receivers inside the organisation often carry a certificate of its own CA.
+   */
+  caPem: string | undefined;
+}
+
+/** The CAs a TLS connection to a receiver trusts: the system's, and the configured ones. */
+export function trustedCas(config: Pick<DeliveryConfig, "caPem">): string[] | undefined {
+  return config.caPem === undefined ? undefined : [...rootCertificates, config.caPem];
 }
 
 export const DEFAULT_DELIVERY: DeliveryConfig = Object.freeze({
@@ -25,4 +36,5 @@ export const DEFAULT_DELIVERY: DeliveryConfig = Object.freeze({
   batch: 200,
   allowedHosts: Object.freeze([]),
   serverSyslogUrl: undefined,
+  caPem: undefined,
 });

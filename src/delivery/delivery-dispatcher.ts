@@ -6,26 +6,31 @@
 import type { Clock } from "../lib/clock.ts";
 import type { ClaimedDelivery, DeliveryFailure, DeliveryStore } from "../storage/delivery-ports.ts";
 import { retryDelay } from "./backoff.ts";
-import type { DeliveryConfig } from "./delivery-config.ts";
+import { type DeliveryConfig, trustedCas } from "./delivery-config.ts";
 import { type AttemptOutcome, type DeliveryTarget, idempotencyKey } from "./delivery-model.ts";
 import { syslogMessage } from "./syslog-message.ts";
-import { sendSyslog } from "./syslog-sender.ts";
+import { type SyslogOptions, sendSyslog } from "./syslog-sender.ts";
 import { checkTargetUrl } from "./target-url.ts";
 import { signingSecrets } from "./webhook-secret.ts";
-import { postAlert, webhookAgents } from "./webhook-sender.ts";
+import { postAlert, type WebhookAgents, webhookAgents } from "./webhook-sender.ts";
 
 /** Webhook requests in flight at once within a round. */
 const CONCURRENCY = 8;
 
 export class DeliveryDispatcher {
-  private readonly agents = webhookAgents();
+  private readonly agents: WebhookAgents;
+  private readonly syslogOptions: SyslogOptions;
 
   constructor(
     private readonly store: DeliveryStore,
     private readonly masterKey: Buffer,
     private readonly clock: Clock,
     private readonly config: DeliveryConfig,
-  ) {}
+  ) {
+    const ca = trustedCas(config);
+    this.agents = webhookAgents(ca);
+    this.syslogOptions = { timeoutMs: config.timeoutMs, ca };
+  }
 
   /** A claim outlives the slowest round, so no other node takes an entry this one is still sending. */
   private get leaseMs(): number {
@@ -59,7 +64,7 @@ export class DeliveryDispatcher {
     if (!checked.ok) return new Map(entries.map((e) => [e.id, { delivered: false, error: checked.error }]));
     if (checked.value.kind === "syslog") {
       const messages = entries.map((e) => syslogMessage(e.tenantName, e.alert, idempotencyKey(e), now));
-      const outcome = await sendSyslog(checked.value.url, messages, this.config.timeoutMs);
+      const outcome = await sendSyslog(checked.value.url, messages, this.syslogOptions);
       return new Map(entries.map((e) => [e.id, outcome]));
     }
     const secrets = signingSecrets(target, this.masterKey, now);

@@ -17,7 +17,7 @@ export interface DeliveryTarget {
   tenantId: number | null;
   name: string;
   kind: TargetKind;
-  /** https://… for a webhook; syslog+udp://host:port or syslog+tcp://host:port for syslog. */
+  /** https://… for a webhook; syslog+udp://, syslog+tcp:// or syslog+tls://host:port for syslog. */
   url: string;
   /** The webhook's signing secret, sealed under the master key; null for syslog. */
   sealedSecret: Buffer | null;

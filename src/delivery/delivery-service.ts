@@ -11,13 +11,13 @@ import type { Tenant } from "../domain/tenants/tenant-model.ts";
 import type { Clock } from "../lib/clock.ts";
 import { fail, ok, type Result } from "../lib/result.ts";
 import type { ClaimedDelivery, DeliveryStore } from "../storage/delivery-ports.ts";
-import type { DeliveryConfig } from "./delivery-config.ts";
+import { type DeliveryConfig, trustedCas } from "./delivery-config.ts";
 import { type AttemptOutcome, type DeliveryTarget, idempotencyKey, type RuleKind } from "./delivery-model.ts";
 import { syslogMessage } from "./syslog-message.ts";
 import { sendSyslog } from "./syslog-sender.ts";
 import { checkTargetUrl } from "./target-url.ts";
 import { generateWebhookSecret, signingSecrets, WEBHOOK_SECRET_PURPOSE } from "./webhook-secret.ts";
-import { postAlert, webhookAgents } from "./webhook-sender.ts";
+import { postAlert, type WebhookAgents, webhookAgents } from "./webhook-sender.ts";
 
 const TARGET_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 export const SERVER_SYSLOG_NAME = "server-syslog";
@@ -48,14 +48,16 @@ export interface DeadLetter {
 }
 
 export class DeliveryService {
-  private readonly agents = webhookAgents();
+  private readonly agents: WebhookAgents;
 
   constructor(
     private readonly store: DeliveryStore,
     private readonly masterKey: Buffer,
     private readonly clock: Clock,
     private readonly config: DeliveryConfig,
-  ) {}
+  ) {
+    this.agents = webhookAgents(trustedCas(config));
+  }
 
   /** The new target, and (webhooks) its secret, shown this once. */
   async add(owner: Tenant | null, draft: NewTarget): Promise<Result<{ target: TargetView; secret: string | null }>> {
@@ -110,7 +112,8 @@ export class DeliveryService {
     };
     if (checked.value.kind === "syslog") {
       const message = syslogMessage(entry.tenantName, entry.alert, idempotencyKey(entry), now);
-      return ok(await sendSyslog(checked.value.url, [message], this.config.timeoutMs));
+      const options = { timeoutMs: this.config.timeoutMs, ca: trustedCas(this.config) };
+      return ok(await sendSyslog(checked.value.url, [message], options));
     }
     const secrets = signingSecrets(target, this.masterKey, now);
     if (!secrets) return ok({ delivered: false, error: "the secret cannot be unsealed" });

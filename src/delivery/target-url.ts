@@ -1,7 +1,7 @@
 /**
  * Which target URLs Warden will send alerts to: the guard against server-side request forgery of
  * TAXII feeds (src/intel/feed-url.ts) applied to webhooks (http, https) and syslog receivers
- * (syslog+udp, syslog+tcp). Internal addresses are refused unless listed in WARDEN_DELIVERY_HOSTS.
+ * (syslog+udp, syslog+tcp, syslog+tls). Internal addresses are refused unless listed in WARDEN_DELIVERY_HOSTS.
  * Checked when a target is added and again before every attempt (a name may come to resolve elsewhere).
  */
 import { lookup } from "node:dns/promises";
@@ -15,6 +15,7 @@ const KINDS: Record<string, TargetKind> = {
   "https:": "webhook",
   "syslog+udp:": "syslog",
   "syslog+tcp:": "syslog",
+  "syslog+tls:": "syslog",
 };
 
 /** What kind of target a URL names, once it may be reached. */
@@ -29,7 +30,10 @@ export async function checkTargetUrl(
     return fail(`'${text}' is not a URL`);
   }
   const kind = KINDS[url.protocol];
-  if (!kind) return fail("a target URL is http:// or https:// (a webhook), or syslog+udp:// or syslog+tcp:// (syslog)");
+  if (!kind)
+    return fail(
+      "a target URL is http:// or https:// (a webhook), or syslog+udp://, syslog+tcp:// or syslog+tls:// (syslog)",
+    );
   if (url.username || url.password) return fail("a target URL may not hold credentials");
   if (kind === "syslog" && !url.port) return fail("a syslog URL names its port, e.g. syslog+tcp://siem.example:6514");
   const host = url.hostname.replace(/^\[|\]$/g, "");

@@ -14,10 +14,10 @@ export interface WebhookAgents {
  * many requests a second as fetch on this machine, since each round goes to the same few hosts.
  * Idle sockets do not keep the process alive (Node unrefs an agent's free sockets).
  */
-export function webhookAgents(): WebhookAgents {
+export function webhookAgents(ca?: string[]): WebhookAgents {
   return {
     "http:": new HttpAgent({ keepAlive: true, maxSockets: 16 }),
-    "https:": new HttpsAgent({ keepAlive: true, maxSockets: 16 }),
+    "https:": new HttpsAgent({ keepAlive: true, maxSockets: 16, ...(ca ? { ca } : {}) }),
   };
 }
 

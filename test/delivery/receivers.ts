@@ -1,7 +1,8 @@
 /** Real receivers on loopback for the delivery tests: an HTTP webhook endpoint, syslog over UDP and TCP. */
 import { createSocket } from "node:dgram";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { type AddressInfo, createServer as createTcpServer } from "node:net";
+import { createServer, type Server as HttpServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { type AddressInfo, createServer as createTcpServer, type Server, type Socket } from "node:net";
+import { createServer as createTlsServer, type Server as TlsServer } from "node:tls";
 
 export interface WebhookRequest {
   key: string;
@@ -27,7 +28,7 @@ export async function startWebhookReceiver(plan: Plan = () => 200, port = 0): Pr
   const requests: WebhookRequest[] = [];
   const hanging = new Set<ServerResponse>();
   const receiver = { requests, plan } as WebhookReceiver;
-  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const server: HttpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
@@ -84,10 +85,8 @@ export async function startUdpSyslog(): Promise<SyslogReceiver> {
 }
 
 /** Reads RFC 6587 octet-counted frames: a decimal byte count, a space, exactly that many bytes. */
-export async function startTcpSyslog(port = 0): Promise<SyslogReceiver & { framingErrors: string[] }> {
-  const messages: string[] = [];
-  const framingErrors: string[] = [];
-  const server = createTcpServer((socket) => {
+function frameReader(messages: string[], framingErrors: string[]) {
+  return (socket: Socket) => {
     let buffer = Buffer.alloc(0);
     socket.on("data", (chunk: Buffer) => {
       buffer = Buffer.concat([buffer, chunk]);
@@ -109,7 +108,12 @@ export async function startTcpSyslog(port = 0): Promise<SyslogReceiver & { frami
     socket.on("end", () => {
       if (buffer.length > 0) framingErrors.push(`${buffer.length} bytes left over`);
     });
-  });
+  };
+}
+
+type FramedReceiver = SyslogReceiver & { framingErrors: string[] };
+
+async function listening(server: Server | TlsServer, messages: string[], framingErrors: string[], port: number) {
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   return {
     port: (server.address() as AddressInfo).port,
@@ -117,4 +121,17 @@ export async function startTcpSyslog(port = 0): Promise<SyslogReceiver & { frami
     framingErrors,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+export async function startTcpSyslog(port = 0): Promise<FramedReceiver> {
+  const messages: string[] = [];
+  const framingErrors: string[] = [];
+  return listening(createTcpServer(frameReader(messages, framingErrors)), messages, framingErrors, port);
+}
+
+/** RFC 5425: the same frames over TLS, with this certificate. */
+export async function startTlsSyslog(tls: { cert: string; key: string }): Promise<FramedReceiver> {
+  const messages: string[] = [];
+  const framingErrors: string[] = [];
+  return listening(createTlsServer(tls, frameReader(messages, framingErrors)), messages, framingErrors, 0);
 }

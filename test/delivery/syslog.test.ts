@@ -3,10 +3,14 @@
  * RFC 6587) whose CEF payload survives rule names and values full of CEF's special characters.
  */
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { authHeaders, startTestApp, type TestApp, type TestKey } from "../harness.ts";
-import { closedPort, startTcpSyslog, startUdpSyslog } from "./receivers.ts";
+import { makeCertificates } from "../tls-certificates.ts";
+import { closedPort, startTcpSyslog, startTlsSyslog, startUdpSyslog } from "./receivers.ts";
 import { parseCef, parseRfc5424, sdParam } from "./syslog-parse.ts";
 
 const BACKOFF_MS = 1000;
@@ -115,6 +119,56 @@ describe("alert delivery: syslog (RFC 5424, CEF)", () => {
       checkMessage(receiver.messages[0] as string, key.tenant);
     } finally {
       await receiver.close();
+    }
+  });
+
+  it("sends over TLS (RFC 5425) to a receiver whose certificate a CA of WARDEN_DELIVERY_CA signed, and to no other", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "warden-syslog-tls-"));
+    const certs = makeCertificates(dir);
+    const receiver = await startTlsSyslog(certs.serverTls());
+    const trusting = await startTestApp({
+      WARDEN_DELIVERY_HOSTS: "127.0.0.1",
+      WARDEN_DELIVERY_TICK_MS: "0",
+      WARDEN_DELIVERY_CA: certs.caFile,
+    });
+    try {
+      const url = `syslog+tls://127.0.0.1:${receiver.port}`;
+      // this app trusts only the system's CAs: the receiver's certificate is refused, nothing is sent
+      const key = await tenant();
+      await addTarget(key, "siem-tls", url);
+      await raiseNastyAlert(key);
+      assert.equal(await t.services.dispatcher.runRound(), 1);
+      const letters = await t.post("/public_api/v1/webhooks/test", { request_data: { name: "siem-tls" } }, key);
+      assert.equal(letters.statusCode, 200, letters.body);
+      assert.match(JSON.stringify(letters.json().reply), /certificate|SELF_SIGNED|UNABLE_TO_VERIFY/i);
+      assert.equal(receiver.messages.length, 0, "nothing reached the receiver");
+
+      const other = await trusting.key("syslog-tls");
+      const added = await trusting.post("/public_api/v1/webhooks/add", { request_data: { name: "s", url } }, other);
+      assert.equal(added.statusCode, 200, added.body);
+      const inserted = await trusting.post(
+        "/public_api/v1/indicators/insert",
+        { request_data: [{ indicator: "evil.com", type: "DOMAIN_NAME", severity: "SEV_040_HIGH" }] },
+        other,
+      );
+      assert.equal(inserted.statusCode, 200);
+      const headers = authHeaders(other, trusting.clock.now());
+      const payload = JSON.stringify({ dns_query_name: "evil.com" });
+      assert.equal(
+        (await trusting.app.inject({ method: "POST", url: "/logs/v1/event", headers, payload })).statusCode,
+        200,
+      );
+      assert.equal(await trusting.services.dispatcher.runRound(), 1);
+      assert.equal(await trusting.services.dispatcher.runRound(), 0, "delivered: nothing owed");
+      for (let i = 0; i < 100 && receiver.messages.length === 0; i++) await sleep(20);
+      assert.deepEqual(receiver.framingErrors, []);
+      assert.equal(receiver.messages.length, 1);
+      const message = parseRfc5424(receiver.messages[0] as string);
+      assert.equal(sdParam(message.structuredData, "tenant"), "syslog-tls");
+    } finally {
+      await trusting.close();
+      await receiver.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -5,13 +5,14 @@
  * and keeps serving HTTP; settings that cannot work stop `serve` with a clear message.
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { connect } from "@nats-io/transport-node";
 import { freePort } from "../ports.ts";
+import { makeCertificates } from "../tls-certificates.ts";
 import {
   alertEventIds,
   domainRules,
@@ -28,58 +29,6 @@ const TENANT = "acme";
 const PASSWORD = "correct-horse-battery";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl. */
-function certificates(dir: string): void {
-  const ssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "ignore" });
-  ssl(
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-days",
-    "2",
-    "-subj",
-    "/CN=test ca",
-    "-keyout",
-    "ca.key",
-    "-out",
-    "ca.pem",
-  );
-  writeFileSync(join(dir, "san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-  for (const name of ["server", "client"]) {
-    ssl(
-      "req",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-subj",
-      `/CN=${name}`,
-      "-keyout",
-      `${name}.key`,
-      "-out",
-      `${name}.csr`,
-    );
-    const ext = name === "server" ? ["-extfile", "san.ext"] : [];
-    ssl(
-      "x509",
-      "-req",
-      "-in",
-      `${name}.csr`,
-      "-CA",
-      "ca.pem",
-      "-CAkey",
-      "ca.key",
-      "-CAcreateserial",
-      "-days",
-      "2",
-      "-out",
-      `${name}.pem`,
-      ...ext,
-    );
-  }
-}
-
 describe("JetStream consumer with a password and TLS client certificates", () => {
   const dir = mkdtempSync(join(tmpdir(), "warden-nats-tls-"));
   let nats: ChildProcess;
@@ -88,14 +37,14 @@ describe("JetStream consumer with a password and TLS client certificates", () =>
   const file = (name: string) => join(dir, name);
 
   before(async () => {
-    certificates(dir);
+    const certs = makeCertificates(dir);
     const port = await freePort();
     url = `tls://127.0.0.1:${port}`;
     writeFileSync(
       file("nats.conf"),
       `listen: 127.0.0.1:${port}
 jetstream { store_dir: "${file("js")}" }
-tls { cert_file: "${file("server.pem")}", key_file: "${file("server.key")}", ca_file: "${file("ca.pem")}", verify: true }
+tls { cert_file: "${certs.serverCertFile}", key_file: "${certs.serverKeyFile}", ca_file: "${certs.caFile}", verify: true }
 authorization { user: warden, password: "${PASSWORD}" }
 `,
     );

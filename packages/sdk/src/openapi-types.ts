@@ -4012,7 +4012,7 @@ export interface paths {
                         request_data: {
                             /** @description The target's name in this tenant */
                             name: string;
-                            /** @description http(s):// for a webhook; syslog+udp://host:port or syslog+tcp://host:port for syslog (RFC 5424, CEF) */
+                            /** @description http(s):// for a webhook; syslog+udp://, syslog+tcp:// or syslog+tls://host:port for syslog (RFC 5424, CEF) */
                             url: string;
                             /** @description The signing secret; generated when absent */
                             secret?: string;

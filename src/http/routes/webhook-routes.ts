@@ -29,7 +29,7 @@ const AddBody = Type.Object(
           minLength: 1,
           maxLength: 2048,
           description:
-            "http(s):// for a webhook; syslog+udp://host:port or syslog+tcp://host:port for syslog (RFC 5424, CEF)",
+            "http(s):// for a webhook; syslog+udp://, syslog+tcp:// or syslog+tls://host:port for syslog (RFC 5424, CEF)",
         }),
         secret: Type.Optional(
           Type.String({ minLength: 16, maxLength: 256, description: "The signing secret; generated when absent" }),
