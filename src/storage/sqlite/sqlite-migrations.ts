@@ -6,6 +6,7 @@ import { CORRELATION_MIGRATION } from "./sqlite-correlation-migration.ts";
 import { DELIVERY_MIGRATION } from "./sqlite-delivery-store.ts";
 import { INTEL_LINKS_MIGRATION } from "./sqlite-intel-links.ts";
 import { RETENTION_MIGRATION } from "./sqlite-retention-migration.ts";
+import { RULE_TRIGGER_MIGRATION } from "./sqlite-rule-trigger-migration.ts";
 
 /**
  * The SQLite schema, as numbered migrations applied in order and recorded in schema_migrations.
@@ -239,5 +240,10 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     version: 14,
     name: "alerts from the JetStream consumer keyed by message and line, so a redelivery raises none twice",
     sql: STREAM_ALERT_KEY_MIGRATION,
+  },
+  {
+    version: 15,
+    name: "audit: one trigger per rule table and event; a store-recorded change costs one call, checked by SQLite's change count",
+    sql: RULE_TRIGGER_MIGRATION,
   },
 ];
