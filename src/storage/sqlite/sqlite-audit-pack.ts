@@ -1,13 +1,23 @@
 /**
- * The rule changes of one audited write, collected from the triggers (migration 9) and stored
- * as one audit row per tenant and entity before the transaction commits. One row instead of one
- * per rule is what lets a 40,000-rule insert cost close to the insert alone.
+ * The rule changes of one audited write, collected from the triggers (migrations 9 and 17) and
+ * stored as one audit row per tenant and entity before the transaction commits. One row instead of
+ * one per rule is what lets a 40,000-rule insert cost close to the insert alone.
  */
 import type { ChangeContext } from "../../domain/audit/audit-model.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
 
 /** One change as the trigger gives it: before and after are JSON text, or null. */
-type Change = [action: string, target: string | number, before: string | null, after: string | null];
+type Collected = [action: string, target: string | number, before: string | null, after: string | null];
+
+/** One change as the store describes it: records as positional arrays, kept as such until the pack is written. */
+interface Recorded {
+  action: string;
+  target: string;
+  before: unknown[] | null;
+  after: unknown[] | null;
+}
+
+type Change = Collected | Recorded;
 
 interface Group {
   tenantId: number;
@@ -16,16 +26,16 @@ interface Group {
 }
 
 export interface AuditPack {
-  /** What the rule triggers do now: 1 collect each change with its records, 2 only count it. */
+  /** What the rule triggers do now: 1 collect each change with its records, 2 leave it to the store. */
   mode(): 1 | 2;
   /** A change handed over by a trigger, with its records as JSON text. */
-  collect(tenantId: number, entity: string, ...change: Change): void;
-  /** Counts a change a trigger saw while the store records its changes itself (mode 2). */
-  seen(): void;
+  collect(tenantId: number, entity: string, ...change: Collected): void;
   /**
-   * Runs `work`, which records each rule change it makes itself (`record`), with the triggers only
-   * counting them: SQLite building each record as JSON was most of a bulk insert's audit cost.
-   * A change made but not recorded throws, so the transaction rolls back rather than commit it unlogged.
+   * Runs `work`, which records each rule change it makes itself (`record`), with the triggers doing
+   * nothing: SQLite building each record as JSON was most of a bulk insert's audit cost. SQLite's
+   * count of the rows changed meanwhile (total_changes(), trigger programs included) must equal
+   * the changes recorded plus those the triggers collected; otherwise it throws, so the
+   * transaction rolls back rather than commit a change unlogged.
    */
   recordedByStore<T>(work: () => T): T;
   /** Runs `work` with the triggers collecting again (a change the store does not describe itself). */
@@ -45,28 +55,56 @@ export interface AuditPack {
   clear(): void;
 }
 
-/** `{"action":..,"target":..,"before":..,"after":..}` joined as text: the records already are JSON. */
-function itemsJson(changes: Change[]): string {
-  const items = changes.map(
-    ([action, target, before, after]) =>
-      `{"action":${JSON.stringify(action)},"target":${JSON.stringify(String(target))},"before":${before ?? "null"},"after":${after ?? "null"}}`,
-  );
-  return `[${items.join(",")}]`;
+/** `{"action":..,"target":..,"before":..,"after":..}`, a collected change's records already being JSON. */
+function collectedJson([action, target, before, after]: Collected): string {
+  return `{"action":${JSON.stringify(action)},"target":${JSON.stringify(String(target))},"before":${before ?? "null"},"after":${after ?? "null"}}`;
+}
+
+/**
+ * The `items` of a packed row. A run of changes the store recorded is written with one
+ * JSON.stringify: one call per record (and another per item) cost a bulk insert twice as much.
+ */
+function itemsJson(changes: readonly Change[]): string {
+  const parts: string[] = [];
+  let run: Recorded[] = [];
+  const endRun = () => {
+    if (run.length > 0) parts.push(JSON.stringify(run).slice(1, -1));
+    run = [];
+  };
+  for (const change of changes) {
+    if (Array.isArray(change)) {
+      endRun();
+      parts.push(collectedJson(change));
+    } else run.push(change);
+  }
+  endRun();
+  return `[${parts.join(",")}]`;
+}
+
+/** A single change's action, target and records as the columns of a row of its own. */
+function singleColumns(change: Change): [string, string, string | null, string | null] {
+  if (Array.isArray(change)) return [change[0], String(change[1]), change[2], change[3]];
+  const { action, target, before, after } = change;
+  return [action, target, before && JSON.stringify(before), after && JSON.stringify(after)];
 }
 
 export function sqliteAuditPack(db: SqliteDb): AuditPack {
   let groups = new Map<string, Group>();
+  // a write's changes mostly come in long runs of one tenant and entity
+  let last: Group | undefined;
   let recording = false;
-  let seen = 0;
-  let recorded = 0;
+  // changes described since the pack was cleared: by the store (record) and by triggers (collect)
+  let described = 0;
   const add = (tenantId: number, entity: string, change: Change) => {
-    const key = `${tenantId}:${entity}`;
-    let group = groups.get(key);
-    if (!group) {
-      group = { tenantId, entity, changes: [] };
-      groups.set(key, group);
+    if (last?.tenantId !== tenantId || last.entity !== entity) {
+      const key = `${tenantId}:${entity}`;
+      last = groups.get(key);
+      if (!last) {
+        last = { tenantId, entity, changes: [] };
+        groups.set(key, last);
+      }
     }
-    group.changes.push(change);
+    last.changes.push(change);
   };
   const switched = <T>(to: boolean, work: () => T): T => {
     const was = recording;
@@ -80,6 +118,7 @@ export function sqliteAuditPack(db: SqliteDb): AuditPack {
   const columns = "tenant_id, at, actor, address, entity, action, target";
   // prepared at the first write: the functions that feed the pack exist before the schema does
   const statements = lazy(() => ({
+    totalChanges: db.prepare("SELECT total_changes()").pluck(),
     single: db.prepare(`INSERT INTO audit_log (${columns}, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     // a packed row's own action and target say what it is; readers see its items (audit_entries)
     packed: db.prepare(
@@ -89,19 +128,20 @@ export function sqliteAuditPack(db: SqliteDb): AuditPack {
   return {
     mode: () => (recording ? 2 : 1),
     collect(tenantId, entity, ...change) {
+      described += 1;
       add(tenantId, entity, change);
     },
-    seen() {
-      seen += 1;
-    },
     record(tenantId, entity, action, target, before, after) {
-      recorded += 1;
-      add(tenantId, entity, [action, target, before && JSON.stringify(before), after && JSON.stringify(after)]);
+      described += 1;
+      add(tenantId, entity, { action, target: String(target), before, after });
     },
     recordedByStore(work) {
-      [seen, recorded] = [0, 0];
+      const { totalChanges } = statements();
+      const [changesBefore, describedBefore] = [totalChanges.get() as number, described];
       const result = switched(true, work);
-      if (seen !== recorded) throw new Error(`audit: ${seen} rule changes made but ${recorded} recorded`);
+      const made = (totalChanges.get() as number) - changesBefore;
+      const recorded = described - describedBefore;
+      if (made !== recorded) throw new Error(`audit: ${made} rows changed but ${recorded} changes recorded`);
       return result;
     },
     byTriggers: (work) => switched(false, work),
@@ -111,15 +151,17 @@ export function sqliteAuditPack(db: SqliteDb): AuditPack {
       const who = [ctx.now, ctx.actor.name, ctx.actor.address] as const;
       for (const { tenantId, entity, changes } of groups.values()) {
         const [first] = changes;
-        if (changes.length === 1 && first)
-          single.run(tenantId, ...who, entity, first[0], String(first[1]), first[2], first[3]);
+        if (changes.length === 1 && first) single.run(tenantId, ...who, entity, ...singleColumns(first));
         else packed.run(tenantId, ...who, entity, `${changes.length} rules`, itemsJson(changes), changes.length);
       }
       groups = new Map();
+      last = undefined;
     },
     clear() {
       groups = new Map();
+      last = undefined;
       recording = false;
+      described = 0;
     },
   };
 }

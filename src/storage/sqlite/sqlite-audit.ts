@@ -38,13 +38,11 @@ export function defineAuditFunctions(db: SqliteDb): void {
   const state: AuditState = { ctx: undefined, pack: sqliteAuditPack(db) };
   states.set(db, state);
   // Rule changes are packed only inside an audited write, which stores the pack before committing;
-  // outside one (0) each trigger writes its own row.
+  // outside one (0) each trigger writes its own row; 2: the store records them itself (migration 15).
   db.function("warden_audit_mode", { deterministic: false }, () => (state.ctx === undefined ? 0 : state.pack.mode()));
-  db.function("warden_audit_seen", { deterministic: false }, () => {
-    state.pack.seen();
-    return null;
-  });
+  // 1: collected into the pack; 0: no audited write in progress, so the trigger writes the row
   db.function("warden_audit_item", { deterministic: false }, (tenantId, entity, action, target, before, after) => {
+    if (state.ctx === undefined) return 0;
     state.pack.collect(
       tenantId as number,
       entity as string,
@@ -53,7 +51,7 @@ export function defineAuditFunctions(db: SqliteDb): void {
       before as string | null,
       after as string | null,
     );
-    return null;
+    return 1;
   });
   db.function("warden_audit_actor", { deterministic: false }, () => state.ctx?.actor.name ?? "unknown");
   db.function("warden_audit_address", { deterministic: false }, () => state.ctx?.actor.address ?? null);

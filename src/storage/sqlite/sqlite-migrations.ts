@@ -8,6 +8,7 @@ import { CORRELATION_MIGRATION } from "./sqlite-correlation-migration.ts";
 import { DELIVERY_MIGRATION } from "./sqlite-delivery-store.ts";
 import { INTEL_LINKS_MIGRATION } from "./sqlite-intel-links.ts";
 import { RETENTION_MIGRATION } from "./sqlite-retention-migration.ts";
+import { RULE_TRIGGER_MIGRATION } from "./sqlite-rule-trigger-migration.ts";
 
 /**
  * The SQLite schema, as numbered migrations applied in order and recorded in schema_migrations.
@@ -251,5 +252,10 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     version: 16,
     name: "webhook secrets rotated with an overlap: the previous secret kept until a time",
     sql: webhookRotationMigration("BLOB"),
+  },
+  {
+    version: 17,
+    name: "audit: one trigger per rule table and event; a store-recorded change costs one call, checked by SQLite's change count",
+    sql: RULE_TRIGGER_MIGRATION,
   },
 ];
