@@ -65,9 +65,16 @@ export function warden(env: NodeJS.ProcessEnv, ...args: string[]): string {
   return execFileSync(process.execPath, [BIN, ...args], { env, encoding: "utf8" });
 }
 
-/** Starts `warden serve` as its own process (so the load generator does not share its CPU). */
-export async function startServerProcess(env: NodeJS.ProcessEnv, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, "serve", "--port", String(port)], { env, stdio: "ignore" });
+/**
+ * Starts `warden serve` as its own process (so the load generator does not share its CPU).
+ * `nodeArgs` go to node itself (`--cpu-prof` is not allowed in NODE_OPTIONS).
+ */
+export async function startServerProcess(
+  env: NodeJS.ProcessEnv,
+  port: number,
+  nodeArgs: string[] = [],
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, BIN, "serve", "--port", String(port)], { env, stdio: "ignore" });
   for (let i = 0; i < 300; i++) {
     try {
       if ((await fetch(`http://127.0.0.1:${port}/public_api/v1/healthcheck`)).ok) return child;

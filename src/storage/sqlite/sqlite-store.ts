@@ -7,6 +7,7 @@ import { storeCheckpoints } from "./sqlite-checkpointer.ts";
 import { sqliteCorrelationStore } from "./sqlite-correlation-store.ts";
 import { openSqlite } from "./sqlite-database.ts";
 import { sqliteDeliveryStore } from "./sqlite-delivery-store.ts";
+import { type GroupCommit, groupCommit } from "./sqlite-group-commit.ts";
 import { sqliteIntelFeedStore } from "./sqlite-intel-feeds.ts";
 import { sqliteIntelLinkStore } from "./sqlite-intel-links.ts";
 import { sqliteIocStore } from "./sqlite-ioc-store.ts";
@@ -52,6 +53,7 @@ export function openSqliteStore(path: string): Store {
   const checkpoints = inMemory ? undefined : storeCheckpoints(path, db);
   // a second connection to the same file; an in-memory database has none, so it writes in one step
   const bulk = checkpoints && sqliteBulkWrites(path, checkpoints.started);
+  const group = groupCommit(db);
   const store: Store = {
     ...sqliteTenantStore(db),
     ...sqliteKeyStore(db),
@@ -70,6 +72,7 @@ export function openSqliteStore(path: string): Store {
       ping.get();
     },
     close: async () => {
+      group.commitNow();
       await bulk?.close();
       await checkpoints?.close();
       if (db.open) db.close();
@@ -77,23 +80,39 @@ export function openSqliteStore(path: string): Store {
   };
   const { upsertIocs, replaceIocsOfSource } = store;
   if (bulk) {
+    // the bulk connection needs the file's write lock, which the main connection's open group holds
+    const onBulk = <T>(write: () => Promise<T>): Promise<T> => {
+      group.commitNow();
+      return write();
+    };
     store.upsertIocs = (tenantId, drafts, ctx) =>
-      drafts.length > BULK_DRAFTS ? bulk.upsertIocs(tenantId, drafts, ctx) : upsertIocs(tenantId, drafts, ctx);
+      drafts.length > BULK_DRAFTS
+        ? onBulk(() => bulk.upsertIocs(tenantId, drafts, ctx))
+        : upsertIocs(tenantId, drafts, ctx);
     store.replaceIocsOfSource = (tenantId, drafts, ctx) =>
       drafts.length > BULK_DRAFTS
-        ? bulk.replaceIocsOfSource(tenantId, drafts, ctx)
+        ? onBulk(() => bulk.replaceIocsOfSource(tenantId, drafts, ctx))
         : replaceIocsOfSource(tenantId, drafts, ctx);
   }
-  return gated(store, writeGate(), () => checkpoints?.started());
+  return gated(store, writeGate(), group, () => checkpoints?.started());
 }
 
-function gated(store: Store, gate: WriteGate, beforeWrite: () => void): Store {
+/**
+ * Writes go through the gate one at a time, each inside the turn's group transaction
+ * (sqlite-group-commit.ts); a caller is answered once the group its write belongs to has committed.
+ */
+function gated(store: Store, gate: WriteGate, group: GroupCommit, beforeWrite: () => void): Store {
   const methods = store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
   for (const [name, method] of Object.entries(methods)) {
     if (READS.has(name as keyof Store) || typeof method !== "function") continue;
-    methods[name] = (...args) => {
+    methods[name] = async (...args) => {
       beforeWrite();
-      return gate(() => method(...args));
+      const { value, committed } = await gate(async () => {
+        const committed = group.open();
+        return { value: await method(...args), committed };
+      });
+      await committed;
+      return value;
     };
   }
   return store;
