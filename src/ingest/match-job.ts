@@ -44,20 +44,30 @@ export interface MatchResult {
   correlated?: CorrelatedEvents;
 }
 
-function* numbered(input: MatchInput, malformed: MalformedEvent[]): Generator<[number, EndpointEvent]> {
+/** Calls `each` with every well-formed event of the input and its line, in order; the rest go to `malformed`. */
+function eachEvent(
+  input: MatchInput,
+  malformed: MalformedEvent[],
+  each: (line: number, event: EndpointEvent) => void,
+): void {
   if ("values" in input) {
-    for (const [i, value] of input.values.entries()) {
-      const line = input.firstIndex + i + 1;
-      if (isEvent(value)) yield [line, value];
-      else malformed.push({ line, error: NOT_AN_OBJECT });
+    const { values, firstIndex } = input;
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i];
+      if (isEvent(value)) each(firstIndex + i + 1, value);
+      else malformed.push({ line: firstIndex + i + 1, error: NOT_AN_OBJECT });
     }
     return;
   }
+  const text = input.text;
   let line = input.firstLine;
-  for (const raw of input.text.split("\n")) {
-    const parsed = parseEventLine(raw, line++);
+  for (let start = 0; start <= text.length; line++) {
+    const cut = text.indexOf("\n", start);
+    const end = cut === -1 ? text.length : cut;
+    const parsed = parseEventLine(text.slice(start, end), line);
+    start = end + 1;
     if (!parsed) continue;
-    if ("event" in parsed) yield [parsed.line, parsed.event];
+    if ("event" in parsed) each(line, parsed.event);
     else malformed.push(parsed);
   }
 }
@@ -69,13 +79,14 @@ function* numbered(input: MatchInput, malformed: MalformedEvent[]): Generator<[n
 export function runMatchJob(matcher: Matcher, job: MatchJob, correlations?: CompiledSet): MatchResult {
   const result: MatchResult = { events: 0, malformed: [], matched: [] };
   const kept: EndpointEvent[] | undefined = job.correlate && correlations && hasRules(correlations) ? [] : undefined;
-  for (const [line, event] of numbered(job.input, result.malformed)) {
+  const { now, withEventText } = job;
+  eachEvent(job.input, result.malformed, (line, event) => {
     kept?.push(event);
     const index = result.events++;
-    const hits = matcher.match(event, job.now);
-    if (hits.length === 0) continue;
-    result.matched.push(job.withEventText ? { line, index, hits, text: JSON.stringify(event) } : { line, index, hits });
-  }
+    const hits = matcher.match(event, now);
+    if (hits.length === 0) return;
+    result.matched.push(withEventText ? { line, index, hits, text: JSON.stringify(event) } : { line, index, hits });
+  });
   if (kept && correlations) result.correlated = correlateEvents(correlations, kept, job.now);
   return result;
 }

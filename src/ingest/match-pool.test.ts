@@ -8,7 +8,7 @@ import type { RuleHit } from "../engine/rule-hit.ts";
 import { iocColumnsBuilder, type RuleSnapshot } from "../engine/rule-snapshot.ts";
 import { combine } from "./event-matching.ts";
 import { ndjsonPieces, valuePieces } from "./event-pieces.ts";
-import { MatchPool } from "./match-pool.ts";
+import { MatchOverrun, MatchPool } from "./match-pool.ts";
 
 const NOW = 1_800_000_000_000;
 
@@ -55,5 +55,51 @@ describe("the match pool", () => {
       ),
       { numRuns: 300, seed: 7 },
     );
+  });
+
+  it("runs a job that waited behind one past the time budget on a fresh worker, and fails only the slow one", async () => {
+    // One worker, so the second job is handed to it while it runs the first.
+    const single = new MatchPool(1, 200);
+    after(() => single.close());
+    const costly = {
+      ruleId: 1,
+      name: "costly",
+      severity: "SEV_030_MEDIUM" as const,
+      tree: {
+        investigationType: "PROCESS_EXECUTION_EVENT",
+        investigation: {
+          PROCESS_EXECUTION_EVENT: {
+            filter: {
+              SEARCH_FIELD: "f0",
+              SEARCH_TYPE: "REGEX" as const,
+              SEARCH_VALUE: "(.*a){100}",
+              EXTRA_FIELDS: ["f1", "f2", "f3", "f4", "f5", "f6", "f7"],
+            },
+          },
+        },
+      },
+    };
+    const rules: RuleSnapshot = { tenantId: 1, version: 1, iocs: iocColumnsBuilder().finish(), biocs: [costly] };
+    const job = (text: string) => ({
+      tenantId: 1,
+      version: 1,
+      now: NOW,
+      input: { text, firstLine: 1 },
+      withEventText: false,
+    });
+    // Rules built first, so the budget covers only the matching.
+    assert.equal((await single.run(job("{}"), rules)).events, 1);
+    const big = "b".repeat(60_000);
+    // As test/ingest-workers.test.ts: RE2 is linear, but 8 fields of 60,000 characters times this program is seconds.
+    const slow = JSON.stringify({
+      event_type: "PROCESS",
+      ...Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`f${i}`, big])),
+    });
+    const [first, second] = await Promise.allSettled([
+      single.run(job(slow), rules),
+      single.run(job('{"event_type":"PROCESS","f0":"a"}'), rules),
+    ]);
+    assert.ok(first.status === "rejected" && first.reason instanceof MatchOverrun, String(first.status));
+    assert.equal(second.status === "fulfilled" && second.value.events, 1);
   });
 });

@@ -8,6 +8,10 @@
  * rule per worker); the main thread keeps only the snapshot's columns. Building once and sharing
  * through SharedArrayBuffer would need the hash maps rewritten as flat tables; per-worker builds
  * run in parallel and keep the matcher code as it is.
+ *
+ * Each worker holds up to IN_FLIGHT jobs: the next waits in its port while it runs the current
+ * one, so it never sits idle between pieces waiting for the main thread (busy reading a body or
+ * writing alerts, or simply not scheduled yet on a loaded machine) to hand it more work.
  */
 import { Worker } from "node:worker_threads";
 import type { RuleSnapshot } from "../engine/rule-snapshot.ts";
@@ -29,11 +33,15 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
+/** Jobs a worker is given at once: the one it runs and the one it takes next. */
+const IN_FLIGHT = 2;
+
 interface Thread {
   worker: Worker;
-  /** tenant id -> the rule-set version this worker holds */
+  /** tenant id -> the rule-set version this worker holds (or is being sent) */
   loaded: Map<number, number>;
-  current: Pending | undefined;
+  /** Sent and not answered, in the order the worker takes them; the first is running or next. */
+  jobs: Pending[];
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -78,9 +86,13 @@ export class MatchPool {
     await Promise.all(this.threads.splice(0).map((thread) => this.stop(thread, new Error("the match pool is closed"))));
   }
 
+  /** An idle worker first, then a new one (up to `size`), then one with room for a next job. */
   private dispatch(): void {
     while (this.queue.length > 0) {
-      const thread = this.threads.find((t) => !t.current) ?? this.grow();
+      const thread =
+        this.threads.find((t) => t.jobs.length === 0) ??
+        this.grow() ??
+        this.threads.find((t) => t.jobs.length < IN_FLIGHT);
       if (!thread) return;
       this.send(thread, this.queue.shift() as Pending);
     }
@@ -88,7 +100,7 @@ export class MatchPool {
 
   private grow(): Thread | undefined {
     if (this.threads.length >= this.size) return undefined;
-    const thread: Thread = { worker: spawn(), loaded: new Map(), current: undefined, timer: undefined };
+    const thread: Thread = { worker: spawn(), loaded: new Map(), jobs: [], timer: undefined };
     thread.worker.on("message", (reply: Reply) => this.onReply(thread, reply));
     thread.worker.on("error", (error) => this.retire(thread, error));
     thread.worker.on("exit", (code) => this.retire(thread, new Error(`a match worker stopped (exit ${code})`)));
@@ -100,20 +112,21 @@ export class MatchPool {
     const { job, rules } = pending;
     const fresh = thread.loaded.get(job.tenantId) !== job.version;
     thread.loaded.set(job.tenantId, job.version);
-    thread.current = pending;
+    thread.jobs.push(pending);
     const message: JobMessage = fresh ? { id: pending.id, job, rules } : { id: pending.id, job };
     thread.worker.postMessage(message);
   }
 
+  /** A worker answers its jobs in the order it was sent them: a reply is always the first's. */
   private onReply(thread: Thread, reply: Reply): void {
-    const pending = thread.current;
+    const pending = thread.jobs[0];
     if (!pending || pending.id !== reply.id) return;
     if ("started" in reply) {
       thread.timer = setTimeout(() => this.overrun(thread), this.budgetMs);
       return;
     }
     clearTimeout(thread.timer);
-    thread.current = undefined;
+    thread.jobs.shift();
     if ("result" in reply) pending.resolve(reply.result);
     else {
       thread.loaded.delete(pending.job.tenantId);
@@ -126,20 +139,22 @@ export class MatchPool {
     void this.retire(thread, new MatchOverrun(this.budgetMs));
   }
 
-  /** Takes a worker out (overrun, crash or exit), fails its job, and lets a replacement start. */
+  /**
+   * Takes a worker out (overrun, crash or exit), fails the job it was running, puts the jobs
+   * waiting behind it back at the head of the queue, and lets a replacement start.
+   */
   private async retire(thread: Thread, error: Error): Promise<void> {
     const at = this.threads.indexOf(thread);
     if (at === -1) return;
     this.threads.splice(at, 1);
+    this.queue.unshift(...thread.jobs.splice(1));
     await this.stop(thread, error);
     if (!this.closed) this.dispatch();
   }
 
   private async stop(thread: Thread, error: Error): Promise<void> {
     clearTimeout(thread.timer);
-    const pending = thread.current;
-    thread.current = undefined;
-    pending?.reject(error);
+    for (const pending of thread.jobs.splice(0)) pending.reject(error);
     thread.worker.removeAllListeners();
     thread.worker.on("error", () => undefined); // a late error from a stopping worker has no one to tell
     await thread.worker.terminate();
