@@ -90,13 +90,16 @@ describe("the match pool", () => {
     // Rules built first, so the budget covers only the matching.
     assert.equal((await single.run(job("{}"), rules)).events, 1);
     const big = "b".repeat(60_000);
-    // As test/ingest-workers.test.ts: RE2 is linear, but 8 fields of 60,000 characters times this program is seconds.
+    // As test/ingest-workers.test.ts: RE2 is linear, but 8 fields of 60,000 characters times this program is costly.
     const slow = JSON.stringify({
       event_type: "PROCESS",
       ...Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`f${i}`, big])),
     });
+    // Forty such lines: seconds of matching even on a fast machine, so the budget, not a race with
+    // the worker finishing first, decides (one line alone takes about as long as the budget).
+    const slowLines = Array(40).fill(slow).join("\n");
     const [first, second] = await Promise.allSettled([
-      single.run(job(slow), rules),
+      single.run(job(slowLines), rules),
       single.run(job('{"event_type":"PROCESS","f0":"a"}'), rules),
     ]);
     assert.ok(first.status === "rejected" && first.reason instanceof MatchOverrun, String(first.status));
