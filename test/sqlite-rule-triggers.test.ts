@@ -10,6 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import Database from "better-sqlite3";
+import { seededRandom } from "../bench/lib.ts";
+import type { UpsertOutcome } from "../src/storage/ports.ts";
 import { defineAuditFunctions, sqliteAuditedWrites, sqliteAuditPackOf } from "../src/storage/sqlite/sqlite-audit.ts";
 import { openSqlite } from "../src/storage/sqlite/sqlite-database.ts";
 import { SQLITE_MIGRATIONS } from "../src/storage/sqlite/sqlite-migrations.ts";
@@ -52,10 +54,11 @@ function storeBeforeTheMigration(file: string): void {
 }
 
 describe("SQLite rule audit triggers, one per table and event", () => {
-  it("migrates an existing store: its log kept, and every kind of rule change recorded after", async () => {
+  it("migrates an existing store: its log kept, and every kind of rule change recorded after", async (t) => {
     const file = join(dir, "migrated.db");
     storeBeforeTheMigration(file);
     const store = openSqliteStore(file);
+    t.after(() => store.close()); // also when an assertion fails before the test closes it
     const tenant = await store.findTenantByName("t");
     assert.ok(tenant);
     const ctx = { now: 5, source: "s", actor: alice };
@@ -92,9 +95,10 @@ describe("SQLite rule audit triggers, one per table and event", () => {
     ]);
   });
 
-  it("records a rule change made on Warden's connection outside an audited write as a row of its own", async () => {
+  it("records a rule change made on Warden's connection outside an audited write as a row of its own", async (t) => {
     const file = join(dir, "outside.db");
     const store = openSqliteStore(file);
+    t.after(() => store.close()); // also when an assertion fails before the test closes it
     const tenant = await store.createTenant("t", "xsiam", { now: 1, actor: alice });
     assert.ok(tenant);
     await store.upsertIocs(tenant.id, [ioc("a.exe")], { now: 2, source: "s", actor: alice });
@@ -109,9 +113,10 @@ describe("SQLite rule audit triggers, one per table and event", () => {
     ]);
   });
 
-  it("fails, and rolls back, a write in which the store changes a rule without recording it", async () => {
+  it("fails, and rolls back, a write in which the store changes a rule without recording it", async (t) => {
     const file = join(dir, "unrecorded.db");
     const store = openSqliteStore(file);
+    t.after(() => store.close()); // also when an assertion fails before the test closes it
     const tenant = await store.createTenant("t", "xsiam", { now: 1, actor: alice });
     assert.ok(tenant);
     await store.upsertIocs(tenant.id, [ioc("a.exe"), ioc("b.exe")], { now: 2, source: "s", actor: alice });
@@ -134,9 +139,48 @@ describe("SQLite rule audit triggers, one per table and event", () => {
     assert.equal(entries, 2);
   });
 
-  it("still refuses a rule change from a tool without Warden's audit functions", async () => {
+  it("upserts a bulk write mixing new values, stored ones and repeats as one by one, with one audit entry each", async (t) => {
+    const store = openSqliteStore(join(dir, "mixed.db"));
+    t.after(() => store.close()); // also when an assertion fails before the test closes it
+    const tenant = await store.createTenant("t", "xsiam", { now: 1, actor: alice });
+    assert.ok(tenant);
+    const stored = Array.from({ length: 2_000 }, (_, i) => ioc(`v${i}.exe`));
+    await store.upsertIocs(tenant.id, stored, { now: 2, source: "s", actor: alice });
+    // whole batches of new values first (written without lookups), then values drawn at random:
+    // stored, new, or met again in the same write, some in the same batch
+    const random = seededRandom(13);
+    const drafts = [
+      ...Array.from({ length: 1_000 }, (_, i) => ioc(`n${i}.exe`)),
+      ...Array.from({ length: 5_500 }, () => ioc(`v${Math.floor(random() * 9_000)}.exe`, { comment: "again" })),
+    ];
+    const ids = new Map(stored.map((d, i) => [d.canonical, i + 1]));
+    const expected = drafts.map((d): Extract<UpsertOutcome, { ruleId: number }> => {
+      const id = ids.get(d.canonical);
+      if (id !== undefined) return { kind: "updated", ruleId: id };
+      ids.set(d.canonical, ids.size + 1);
+      return { kind: "created", ruleId: ids.size };
+    });
+    const outcomes = await store.upsertIocs(tenant.id, drafts, { now: 3, source: "s", actor: alice });
+    const rules = await store.findIocs(tenant.id, [], { from: 0, to: 20_000 }, 4);
+    const log = (await store.findAudit(tenant.id, [], { from: 0, to: 20_000 }, oldestFirst)).rules;
+    await store.close();
+
+    assert.deepEqual(outcomes, expected);
+    assert.deepEqual(
+      rules.rules.map((r) => [r.ruleId, r.canonical]),
+      [...ids].map(([value, id]) => [id, value]).sort((a, b) => Number(a[0]) - Number(b[0])),
+    );
+    const changes = log.filter((e) => e.entity === "IOC_RULES" && e.at === 3);
+    assert.deepEqual(
+      changes.map((e) => [e.action, Number(e.target)]),
+      expected.map((o) => [o.kind === "created" ? "Create" : "Edit", o.ruleId]),
+    );
+  });
+
+  it("still refuses a rule change from a tool without Warden's audit functions", async (t) => {
     const file = join(dir, "foreign.db");
     const store = openSqliteStore(file);
+    t.after(() => store.close()); // also when an assertion fails before the test closes it
     const tenant = await store.createTenant("t", "xsiam", { now: 1, actor: alice });
     assert.ok(tenant);
     await store.upsertIocs(tenant.id, [ioc("a.exe")], { now: 2, source: "s", actor: alice });

@@ -12,11 +12,11 @@ import type { UpsertOutcome, WriteContext } from "../ports.ts";
 import { sqliteAuditPackOf } from "./sqlite-audit.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
 import { IOC_RECORD_COLUMNS, iocRecordAfter } from "./sqlite-ioc-audit.ts";
-import { multiRowInsert } from "./sqlite-multi-row-insert.ts";
+import { insertUnlessTaken, MAX_ROWS_AT_ONCE, multiRowInsert } from "./sqlite-multi-row-insert.ts";
 import { sqliteRuleVersion } from "./sqlite-rule-version.ts";
 
-/** Drafts planned together: one lookup, then multi-row INSERTs. */
-const BATCH = 250;
+/** Drafts planned together: one all-or-nothing INSERT, or one lookup and then multi-row INSERTs. */
+const BATCH = MAX_ROWS_AT_ONCE;
 
 /** A stepped write yields once a step has run this long: short next to a health check's 200 ms budget, even on a loaded machine. */
 export const STEP_MS = 15;
@@ -37,6 +37,14 @@ const INSERT_COLUMNS = [
   "source",
   "expiry_base",
 ];
+
+/**
+ * Whether the next batch is tried as all new values (one INSERT, no lookup), as a big insert of a
+ * new feed is; a batch that had stored values makes the following ones look theirs up first.
+ */
+interface Guess {
+  allNew: boolean;
+}
 
 export interface IocUpserter {
   /** Applies drafts in order inside the caller's transaction, yielding after each step of `stepMs`; returns the outcomes. */
@@ -81,6 +89,7 @@ export function sqliteIocUpserter(db: SqliteDb): IocUpserter {
     `INSERT INTO ioc_rules (${INSERT_COLUMNS.join(", ")}) VALUES (${INSERT_COLUMNS.map(() => "?").join(", ")})`,
   );
   const insertMany = multiRowInsert(db, "ioc_rules", INSERT_COLUMNS);
+  const insertAllNew = insertUnlessTaken(db, "ioc_rules", INSERT_COLUMNS);
   const update = db.prepare(`UPDATE ioc_rules SET ${SET_VALUES} WHERE tenant_id = ? AND rule_id = ?`);
   // Only when the flag changes: an item that says "enabled" of an enabled rule is no change to audit.
   const setEnabled = db.prepare(
@@ -127,6 +136,29 @@ export function sqliteIocUpserter(db: SqliteDb): IocUpserter {
     pack.byTriggers(() => setEnabled.run(change));
   }
 
+  /**
+   * A batch of new values, each new rule created in one statement without looking them up first;
+   * false when a value was taken (in the store, or twice in the batch), and then nothing was written.
+   */
+  function createAll(
+    tenantId: number,
+    batch: readonly IocDraft[],
+    ctx: WriteContext,
+    first: number,
+    outcomes: UpsertOutcome[],
+  ): boolean {
+    const values: unknown[] = [];
+    batch.forEach((draft, i) => {
+      values.push(tenantId, first + i, ...valuesOf(draft, ctx.now, ctx.now, ctx.source, ctx.now));
+    });
+    if (!insertAllNew(values)) return false;
+    batch.forEach((draft, i) => {
+      recordChange(tenantId, first + i, draft, ctx, undefined);
+      outcomes.push({ kind: "created", ruleId: first + i });
+    });
+    return true;
+  }
+
   /** One batch, in order; returns the next free rule id. */
   function writeBatch(
     tenantId: number,
@@ -134,6 +166,7 @@ export function sqliteIocUpserter(db: SqliteDb): IocUpserter {
     ctx: WriteContext,
     first: number,
     outcomes: UpsertOutcome[],
+    guess: Guess,
   ): number {
     let next = first;
     const one = (draft: IocDraft) => {
@@ -147,7 +180,12 @@ export function sqliteIocUpserter(db: SqliteDb): IocUpserter {
       for (const draft of batch) one(draft);
       return next;
     }
+    // a new rule is created enabled, so only a draft that disables one needs more than the insert
+    const creatable = batch.every((d) => d.enabled !== false);
+    if (guess.allNew && creatable && createAll(tenantId, batch, ctx, first, outcomes)) return first + batch.length;
     const found = recordsByValue(tenantId, batch);
+    // once a batch's values turn out all new, the next batch is tried as new again
+    guess.allNew = found.size === 0;
     const seen = new Set<string>();
     let fresh: unknown[] = [];
     const insertFresh = () => {
@@ -177,6 +215,7 @@ export function sqliteIocUpserter(db: SqliteDb): IocUpserter {
     *steps(tenantId, drafts, ctx, stepMs = Number.POSITIVE_INFINITY) {
       let next = nextId.get(tenantId) as number;
       const outcomes: UpsertOutcome[] = [];
+      const guess: Guess = { allNew: true };
       let stepStarted = performance.now();
       for (let from = 0; from < drafts.length; from += BATCH) {
         if (from > 0 && performance.now() - stepStarted >= stepMs) {
@@ -184,7 +223,7 @@ export function sqliteIocUpserter(db: SqliteDb): IocUpserter {
           stepStarted = performance.now();
         }
         const batch = drafts.slice(from, from + BATCH);
-        next = pack.recordedByStore(() => writeBatch(tenantId, batch, ctx, next, outcomes));
+        next = pack.recordedByStore(() => writeBatch(tenantId, batch, ctx, next, outcomes, guess));
       }
       saveNextId.run(next, tenantId);
       version.bump(tenantId);
