@@ -71,6 +71,19 @@ describe("group commit, on one SQLite file", () => {
     await committed;
     assert.deepEqual(seen(), ["e"]);
   });
+
+  it("fails the writes of a group SQLite rolled back, and starts the next write in a new group", async () => {
+    db.exec("DELETE FROM t");
+    const group = groupCommit(db);
+    const lost = group.open();
+    write("f");
+    db.exec("ROLLBACK"); // what SQLite does on its own after an I/O error or a full disk
+    const next = group.open();
+    write("g");
+    await assert.rejects(lost, /rolled back/);
+    await next;
+    assert.deepEqual(seen(), ["g"]);
+  });
 });
 
 describe("group commit behind indicators/insert", { skip: onPostgres && "SQLite only" }, () => {

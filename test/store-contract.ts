@@ -69,12 +69,15 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         at(NOW),
       );
       assert.deepEqual(await store.getKey(key.id), key);
+      assert.deepEqual(await store.getKeyWithTenant(key.id), { key, tenant: await store.getTenant(tenantA) });
+      assert.equal(await store.getKeyWithTenant(key.id + 1000), undefined);
       assert.equal(key.revokedAt, null);
       assert.ok((await store.listKeys(tenantA)).some((k) => k.id === key.id));
       assert.ok(!(await store.listKeys(tenantB)).some((k) => k.id === key.id));
       assert.equal(await store.revokeKey(key.id, at(NOW + 1)), true);
       assert.equal(await store.revokeKey(key.id, at(NOW + 2)), false);
       assert.equal((await store.getKey(key.id))?.revokedAt, NOW + 1);
+      assert.equal((await store.getKeyWithTenant(key.id))?.key.revokedAt, NOW + 1, "a revoked key reads as revoked");
     });
 
     it("remembers a nonce until it expires, per key", async () => {

@@ -27,6 +27,7 @@ import { installConcurrencyCap } from "./plugins/limits.ts";
 import { installRequestMetrics, metricsRoute } from "./plugins/metrics.ts";
 import { installRefusalAudit } from "./plugins/refusal-audit.ts";
 import { installSecurityHeaders } from "./plugins/security-headers.ts";
+import { OneLineRequestLog } from "./request-log.ts";
 import { auditRoutes } from "./routes/audit-routes.ts";
 import { biocRoutes } from "./routes/bioc-routes.ts";
 import { correlationRoutes } from "./routes/correlation-routes.ts";
@@ -72,6 +73,7 @@ export interface HttpDeps {
 export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger,
+    logController: new OneLineRequestLog(),
     bodyLimit: deps.limits.bodyBytes,
     // request.ip is the client's address: the proxy's own unless it is one we were told to trust
     trustProxy: deps.trustedProxies && deps.trustedProxies.length > 0 ? [...deps.trustedProxies] : false,

@@ -70,6 +70,8 @@ export interface KeyStore {
   createKey(key: NewApiKey, ctx: ChangeContext): Promise<ApiKeyRecord>;
   /** Key ids are global: the id names the tenant. */
   getKey(keyId: number): Promise<ApiKeyRecord | undefined>;
+  /** The key and its tenant in one read: authentication needs both on every request. */
+  getKeyWithTenant(keyId: number): Promise<{ key: ApiKeyRecord; tenant: Tenant } | undefined>;
   listKeys(tenantId?: number): Promise<ApiKeyRecord[]>;
   /** False when no such key, or it was already revoked. */
   revokeKey(keyId: number, ctx: ChangeContext): Promise<boolean>;

@@ -1,12 +1,13 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createCipheriv, createDecipheriv, hash, randomBytes, timingSafeEqual } from "node:crypto";
 
 /** 64 random bytes as 128 hex characters, the length of the vendor's own API keys. */
 export function generateSecret(): string {
   return randomBytes(64).toString("hex");
 }
 
+/** One-shot (crypto.hash): a Hash object per call cost more than the digest of a 128-character key. */
 export function sha256(text: string): Buffer {
-  return createHash("sha256").update(text, "utf8").digest();
+  return hash("sha256", text, "buffer");
 }
 
 /** Constant-time equality of two byte strings; unequal lengths are unequal without leaking where. */

@@ -74,18 +74,18 @@ export class KeyService {
   async authenticate(credentials: Credentials): Promise<Principal | undefined> {
     const { keyId, authorization } = credentials;
     if (!keyId || !authorization || !KEY_ID_PATTERN.test(keyId.trim())) return undefined;
-    const key = await this.store.getKey(Number(keyId.trim()));
-    if (!key || !this.isLive(key)) {
+    const found = await this.store.getKeyWithTenant(Number(keyId.trim()));
+    if (!found || !this.isLive(found.key)) {
       sameBytes(sha256(authorization), DECOY_HASH);
       return undefined;
     }
+    const { key, tenant } = found;
     const verified =
       key.security === "standard"
         ? this.verifyStandard(key, authorization)
         : await this.verifyAdvanced(key, credentials, authorization);
     if (!verified) return undefined;
-    const tenant = await this.store.getTenant(key.tenantId);
-    return tenant && { keyId: key.id, role: key.role, tenant, address: credentials.address };
+    return { keyId: key.id, role: key.role, tenant, address: credentials.address };
   }
 
   private isLive(key: ApiKeyRecord): boolean {

@@ -9,6 +9,17 @@ const TENANT = 'SELECT id, name, license, created_at AS "createdAt" FROM tenants
 const KEY = `SELECT id, tenant_id AS "tenantId", role, security, secret_hash AS "secretHash", sealed_secret AS "sealedSecret",
   created_at AS "createdAt", expires_at AS "expiresAt", revoked_at AS "revokedAt" FROM api_keys`;
 
+const KEY_WITH_TENANT = `SELECT k.id, k.tenant_id AS "tenantId", k.role, k.security, k.secret_hash AS "secretHash",
+  k.sealed_secret AS "sealedSecret", k.created_at AS "createdAt", k.expires_at AS "expiresAt", k.revoked_at AS "revokedAt",
+  t.name AS "tenantName", t.license AS "tenantLicense", t.created_at AS "tenantCreatedAt"
+  FROM api_keys AS k JOIN tenants AS t ON t.id = k.tenant_id WHERE k.id = $1`;
+
+type KeyWithTenantRow = ApiKeyRecord & {
+  tenantName: string;
+  tenantLicense: Tenant["license"];
+  tenantCreatedAt: number;
+};
+
 const UNIQUE_VIOLATION = "23505";
 
 export function postgresTenantStore(pool: pg.Pool): TenantStore {
@@ -45,6 +56,16 @@ export function postgresKeyStore(pool: pg.Pool): KeyStore {
         return { ...key, id: rows[0]?.id as number, revokedAt: null };
       }),
     getKey: async (keyId) => (await pool.query<ApiKeyRecord>(`${KEY} WHERE id = $1`, [keyId])).rows[0],
+    // one round trip where authentication took two
+    getKeyWithTenant: async (keyId) => {
+      const row = (await pool.query<KeyWithTenantRow>(KEY_WITH_TENANT, [keyId])).rows[0];
+      if (!row) return undefined;
+      const { tenantName, tenantLicense, tenantCreatedAt, ...key } = row;
+      return {
+        key,
+        tenant: { id: key.tenantId, name: tenantName, license: tenantLicense, createdAt: tenantCreatedAt },
+      };
+    },
     listKeys: async (tenantId) =>
       tenantId === undefined
         ? (await pool.query<ApiKeyRecord>(`${KEY} ORDER BY id`)).rows

@@ -9,7 +9,9 @@
  * (better-sqlite3 nests them so, and a failed write rolls back only its own savepoint), and the
  * whole commits once, right after the turn (setImmediate). No caller is answered before the commit
  * its write was part of: "acknowledged" still means "committed", and a failed commit fails every
- * write of the group.
+ * write of the group. Reads on the main connection during the turn see the group's writes before
+ * they commit, as reads inside one transaction do; only a failed commit (an I/O error, a full
+ * disk) could make that a read of something that never was.
  */
 import type { SqliteDb } from "./sqlite-database.ts";
 
@@ -46,6 +48,9 @@ export function groupCommit(db: SqliteDb): GroupCommit {
   };
 
   const open = (): Promise<void> => {
+    // SQLite rolled the group back on its own (an I/O error, a full disk): its writes are lost, and
+    // later writes of the turn must not run outside a transaction while waiting on it
+    if (group && !db.inTransaction) commitNow();
     if (group) return group.committed;
     begin.run();
     let settle: OpenGroup["settle"] = () => {};

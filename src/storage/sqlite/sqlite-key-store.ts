@@ -1,5 +1,6 @@
 import type { ChangeContext } from "../../domain/audit/audit-model.ts";
 import type { ApiKeyRecord, NewApiKey, Role, SecurityLevel } from "../../domain/keys/key-model.ts";
+import type { License, Tenant } from "../../domain/tenants/tenant-model.ts";
 import type { KeyStore } from "../ports.ts";
 import { sqliteAuditedWrites } from "./sqlite-audit.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
@@ -18,6 +19,12 @@ interface KeyRow {
 
 const COLUMNS = "id, tenant_id, role, security, secret_hash, sealed_secret, created_at, expires_at, revoked_at";
 
+interface KeyWithTenantRow extends KeyRow {
+  tenant_name: string;
+  tenant_license: License;
+  tenant_created_at: number;
+}
+
 /** Expired nonces are swept at most this often, keeping the per-request cost to one insert. */
 const NONCE_SWEEP_INTERVAL_MS = 30_000;
 
@@ -26,6 +33,16 @@ export const CLAIM_SOURCE = `INSERT INTO ioc_source_keys (tenant_id, source, key
   ON CONFLICT (tenant_id, source) DO UPDATE SET key_id = excluded.key_id
   WHERE NOT EXISTS (SELECT 1 FROM api_keys AS k WHERE k.id = ioc_source_keys.key_id
     AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > @now))`;
+
+function toKeyWithTenant(row: KeyWithTenantRow): { key: ApiKeyRecord; tenant: Tenant } {
+  const tenant = {
+    id: row.tenant_id,
+    name: row.tenant_name,
+    license: row.tenant_license,
+    createdAt: row.tenant_created_at,
+  };
+  return { key: toKey(row), tenant };
+}
 
 function toKey(row: KeyRow): ApiKeyRecord {
   return {
@@ -48,6 +65,12 @@ export function sqliteKeyStore(db: SqliteDb): KeyStore {
      RETURNING ${COLUMNS}`,
   );
   const byId = db.prepare<[number], KeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE id = ?`);
+  const withTenant = db.prepare<[number], KeyWithTenantRow>(
+    `SELECT ${COLUMNS.split(", ")
+      .map((column) => `k.${column}`)
+      .join(", ")}, t.name AS tenant_name, t.license AS tenant_license, t.created_at AS tenant_created_at
+     FROM api_keys AS k JOIN tenants AS t ON t.id = k.tenant_id WHERE k.id = ?`,
+  );
   const all = db.prepare<[], KeyRow>(`SELECT ${COLUMNS} FROM api_keys ORDER BY id`);
   const ofTenant = db.prepare<[number], KeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE tenant_id = ? ORDER BY id`);
   const revoke = db.prepare("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL");
@@ -85,6 +108,10 @@ export function sqliteKeyStore(db: SqliteDb): KeyStore {
     getKey: async (keyId) => {
       const row = byId.get(keyId);
       return row && toKey(row);
+    },
+    getKeyWithTenant: async (keyId) => {
+      const row = withTenant.get(keyId);
+      return row && toKeyWithTenant(row);
     },
     listKeys: async (tenantId) => (tenantId === undefined ? all.all() : ofTenant.all(tenantId)).map(toKey),
     revokeKey: async (keyId, ctx) => revokeOne(ctx, keyId),

@@ -24,6 +24,7 @@ const READS = new Set<keyof Store>([
   "findTenantByName",
   "listTenants",
   "getKey",
+  "getKeyWithTenant",
   "listKeys",
   "findIocs",
   "iocChanges",
