@@ -7,8 +7,13 @@
  * elsewhere (its worker stopped) has not settled yet.
  */
 const BLOCK_BYTES = 256 * 1024;
-/** At most this many free blocks are kept (8 MiB); more in use at once are made and dropped. */
-const KEPT_BLOCKS = 32;
+/**
+ * At most this many free blocks are kept (16 MiB), more in use at once are made and dropped: a
+ * 6 MB body is read faster than it is matched, so its ~40 pieces are all held at once, and a
+ * fresh block costs its page faults (copying into new blocks ran at under 1 GB/s, a third of the
+ * main thread's own work on the collector path).
+ */
+const KEPT_BLOCKS = 64;
 
 export interface PieceMemory {
   bytes: Uint8Array;
@@ -18,9 +23,24 @@ export interface PieceMemory {
 
 export class PieceBlocks {
   private readonly free: SharedArrayBuffer[] = [];
+  /**
+   * Where parts are gathered first. A copy into shared memory goes word by word only when source
+   * and target are equally aligned, byte by byte otherwise (800 MB/s against 7 GB/s here), and
+   * socket chunks start anywhere: gathered here (a plain memmove), the piece is copied aligned.
+   */
+  private readonly gather = Buffer.allocUnsafeSlow(BLOCK_BYTES);
 
-  /** `size` bytes of shared memory (a fresh buffer for a piece larger than a block). */
-  take(size: number): PieceMemory {
+  /** `parts` (`size` bytes in all) copied into shared memory (a fresh buffer for a piece larger than a block). */
+  copy(parts: readonly Buffer[], size: number): PieceMemory {
+    const gather = size <= BLOCK_BYTES ? this.gather : Buffer.allocUnsafeSlow(size); // a rare long line: not kept
+    let at = 0;
+    for (const part of parts) at += part.copy(gather, at);
+    const memory = this.take(size);
+    gather.copy(memory.bytes, 0, 0, size);
+    return memory;
+  }
+
+  private take(size: number): PieceMemory {
     if (size > BLOCK_BYTES) return { bytes: new Uint8Array(new SharedArrayBuffer(size)), release: () => undefined };
     const block = this.free.pop() ?? new SharedArrayBuffer(BLOCK_BYTES);
     return {

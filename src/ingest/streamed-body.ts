@@ -74,10 +74,7 @@ class NdjsonCutter {
 
   /** The held chunks (`bytes` of them) as one piece, copied into shared memory. */
   private emit(size: number): void {
-    const memory = this.blocks.take(size);
-    let at = 0;
-    // Buffer#copy is a memmove; TypedArray#set into shared memory copies element by element.
-    for (const part of this.held) at += part.copy(memory.bytes, at);
+    const memory = this.blocks.copy(this.held, size);
     const firstLine = this.nextLine;
     this.nextLine += countLines(memory.bytes) + 1; // and the break the piece was cut at
     void this.each({ bytes: memory.bytes, firstLine }).finally(memory.release);
