@@ -21,11 +21,21 @@ export interface MatchOptions {
   correlations?: CompiledSet | undefined;
 }
 
+/** Pieces matched as they are added, all with the one rule set the stream was opened with. */
+export interface MatchStream {
+  /** Starts matching a piece; the answer settles (never rejects) when the piece is done with. */
+  add(input: MatchInput): Promise<unknown>;
+  /** Every piece's result joined in the order they were added; rejects as `match` does. */
+  done(): Promise<MatchResult>;
+}
+
 export interface EventMatching {
   /** Worker threads matching (0: the calling thread). */
   readonly threads: number;
   /** Matches the pieces in order; rejects with MatchOverrun when a piece exceeds the time budget. */
   match(tenantId: number, inputs: readonly MatchInput[], options: MatchOptions): Promise<MatchResult>;
+  /** For a body still arriving: pieces start matching as they are cut. */
+  stream(tenantId: number, options: MatchOptions): Promise<MatchStream>;
   /** How many rules of each kind the tenant's (possibly stale) rule set holds. */
   ruleCounts(tenantId: number, maxStaleMs: number): Promise<{ iocs: number; biocs: number }>;
   close(): Promise<void>;
@@ -44,6 +54,30 @@ export function combine(results: readonly MatchResult[]): MatchResult {
   return all;
 }
 
+/** Runs each added piece at once with `run`; a piece that fails fails `done` (never unhandled before it). */
+function streamOf(run: (input: MatchInput) => Promise<MatchResult>): MatchStream {
+  const results: Promise<MatchResult>[] = [];
+  return {
+    add(input) {
+      const result = run(input);
+      results.push(result);
+      return result.catch(() => undefined); // a rejection is `done`'s to report, whenever it is awaited
+    },
+    done: async () => combine(await Promise.all(results)),
+  };
+}
+
+async function matchAll(
+  matching: EventMatching,
+  tenantId: number,
+  inputs: readonly MatchInput[],
+  options: MatchOptions,
+) {
+  const stream = await matching.stream(tenantId, options);
+  for (const input of inputs) stream.add(input);
+  return stream.done();
+}
+
 function jobOf(tenantId: number, version: number, input: MatchInput, options: MatchOptions): MatchJob {
   const { now, withEventText } = options;
   return { tenantId, version, now, input, withEventText, correlate: options.correlations !== undefined };
@@ -54,10 +88,13 @@ class InlineMatching implements EventMatching {
 
   constructor(private readonly engine: EngineRegistry) {}
 
-  async match(tenantId: number, inputs: readonly MatchInput[], options: MatchOptions): Promise<MatchResult> {
+  match(tenantId: number, inputs: readonly MatchInput[], options: MatchOptions): Promise<MatchResult> {
+    return matchAll(this, tenantId, inputs, options);
+  }
+
+  async stream(tenantId: number, options: MatchOptions): Promise<MatchStream> {
     const matcher = await this.engine.matcherFor(tenantId, options.maxStaleMs);
-    const job = (input: MatchInput) => jobOf(tenantId, 0, input, options);
-    return combine(inputs.map((input) => runMatchJob(matcher, job(input), options.correlations)));
+    return streamOf(async (input) => runMatchJob(matcher, jobOf(tenantId, 0, input, options), options.correlations));
   }
 
   async ruleCounts(tenantId: number, maxStaleMs: number): Promise<{ iocs: number; biocs: number }> {
@@ -83,10 +120,13 @@ class ThreadedMatching implements EventMatching {
     return this.pool.size;
   }
 
-  async match(tenantId: number, inputs: readonly MatchInput[], options: MatchOptions): Promise<MatchResult> {
+  match(tenantId: number, inputs: readonly MatchInput[], options: MatchOptions): Promise<MatchResult> {
+    return matchAll(this, tenantId, inputs, options);
+  }
+
+  async stream(tenantId: number, options: MatchOptions): Promise<MatchStream> {
     const rules = await this.engine.snapshotFor(tenantId, options.maxStaleMs);
-    const jobs = inputs.map((input) => this.pool.run(jobOf(tenantId, rules.version, input, options), rules));
-    return combine(await Promise.all(jobs));
+    return streamOf((input) => this.pool.run(jobOf(tenantId, rules.version, input, options), rules));
   }
 
   async ruleCounts(tenantId: number, maxStaleMs: number): Promise<{ iocs: number; biocs: number }> {

@@ -12,6 +12,8 @@ import type { Matcher, RuleHit } from "../engine/rule-hit.ts";
 export type MatchInput =
   /** NDJSON lines; the first is line `firstLine` of the whole body. */
   | { text: string; firstLine: number }
+  /** The same as UTF-8 bytes, in memory shared with the sender (streamed-body.ts): decoded where they are matched. */
+  | { bytes: Uint8Array; firstLine: number }
   /** Values of a JSON array (each should be an event object); the first is number `firstIndex` (0-based) of the whole list. */
   | { values: unknown[]; firstIndex: number };
 
@@ -44,6 +46,10 @@ export interface MatchResult {
   correlated?: CorrelatedEvents;
 }
 
+function decoded(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+}
+
 /** Calls `each` with every well-formed event of the input and its line, in order; the rest go to `malformed`. */
 function eachEvent(
   input: MatchInput,
@@ -59,7 +65,7 @@ function eachEvent(
     }
     return;
   }
-  const text = input.text;
+  const text = "text" in input ? input.text : decoded(input.bytes);
   let line = input.firstLine;
   for (let start = 0; start <= text.length; line++) {
     const cut = text.indexOf("\n", start);

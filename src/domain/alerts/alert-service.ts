@@ -4,8 +4,8 @@ import { type MalformedEvent, TOO_DEEP } from "../../engine/event-input.ts";
 import type { EndpointEvent } from "../../engine/event-model.ts";
 import type { RuleHit } from "../../engine/rule-hit.ts";
 import type { EventMatching } from "../../ingest/event-matching.ts";
-import { bodyPieces, valuePieces } from "../../ingest/event-pieces.ts";
-import type { MatchResult } from "../../ingest/match-job.ts";
+import { valuePieces } from "../../ingest/event-pieces.ts";
+import type { MatchInput, MatchResult } from "../../ingest/match-job.ts";
 import { MatchOverrun } from "../../ingest/match-pool.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { MAX_JSON_DEPTH, tooDeepMessage } from "../../lib/json-depth.ts";
@@ -27,6 +27,12 @@ export interface EvaluatedHit extends RuleHit {
 /** Told what each ingest matched and stored (the metrics, in a server). */
 export interface IngestObserver {
   ingested(tenantName: string, report: { events: number; matchedEvents: number; alerts: number }): void;
+}
+
+/** A body of events, read once: its pieces handed out as they are cut, or the one error of an unreadable body. */
+export interface EventBody {
+  /** `each` answers a promise that settles (never rejects) when nothing will read the piece again. */
+  read(each: (piece: MatchInput) => Promise<unknown>): Promise<MalformedEvent | undefined>;
 }
 
 export interface IngestReport {
@@ -85,18 +91,20 @@ export class AlertService {
   /**
    * logs/v1/event: a body of events (NDJSON or a JSON array) parsed and matched; every hit becomes
    * an alert, and raises its rule's number_of_issues, all stored at once. Rule changes reach
-   * ingest within INGEST_STALENESS_MS (evaluate always sees them at once).
+   * ingest within INGEST_STALENESS_MS (evaluate always sees them at once). The body is matched
+   * piece by piece as it is read (streamed-body.ts); its read errors (too large, cut short) reject.
    */
-  async ingest(principal: Principal, body: string): Promise<Result<IngestReport>> {
-    const pieces = bodyPieces(body);
-    if (!Array.isArray(pieces))
-      return tooDeep([pieces]) ?? ok({ events: 0, matchedEvents: 0, alerts: 0, malformed: [pieces] });
+  async ingest(principal: Principal, body: EventBody): Promise<Result<IngestReport>> {
     const now = this.clock.now();
     const tenantId = principal.tenant.id;
     // Correlation rules run where the body is parsed: with these on this thread, a worker's own copy on a worker.
     const correlations = await this.correlations?.rulesFor(tenantId, INGEST_STALENESS_MS);
     const options = { now, maxStaleMs: INGEST_STALENESS_MS, withEventText: true, correlations };
-    const result = await this.matched(() => this.matching.match(tenantId, pieces, options));
+    const stream = await this.matching.stream(tenantId, options);
+    const unreadable = await body.read((piece) => stream.add(piece));
+    if (unreadable)
+      return tooDeep([unreadable]) ?? ok({ events: 0, matchedEvents: 0, alerts: 0, malformed: [unreadable] });
+    const result = await this.matched(() => stream.done());
     if (!result.ok) return result;
     const { events, malformed, matched } = result.value;
     const refused = tooDeep(malformed);

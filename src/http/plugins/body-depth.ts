@@ -5,8 +5,9 @@ import { sendError } from "../errors.ts";
 declare module "fastify" {
   interface FastifyContextConfig {
     /**
-     * The route checks its text body's depth itself, off this thread (the collector's NDJSON,
-     * line by line on the matching threads): walking a 6 MB body here held every other request.
+     * The route checks its body's depth itself, off this thread (the collector's NDJSON, line by
+     * line on the matching threads): walking a 6 MB body here held every other request. Its body
+     * may be no text at all yet (the collector reads it as it arrives: streamed-body.ts).
      */
     depthCheckedByRoute?: boolean;
   }
@@ -20,7 +21,7 @@ declare module "fastify" {
 export function installBodyDepthLimit(app: FastifyInstance): void {
   app.addHook("preValidation", async (request, reply) => {
     const body = request.body;
-    if (typeof body === "string" && request.routeOptions.config.depthCheckedByRoute) return;
+    if (request.routeOptions.config.depthCheckedByRoute) return;
     const tooDeep =
       typeof body === "string"
         ? textNestedDeeperThan(body, MAX_JSON_DEPTH)

@@ -1,8 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { errorCodes } from "fastify";
 import Type from "typebox";
 import type { Alert } from "../../domain/alerts/alert-model.ts";
 import type { AlertService, EvaluatedHit } from "../../domain/alerts/alert-service.ts";
 import type { EndpointEvent } from "../../engine/event-model.ts";
+import { PieceBlocks } from "../../ingest/piece-blocks.ts";
+import { StreamedEvents } from "../../ingest/streamed-body.ts";
 import { sendError } from "../errors.ts";
 import { ErrorResponse, Filter, Sort } from "../schemas.ts";
 
@@ -80,10 +83,22 @@ function alertToWire(alert: Alert) {
   };
 }
 
-/** The XSIAM HTTP collector path: NDJSON or a JSON array of events, read as text whatever the content type. */
+/**
+ * The XSIAM HTTP collector path: NDJSON or a JSON array of events, whatever the content type. The
+ * body is not parsed up front: the handler reads it as it arrives, so matching starts on the
+ * first piece (src/ingest/streamed-body.ts). Authentication and the permission check have run by
+ * then (onRequest).
+ */
 const ingestRoute: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app, { alerts }) => {
+  const blocks = new PieceBlocks();
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser("*", (request, payload, done) => {
+    const limit = request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit ?? Number.POSITIVE_INFINITY;
+    const header = request.headers["content-length"];
+    const declared = header === undefined ? undefined : Number(header);
+    if (declared !== undefined && declared > limit) return done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE(), undefined);
+    done(null, new StreamedEvents(payload, limit, Number.isNaN(declared) ? undefined : declared, blocks));
+  });
   app.post(
     "/logs/v1/event",
     {
@@ -91,8 +106,13 @@ const ingestRoute: FastifyPluginAsyncTypebox<EventRouteDeps> = async (app, { ale
       config: { permission: "events:ingest", depthCheckedByRoute: true },
     },
     async (request, reply) => {
-      if (typeof request.body !== "string") return sendError(reply, 400, "send the events as the request body");
-      const ingested = await alerts.ingest(request.principal, request.body);
+      if (!(request.body instanceof StreamedEvents))
+        return sendError(reply, 400, "send the events as the request body");
+      // A body that cannot be read whole (too large, cut short) ends the connection, as Fastify's own parsers do.
+      const ingested = await alerts.ingest(request.principal, request.body).catch((error: unknown) => {
+        reply.header("connection", "close");
+        throw error;
+      });
       if (!ingested.ok) return sendError(reply, 400, ingested.error);
       const report = ingested.value;
       return {
