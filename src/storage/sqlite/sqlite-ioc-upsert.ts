@@ -122,7 +122,7 @@ export function sqliteIocUpserter(db: SqliteDb): IocUpserter {
   }
 
   function recordChange(tenantId: number, ruleId: number, draft: IocDraft, ctx: WriteContext, before?: unknown[]) {
-    const after = iocRecordAfter(ruleId, draft, ctx.source, ctx.now, before);
+    const after = () => iocRecordAfter(ruleId, draft, ctx.source, ctx.now, before);
     pack.record(tenantId, "IOC_RULES", before ? "Edit" : "Create", ruleId, before ?? null, after);
   }
 
