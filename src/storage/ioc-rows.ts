@@ -50,7 +50,15 @@ export const VALUE_COLUMNS =
 
 /** The bound values of one rule, in VALUE_COLUMNS order, followed by `rest`. */
 export function valuesOf(d: IocDraft, ...rest: unknown[]): unknown[] {
-  return [
+  const values: unknown[] = [];
+  pushValuesOf(values, d);
+  values.push(...rest);
+  return values;
+}
+
+/** valuesOf appended to `values` in place: a bulk write's rows go into one array without one array per rule. */
+export function pushValuesOf(values: unknown[], d: IocDraft): void {
+  values.push(
     d.indicator,
     d.canonical,
     d.type,
@@ -62,6 +70,5 @@ export function valuesOf(d: IocDraft, ...rest: unknown[]): unknown[] {
     d.reliability,
     d.vendors === null ? null : JSON.stringify(d.vendors),
     d.klass,
-    ...rest,
-  ];
+  );
 }

@@ -9,12 +9,25 @@ import type { SqliteDb } from "./sqlite-database.ts";
 /** One change as the trigger gives it: before and after are JSON text, or null. */
 type Collected = [action: string, target: string | number, before: string | null, after: string | null];
 
-/** One change as the store describes it: records as positional arrays, kept as such until the pack is written. */
+/**
+ * A record as the store gives it: a positional array, or the function that makes it when the pack
+ * is written. A bulk write's 40,000 records held until then were work for every garbage
+ * collection meanwhile; the drafts they are made from are held anyway.
+ */
+export type StoreRecord = unknown[] | null | (() => unknown[]);
+
+/** One change as the store describes it, kept as such until the pack is written. */
 interface Recorded {
   action: string;
   target: string;
   before: unknown[] | null;
-  after: unknown[] | null;
+  after: StoreRecord;
+}
+
+/** The change with its `after` record made, if it was left to now. */
+function made(change: Recorded): Recorded {
+  if (typeof change.after === "function") change.after = change.after();
+  return change;
 }
 
 type Change = Collected | Recorded;
@@ -47,7 +60,7 @@ export interface AuditPack {
     action: string,
     target: number,
     before: unknown[] | null,
-    after: unknown[] | null,
+    after: StoreRecord,
   ): void;
   /** Writes what was collected under `ctx`, inside the transaction in progress, and starts afresh. */
   flush(ctx: ChangeContext): void;
@@ -75,7 +88,7 @@ function itemsJson(changes: readonly Change[]): string {
     if (Array.isArray(change)) {
       endRun();
       parts.push(collectedJson(change));
-    } else run.push(change);
+    } else run.push(made(change));
   }
   endRun();
   return `[${parts.join(",")}]`;
@@ -84,7 +97,7 @@ function itemsJson(changes: readonly Change[]): string {
 /** A single change's action, target and records as the columns of a row of its own. */
 function singleColumns(change: Change): [string, string, string | null, string | null] {
   if (Array.isArray(change)) return [change[0], String(change[1]), change[2], change[3]];
-  const { action, target, before, after } = change;
+  const { action, target, before, after } = made(change);
   return [action, target, before && JSON.stringify(before), after && JSON.stringify(after)];
 }
 

@@ -7,7 +7,7 @@
  * state to set) are written one by one (issue 13).
  */
 import type { IocDraft } from "../../domain/ioc/ioc-model.ts";
-import { VALUE_COLUMNS, valuesOf } from "../ioc-rows.ts";
+import { pushValuesOf, VALUE_COLUMNS, valuesOf } from "../ioc-rows.ts";
 import type { UpsertOutcome, WriteContext } from "../ports.ts";
 import { sqliteAuditPackOf } from "./sqlite-audit.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
@@ -89,7 +89,10 @@ export function sqliteIocUpserter(db: SqliteDb): IocUpserter {
     `INSERT INTO ioc_rules (${INSERT_COLUMNS.join(", ")}) VALUES (${INSERT_COLUMNS.map(() => "?").join(", ")})`,
   );
   const insertMany = multiRowInsert(db, "ioc_rules", INSERT_COLUMNS);
-  const insertAllNew = insertUnlessTaken(db, "ioc_rules", INSERT_COLUMNS);
+  const insertAllNew = insertUnlessTaken(db, "ioc_rules", {
+    shared: ["tenant_id", "creation_time", "modification_time", "source", "expiry_base"],
+    perRow: ["rule_id", ...VALUE_COLUMNS.split(", ")],
+  });
   const update = db.prepare(`UPDATE ioc_rules SET ${SET_VALUES} WHERE tenant_id = ? AND rule_id = ?`);
   // Only when the flag changes: an item that says "enabled" of an enabled rule is no change to audit.
   const setEnabled = db.prepare(
@@ -119,7 +122,7 @@ export function sqliteIocUpserter(db: SqliteDb): IocUpserter {
   }
 
   function recordChange(tenantId: number, ruleId: number, draft: IocDraft, ctx: WriteContext, before?: unknown[]) {
-    const after = iocRecordAfter(ruleId, draft, ctx.source, ctx.now, before);
+    const after = () => iocRecordAfter(ruleId, draft, ctx.source, ctx.now, before);
     pack.record(tenantId, "IOC_RULES", before ? "Edit" : "Create", ruleId, before ?? null, after);
   }
 
@@ -149,9 +152,10 @@ export function sqliteIocUpserter(db: SqliteDb): IocUpserter {
   ): boolean {
     const values: unknown[] = [];
     batch.forEach((draft, i) => {
-      values.push(tenantId, first + i, ...valuesOf(draft, ctx.now, ctx.now, ctx.source, ctx.now));
+      values.push(first + i);
+      pushValuesOf(values, draft);
     });
-    if (!insertAllNew(values)) return false;
+    if (!insertAllNew([tenantId, ctx.now, ctx.now, ctx.source, ctx.now], values)) return false;
     batch.forEach((draft, i) => {
       recordChange(tenantId, first + i, draft, ctx, undefined);
       outcomes.push({ kind: "created", ruleId: first + i });
