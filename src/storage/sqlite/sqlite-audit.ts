@@ -38,7 +38,7 @@ export function defineAuditFunctions(db: SqliteDb): void {
   const state: AuditState = { ctx: undefined, pack: sqliteAuditPack(db) };
   states.set(db, state);
   // Rule changes are packed only inside an audited write, which stores the pack before committing;
-  // outside one (0) each trigger writes its own row; 2: the store records them itself (migration 15).
+  // outside one (0) each trigger writes its own row; 2: the store records them itself (migration 17).
   db.function("warden_audit_mode", { deterministic: false }, () => (state.ctx === undefined ? 0 : state.pack.mode()));
   // 1: collected into the pack; 0: no audited write in progress, so the trigger writes the row
   db.function("warden_audit_item", { deterministic: false }, (tenantId, entity, action, target, before, after) => {
