@@ -1,13 +1,10 @@
 /** The access log of `warden serve` as an operator reads it: one JSON line per request (issue 13). */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { freePort } from "./ports.ts";
-
-const BIN = join(import.meta.dirname, "..", "bin", "warden.js");
+import { startNode, type WardenNode } from "./stream/stream-harness.ts";
 
 interface LogLine {
   reqId?: string;
@@ -19,41 +16,22 @@ interface LogLine {
 
 describe("the request log", () => {
   let dir: string;
-  let server: ChildProcess;
-  let output = "";
-  let base = "";
+  let node: WardenNode;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "warden-log-"));
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
     const env: NodeJS.ProcessEnv = { ...process.env, WARDEN_DATA_DIR: dir, WARDEN_LOG_LEVEL: "info" };
     delete env.WARDEN_DATABASE;
-    server = spawn(process.execPath, [BIN, "serve", "--port", String(port)], {
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    server.stdout?.on("data", (chunk) => (output += chunk));
-    server.stderr?.on("data", (chunk) => (output += chunk));
-    for (let i = 0; i < 300; i++) {
-      if (
-        await fetch(`${base}/public_api/v1/healthcheck`).then(
-          (r) => r.ok,
-          () => false,
-        )
-      )
-        return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`server did not start:\n${output}`);
+    delete env.WARDEN_NATS_URL;
+    node = await startNode(env);
   });
-  after(() => {
-    server.kill("SIGTERM");
+  after(async () => {
+    await node.kill("SIGTERM");
     rmSync(dir, { recursive: true, force: true });
   });
 
   it("writes one line per request, with the method, URL, client, status and time", async () => {
-    const refused = await fetch(`${base}/public_api/v1/indicators/insert`, {
+    const refused = await fetch(`${node.url}/public_api/v1/indicators/insert`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-xdr-auth-id": "1", authorization: "wrong" },
       body: JSON.stringify({ request_data: [] }),
@@ -62,14 +40,15 @@ describe("the request log", () => {
     // the line is written as the answer goes; give the pipe a moment to carry it
     const lines = async () => {
       for (let i = 0; i < 50; i++) {
-        const parsed = output
+        const parsed = node
+          .output()
           .split("\n")
           .filter((line) => line.startsWith("{"))
           .map((line) => JSON.parse(line) as LogLine);
         if (parsed.some((l) => l.res?.statusCode === 401)) return parsed;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      throw new Error(`no log line for the refused request:\n${output}`);
+      throw new Error(`no log line for the refused request:\n${node.output()}`);
     };
     const logged = (await lines()).filter((l) => l.reqId !== undefined);
     const line = logged.find((l) => l.res?.statusCode === 401) as LogLine;
