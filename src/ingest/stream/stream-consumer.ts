@@ -190,7 +190,10 @@ export class StreamConsumer {
           "stream message had lines that are not events: skipped",
         );
       if (found.events === 0 && found.malformed.length > 0) return message.term();
-      message.ack();
+      // Waits for the server to take the ack before the slot is freed: JetStream handles acks and
+      // pulls on separate queues, so a plain ack could let the next pull outrun it and the node
+      // briefly hold more than `inflight`.
+      await message.ackAck();
     } catch (error) {
       if (!(error instanceof MatchOverrun)) throw error;
       // Matching it again would overrun again: the rule or the events must change, not the attempt.
