@@ -40,6 +40,8 @@ export class DeliveryDispatcher {
   /** One round; answers how many entries it attempted (0: nothing was due). */
   async runRound(): Promise<number> {
     const now = this.clock.now();
+    // an idle server asks with a read: a claim takes the write lock, which another process may hold
+    if (!(await this.store.hasDueDeliveries(now))) return 0;
     const claimed = await this.store.claimDeliveries(now, this.leaseMs, this.config.batch);
     const outcomes = new Map<number, AttemptOutcome>();
     for (const [target, entries] of byTarget(claimed))
@@ -99,8 +101,8 @@ export class DeliveryDispatcher {
         deadAt: dead ? now : null,
       });
     }
-    await this.store.recordDelivered(delivered);
-    await this.store.recordFailures(failures);
+    if (delivered.length > 0) await this.store.recordDelivered(delivered);
+    if (failures.length > 0) await this.store.recordFailures(failures);
   }
 }
 

@@ -42,6 +42,8 @@ export interface DeliveryStore {
    * other node takes them meanwhile, and if this one dies they fall due again when the lease ends.
    */
   claimDeliveries(now: number, leaseMs: number, limit: number): Promise<ClaimedDelivery[]>;
+  /** Whether any entry is due: a read, so an idle round takes no write lock (a claim does). */
+  hasDueDeliveries(now: number): Promise<boolean>;
   /** Delivered: the entries leave the outbox. */
   recordDelivered(ids: readonly number[]): Promise<void>;
   recordFailures(failures: readonly DeliveryFailure[]): Promise<void>;

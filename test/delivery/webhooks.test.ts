@@ -6,7 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import Database from "better-sqlite3";
 import { LIVE_EXAMPLE } from "../correlations/live-example.ts";
 import { authHeaders, startTestApp, type TestApp, type TestKey } from "../harness.ts";
 import { closedPort, startWebhookReceiver, type WebhookRequest } from "./receivers.ts";
@@ -338,6 +340,19 @@ describe("alert delivery: webhooks", () => {
       assert.match(missing.json().reply.err_extra, /no webhook named 'nobody'/);
     } finally {
       await receiver.close();
+    }
+  });
+
+  it("an idle round only reads: another process holding the file's write lock does not stall it", async (ctx) => {
+    if (process.env.WARDEN_TEST_STORE === "postgres") return ctx.skip("the write lock is SQLite's");
+    const other = new Database(join(t.dir, "warden.db"));
+    other.exec("BEGIN IMMEDIATE"); // as a `warden import` in another process would
+    try {
+      // with nothing due, a claim would wait out the busy timeout and fail with SQLITE_BUSY
+      assert.equal(await t.services.dispatcher.drain(), 0);
+    } finally {
+      other.exec("ROLLBACK");
+      other.close();
     }
   });
 

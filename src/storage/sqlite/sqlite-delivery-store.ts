@@ -124,6 +124,7 @@ export function sqliteDeliveryStore(db: SqliteDb): DeliveryStore {
     rotateTargetSecret: async (tenantId, name, sealedSecret, previousUntil) =>
       rotate.run(previousUntil, sealedSecret, tenantId, name).changes > 0,
     claimDeliveries: async (now, leaseMs, limit) => claim.immediate(now, leaseMs, limit),
+    hasDueDeliveries: async (now) => due.all(now, 1).length > 0,
     recordDelivered: async (ids) => {
       db.transaction(() => {
         for (const id of ids) delivered.run(id);

@@ -39,6 +39,7 @@ const READS = new Set<keyof Store>([
   "countRules",
   "listTargets",
   "listDeadLetters",
+  "hasDueDeliveries",
   "getRetention",
   "countPrunable",
   "ping",
