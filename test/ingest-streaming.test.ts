@@ -129,6 +129,32 @@ describe("ingest of a body read as it arrives", () => {
     assert.deepEqual(answers[0], answers[1]);
   });
 
+  it("cuts lines longer than a piece whole, wherever the chunks end", async () => {
+    const event = (n: number, name: string, padding: number) =>
+      JSON.stringify({ event_type: "FILE", action_file_name: name, padding: "x".repeat(padding), n });
+    const lines = [
+      event(0, "bad.exe", 10),
+      event(1, "bad.exe", 300_000), // longer than two pieces
+      "not json",
+      event(3, "ok.exe", 150_000),
+      event(4, "bad.exe", 120_000),
+      "",
+      event(6, "bad.exe", 5),
+      "not json either",
+    ];
+    for (const [i] of apps.entries()) {
+      const res = await sendInChunks(ports[i] as number, headersFor(i), Buffer.from(lines.join("\n")), 5 + i);
+      assert.equal(res.status, 200, JSON.stringify(res.json));
+      const reply = res.json.reply as { events: number; alerts: number; malformed: { line: number }[] };
+      assert.equal(reply.events, 5);
+      assert.equal(reply.alerts, 4);
+      assert.deepEqual(
+        reply.malformed.map((m) => m.line),
+        [3, 8],
+      );
+    }
+  });
+
   it("refuses a body over the size limit with a 413, declared or found while reading, and keeps serving", async () => {
     const big = Buffer.from(`${bodyLines().join("\n")}\n`.repeat(6));
     assert.ok(big.length > 2 * 1024 * 1024);

@@ -61,6 +61,9 @@ describe("matchers", () => {
     ],
     [{ action_local_ip: "10.0.0.1" }, []],
     [{ action_file_name: "Exact Thing" }, [["IOC", 8, "action_file_name"]]],
+    // One rule through two fields: the field listed first for its type is reported, whatever the event's key order.
+    [{ action_file_name: "Exact Thing", action_file_md5: "Exact Thing" }, [["IOC", 8, "action_file_md5"]]],
+    [{ action_external_hostname: "evil.com", dns_query_name: "x.evil.com" }, [["IOC", 3, "dns_query_name"]]],
     [
       { event_type: "FILE", event_sub_type: 2, action_file_name: "AAAAAA", action_file_extension: "x" },
       [["BIOC", 10, "event_sub_type"]],

@@ -1,7 +1,7 @@
 /**
  * A matching thread: builds each tenant's matcher from the rule snapshot it is sent (keeping the
- * latest per tenant) and runs the jobs it is given, one at a time. It says when a job starts, so
- * the pool's time budget covers the matching and not the build.
+ * latest per tenant) and runs the jobs it is given, one at a time. It says when a job that came
+ * with rules starts, so the pool's time budget covers the matching and not the build.
  */
 import { parentPort } from "node:worker_threads";
 import { CompiledMatcher } from "../engine/compiled-matcher.ts";
@@ -38,7 +38,7 @@ function rulesFor(job: MatchJob, rules: RuleSnapshot | undefined): Held {
 parentPort?.on("message", ({ id, job, rules }: JobMessage) => {
   try {
     const { matcher, correlations } = rulesFor(job, rules);
-    parentPort?.postMessage({ id, started: true });
+    if (rules) parentPort?.postMessage({ id, started: true }); // the pool times the job from here, not from the build
     parentPort?.postMessage({ id, result: runMatchJob(matcher, job, correlations) });
   } catch (error) {
     parentPort?.postMessage({ id, error: (error as Error).message });

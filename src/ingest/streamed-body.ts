@@ -12,14 +12,15 @@
 import type { Readable } from "node:stream";
 import { errorCodes } from "fastify";
 import type { MalformedEvent } from "../engine/event-input.ts";
-import { bodyPieces } from "./event-pieces.ts";
+import { bodyPieces, PIECE_CHARS } from "./event-pieces.ts";
 import type { MatchInput } from "./match-job.ts";
 import type { PieceBlocks } from "./piece-blocks.ts";
 
 /** Takes a piece; answers a promise that settles when nothing will read the piece again (it is never rejected). */
 export type PieceTaker = (piece: MatchInput) => Promise<unknown>;
 
-const PIECE_BYTES = 128 * 1024;
+/** A piece's largest size unless one line is longer (why: event-pieces.ts). */
+const PIECE_BYTES = PIECE_CHARS;
 const NEWLINE = 0x0a;
 const OPEN_BRACKET = 0x5b;
 
@@ -45,6 +46,7 @@ function countLines(bytes: Uint8Array): number {
 
 /** Gathers chunks and hands out pieces that end at a line break, each with its first line number. */
 class NdjsonCutter {
+  /** Chunks not yet handed out; they start at a line's start. */
   private held: Buffer[] = [];
   private heldBytes = 0;
   private nextLine = 1;
@@ -55,26 +57,61 @@ class NdjsonCutter {
   ) {}
 
   add(chunk: Buffer): void {
+    if (chunk.length === 0) return;
     this.held.push(chunk);
     this.heldBytes += chunk.length;
-    if (this.heldBytes < PIECE_BYTES) return;
-    // The last line break of what is held; what follows it waits for the rest of its line.
-    const lastBreak = chunk.lastIndexOf(NEWLINE);
-    if (lastBreak === -1) return;
-    const tail = chunk.subarray(lastBreak + 1);
-    this.held[this.held.length - 1] = chunk.subarray(0, lastBreak);
-    this.emit(this.heldBytes - tail.length - 1);
-    this.held = tail.length > 0 ? [tail] : [];
-    this.heldBytes = tail.length;
+    while (this.heldBytes > PIECE_BYTES) {
+      const cut = this.lastBreakWithin(PIECE_BYTES) ?? this.firstBreakAfter(PIECE_BYTES);
+      if (cut === undefined) return; // a line longer than a piece: wait for its end
+      this.emit(cut);
+    }
   }
 
   finish(): void {
     if (this.heldBytes > 0 || this.nextLine === 1) this.emit(this.heldBytes);
   }
 
-  /** The held chunks (`bytes` of them) as one piece, copied into shared memory. */
+  /** Offset (in what is held) of the last line break before `limit`. */
+  private lastBreakWithin(limit: number): number | undefined {
+    let end = 0;
+    const ends = this.held.map((chunk) => (end += chunk.length));
+    for (let i = this.held.length - 1; i >= 0; i--) {
+      const chunk = this.held[i] as Buffer;
+      const from = (ends[i] as number) - chunk.length;
+      if (from >= limit) continue;
+      const at = chunk.lastIndexOf(NEWLINE, limit - 1 - from);
+      if (at !== -1) return from + at;
+    }
+    return undefined;
+  }
+
+  /** Offset of the first line break at or after `from` (a line longer than a piece). */
+  private firstBreakAfter(from: number): number | undefined {
+    let start = 0;
+    for (const chunk of this.held) {
+      const at = from > start ? chunk.indexOf(NEWLINE, from - start) : chunk.indexOf(NEWLINE);
+      if (at !== -1 && start + at >= from) return start + at;
+      start += chunk.length;
+    }
+    return undefined;
+  }
+
+  /** The first `size` held bytes as one piece, copied into shared memory; the break after them is dropped. */
   private emit(size: number): void {
-    const memory = this.blocks.copy(this.held, size);
+    const parts: Buffer[] = [];
+    let taken = 0;
+    while (taken < size) {
+      const chunk = this.held.shift() as Buffer;
+      const part = taken + chunk.length <= size ? chunk : chunk.subarray(0, size - taken);
+      parts.push(part);
+      taken += part.length;
+      if (part !== chunk) this.held.unshift(chunk.subarray(part.length));
+    }
+    const rest = this.held[0];
+    if (size < this.heldBytes && rest) this.held[0] = rest.subarray(1); // the line break the piece was cut at
+    if (this.held[0]?.length === 0) this.held.shift();
+    this.heldBytes -= Math.min(this.heldBytes, size + 1);
+    const memory = this.blocks.copy(parts, size);
     const firstLine = this.nextLine;
     this.nextLine += countLines(memory.bytes) + 1; // and the break the piece was cut at
     void this.each({ bytes: memory.bytes, firstLine }).finally(memory.release);
