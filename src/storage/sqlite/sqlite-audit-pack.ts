@@ -10,11 +10,17 @@ import type { SqliteDb } from "./sqlite-database.ts";
 type Collected = [action: string, target: string | number, before: string | null, after: string | null];
 
 /**
- * A record as the store gives it: a positional array, or the function that makes it when the pack
- * is written. A bulk write's 40,000 records held until then were work for every garbage
- * collection meanwhile; the drafts they are made from are held anyway.
+ * A record made only when the pack is written, by JSON.stringify calling its `toJSON`: a bulk
+ * write's 40,000 records held until then were work for every garbage collection meanwhile (the
+ * drafts they are made from are held anyway). An object rather than a closure: under tsx each
+ * closure made per rule also cost a `__name` property definition (~4% of a 40,000-rule insert).
  */
-export type StoreRecord = unknown[] | null | (() => unknown[]);
+export interface LateRecord {
+  toJSON(): unknown[];
+}
+
+/** A record as the store gives it: a positional array, or one made when the pack is written. */
+export type StoreRecord = unknown[] | null | LateRecord;
 
 /** One change as the store describes it, kept as such until the pack is written. */
 interface Recorded {
@@ -22,12 +28,6 @@ interface Recorded {
   target: string;
   before: unknown[] | null;
   after: StoreRecord;
-}
-
-/** The change with its `after` record made, if it was left to now. */
-function made(change: Recorded): Recorded {
-  if (typeof change.after === "function") change.after = change.after();
-  return change;
 }
 
 type Change = Collected | Recorded;
@@ -88,7 +88,7 @@ function itemsJson(changes: readonly Change[]): string {
     if (Array.isArray(change)) {
       endRun();
       parts.push(collectedJson(change));
-    } else run.push(made(change));
+    } else run.push(change);
   }
   endRun();
   return `[${parts.join(",")}]`;
@@ -97,7 +97,7 @@ function itemsJson(changes: readonly Change[]): string {
 /** A single change's action, target and records as the columns of a row of its own. */
 function singleColumns(change: Change): [string, string, string | null, string | null] {
   if (Array.isArray(change)) return [change[0], String(change[1]), change[2], change[3]];
-  const { action, target, before, after } = made(change);
+  const { action, target, before, after } = change;
   return [action, target, before && JSON.stringify(before), after && JSON.stringify(after)];
 }
 

@@ -40,3 +40,18 @@ export function iocRecordAfter(
     now,
   ];
 }
+
+/** The record of a rule an upsert writes, made when the audit pack is written (sqlite-audit-pack.ts). */
+export class IocRecordAfter {
+  constructor(
+    private readonly ruleId: number,
+    private readonly draft: IocDraft,
+    private readonly source: string,
+    private readonly now: number,
+    private readonly before: readonly unknown[] | undefined,
+  ) {}
+
+  toJSON(): unknown[] {
+    return iocRecordAfter(this.ruleId, this.draft, this.source, this.now, this.before);
+  }
+}

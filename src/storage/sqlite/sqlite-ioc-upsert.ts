@@ -11,7 +11,7 @@ import { pushValuesOf, VALUE_COLUMNS, valuesOf } from "../ioc-rows.ts";
 import type { UpsertOutcome, WriteContext } from "../ports.ts";
 import { sqliteAuditPackOf } from "./sqlite-audit.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
-import { IOC_RECORD_COLUMNS, iocRecordAfter } from "./sqlite-ioc-audit.ts";
+import { IOC_RECORD_COLUMNS, IocRecordAfter } from "./sqlite-ioc-audit.ts";
 import { insertUnlessTaken, MAX_ROWS_AT_ONCE, multiRowInsert } from "./sqlite-multi-row-insert.ts";
 import { sqliteRuleVersion } from "./sqlite-rule-version.ts";
 
@@ -122,7 +122,7 @@ export function sqliteIocUpserter(db: SqliteDb): IocUpserter {
   }
 
   function recordChange(tenantId: number, ruleId: number, draft: IocDraft, ctx: WriteContext, before?: unknown[]) {
-    const after = () => iocRecordAfter(ruleId, draft, ctx.source, ctx.now, before);
+    const after = new IocRecordAfter(ruleId, draft, ctx.source, ctx.now, before);
     pack.record(tenantId, "IOC_RULES", before ? "Edit" : "Create", ruleId, before ?? null, after);
   }
 
