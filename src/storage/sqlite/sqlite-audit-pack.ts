@@ -23,19 +23,33 @@ export interface LateRecord {
 export type StoreRecord = unknown[] | null | LateRecord;
 
 /** One change as the store describes it, kept as such until the pack is written. */
-interface Recorded {
+export interface Recorded {
   action: string;
   target: string;
   before: unknown[] | null;
   after: StoreRecord;
 }
 
-type Change = Collected | Recorded;
+/**
+ * Changes the store describes as one run (a batch of new rules), made only when the pack is
+ * written: an object or two per rule held through a 40,000-rule write were copied by every
+ * scavenge meanwhile, where a run holds the batch it was made from (held anyway) and a function.
+ */
+export class RecordedRun {
+  constructor(
+    readonly count: number,
+    readonly changes: () => Recorded[],
+  ) {}
+}
+
+type Change = Collected | Recorded | RecordedRun;
 
 interface Group {
   tenantId: number;
   entity: string;
   changes: Change[];
+  /** Changes in the group: a run counts as many. */
+  count: number;
 }
 
 export interface AuditPack {
@@ -62,6 +76,8 @@ export interface AuditPack {
     before: unknown[] | null,
     after: StoreRecord,
   ): void;
+  /** Changes described by the store as a run, all of one tenant and entity. */
+  recordRun(tenantId: number, entity: string, run: RecordedRun): void;
   /** Writes what was collected under `ctx`, inside the transaction in progress, and starts afresh. */
   flush(ctx: ChangeContext): void;
   /** Forgets what was collected (the transaction is rolling back). */
@@ -88,7 +104,8 @@ function itemsJson(changes: readonly Change[]): string {
     if (Array.isArray(change)) {
       endRun();
       parts.push(collectedJson(change));
-    } else run.push(change);
+    } else if (change instanceof RecordedRun) run.push(...change.changes());
+    else run.push(change);
   }
   endRun();
   return `[${parts.join(",")}]`;
@@ -97,7 +114,9 @@ function itemsJson(changes: readonly Change[]): string {
 /** A single change's action, target and records as the columns of a row of its own. */
 function singleColumns(change: Change): [string, string, string | null, string | null] {
   if (Array.isArray(change)) return [change[0], String(change[1]), change[2], change[3]];
-  const { action, target, before, after } = change;
+  const [one] = change instanceof RecordedRun ? change.changes() : [change];
+  if (!one) throw new Error("audit: an empty run of changes");
+  const { action, target, before, after } = one;
   return [action, target, before && JSON.stringify(before), after && JSON.stringify(after)];
 }
 
@@ -108,16 +127,17 @@ export function sqliteAuditPack(db: SqliteDb): AuditPack {
   let recording = false;
   // changes described since the pack was cleared: by the store (record) and by triggers (collect)
   let described = 0;
-  const add = (tenantId: number, entity: string, change: Change) => {
+  const add = (tenantId: number, entity: string, change: Change, count = 1) => {
     if (last?.tenantId !== tenantId || last.entity !== entity) {
       const key = `${tenantId}:${entity}`;
       last = groups.get(key);
       if (!last) {
-        last = { tenantId, entity, changes: [] };
+        last = { tenantId, entity, changes: [], count: 0 };
         groups.set(key, last);
       }
     }
     last.changes.push(change);
+    last.count += count;
   };
   const switched = <T>(to: boolean, work: () => T): T => {
     const was = recording;
@@ -148,6 +168,11 @@ export function sqliteAuditPack(db: SqliteDb): AuditPack {
       described += 1;
       add(tenantId, entity, { action, target: String(target), before, after });
     },
+    recordRun(tenantId, entity, run) {
+      if (run.count === 0) return;
+      described += run.count;
+      add(tenantId, entity, run, run.count);
+    },
     recordedByStore(work) {
       const { totalChanges } = statements();
       const [changesBefore, describedBefore] = [totalChanges.get() as number, described];
@@ -162,10 +187,10 @@ export function sqliteAuditPack(db: SqliteDb): AuditPack {
       if (groups.size === 0) return;
       const { single, packed } = statements();
       const who = [ctx.now, ctx.actor.name, ctx.actor.address] as const;
-      for (const { tenantId, entity, changes } of groups.values()) {
+      for (const { tenantId, entity, changes, count } of groups.values()) {
         const [first] = changes;
-        if (changes.length === 1 && first) single.run(tenantId, ...who, entity, ...singleColumns(first));
-        else packed.run(tenantId, ...who, entity, `${changes.length} rules`, itemsJson(changes), changes.length);
+        if (count === 1 && first) single.run(tenantId, ...who, entity, ...singleColumns(first));
+        else packed.run(tenantId, ...who, entity, `${count} rules`, itemsJson(changes), count);
       }
       groups = new Map();
       last = undefined;

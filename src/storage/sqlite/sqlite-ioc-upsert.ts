@@ -10,8 +10,9 @@ import type { IocDraft } from "../../domain/ioc/ioc-model.ts";
 import { pushValuesOf, VALUE_COLUMNS, valuesOf } from "../ioc-rows.ts";
 import type { UpsertOutcome, WriteContext } from "../ports.ts";
 import { sqliteAuditPackOf } from "./sqlite-audit.ts";
+import { RecordedRun } from "./sqlite-audit-pack.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
-import { IOC_RECORD_COLUMNS, IocRecordAfter } from "./sqlite-ioc-audit.ts";
+import { IOC_RECORD_COLUMNS, IocRecordAfter, iocRecordAfter } from "./sqlite-ioc-audit.ts";
 import { insertUnlessTaken, MAX_ROWS_AT_ONCE, multiRowInsert } from "./sqlite-multi-row-insert.ts";
 import { sqliteRuleVersion } from "./sqlite-rule-version.ts";
 
@@ -54,6 +55,18 @@ export interface IocUpserter {
     ctx: WriteContext,
     stepMs?: number,
   ): Generator<void, UpsertOutcome[]>;
+}
+
+/** The audit of a batch created as rules `first`, `first + 1`, ...: made when the pack is written. */
+function createdRun(batch: readonly IocDraft[], first: number, ctx: WriteContext): RecordedRun {
+  return new RecordedRun(batch.length, () =>
+    batch.map((draft, i) => ({
+      action: "Create",
+      target: String(first + i),
+      before: null,
+      after: iocRecordAfter(first + i, draft, ctx.source, ctx.now, undefined),
+    })),
+  );
 }
 
 /** Runs every step at once (a write that need not yield). */
@@ -156,10 +169,8 @@ export function sqliteIocUpserter(db: SqliteDb): IocUpserter {
       pushValuesOf(values, draft);
     });
     if (!insertAllNew([tenantId, ctx.now, ctx.now, ctx.source, ctx.now], values)) return false;
-    batch.forEach((draft, i) => {
-      recordChange(tenantId, first + i, draft, ctx, undefined);
-      outcomes.push({ kind: "created", ruleId: first + i });
-    });
+    pack.recordRun(tenantId, "IOC_RULES", createdRun(batch, first, ctx));
+    for (let i = 0; i < batch.length; i++) outcomes.push({ kind: "created", ruleId: first + i });
     return true;
   }
 
