@@ -12,7 +12,7 @@ import type { UpsertOutcome, WriteContext } from "../ports.ts";
 import { sqliteAuditPackOf } from "./sqlite-audit.ts";
 import { RecordedRun } from "./sqlite-audit-pack.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
-import { IOC_RECORD_COLUMNS, IocRecordAfter, iocRecordAfter } from "./sqlite-ioc-audit.ts";
+import { IOC_RECORD_COLUMNS, IocRecordAfter, iocCreatedItemsJson, iocRecordAfter } from "./sqlite-ioc-audit.ts";
 import { insertUnlessTaken, MAX_ROWS_AT_ONCE, multiRowInsert } from "./sqlite-multi-row-insert.ts";
 import { sqliteRuleVersion } from "./sqlite-rule-version.ts";
 
@@ -59,13 +59,16 @@ export interface IocUpserter {
 
 /** The audit of a batch created as rules `first`, `first + 1`, ...: made when the pack is written. */
 function createdRun(batch: readonly IocDraft[], first: number, ctx: WriteContext): RecordedRun {
-  return new RecordedRun(batch.length, () =>
-    batch.map((draft, i) => ({
-      action: "Create",
-      target: String(first + i),
-      before: null,
-      after: iocRecordAfter(first + i, draft, ctx.source, ctx.now, undefined),
-    })),
+  return new RecordedRun(
+    batch.length,
+    () =>
+      batch.map((draft, i) => ({
+        action: "Create",
+        target: String(first + i),
+        before: null,
+        after: iocRecordAfter(first + i, draft, ctx.source, ctx.now, undefined),
+      })),
+    () => iocCreatedItemsJson(batch, first, ctx.source, ctx.now),
   );
 }
 
