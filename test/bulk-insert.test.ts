@@ -69,6 +69,35 @@ describe("bulk indicators/insert", () => {
     assert.equal(log.total_count, ITEMS - 1, "one entry per rule created");
   });
 
+  it("words a large answer's updates and refusals as a small one does, and audits the refusal", async () => {
+    const key = await freshAdmin();
+    const body = items("u", ITEMS);
+    assert.equal((await t.post(INSERT, { request_data: body }, key)).statusCode, 200);
+    // the same values again (all updates), with one refused item in the middle
+    const again = [...body.slice(0, 7), { indicator: "x", type: "NOPE" }, ...body.slice(7)];
+    const res = await t.post(INSERT, { request_data: again }, key);
+    assert.equal(res.statusCode, 200, res.body.slice(0, 300));
+    const answer = res.json();
+    assert.deepEqual(answer.added_objects, []);
+    assert.equal(answer.updated_objects.length, ITEMS);
+    assert.deepEqual(answer.updated_objects[7], {
+      id: 8,
+      status: "Updated the IOC rule with the indicator: 'u-7.exe' successfully",
+    });
+    assert.equal(answer.errors.length, 1);
+    assert.equal(answer.errors[0].index, 7);
+    assert.match(answer.errors[0].status, /^Failed to create indicator due to: .*NOPE/);
+
+    const audit = await t.post(
+      AUDIT,
+      { request_data: { filters: [{ field: "result", operator: "eq", value: "FAIL" }], search_to: 5 } },
+      key,
+    );
+    const [refused] = audit.json().reply.data;
+    assert.equal(refused?.AUDIT_ASSET_NAMES, "indicators/insert");
+    assert.match(String(refused?.AUDIT_REASON), new RegExp(`^1 of ${ITEMS + 1} items refused: .*NOPE`));
+  });
+
   it("answers health checks and reads while it writes; reads see none of it until it is done", async () => {
     const key = await freshAdmin();
     let done = false;

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import Database from "better-sqlite3";
+import { iocCreatedItemsJson, iocRecordAfter } from "../src/storage/sqlite/sqlite-ioc-audit.ts";
 import { openSqliteStore } from "../src/storage/sqlite/sqlite-store.ts";
 import { ioc } from "./drafts.ts";
 
@@ -14,6 +15,28 @@ const everything = { from: 0, to: 1_000 };
 const oldestFirst = { field: "timestamp", descending: false } as const;
 
 describe("SQLite audit: a write's rule changes packed into one row", () => {
+  it("writes a created batch's items as JSON.stringify writes its records, whatever the values hold", () => {
+    const drafts = [
+      ioc('q"uote\\back\nline.exe', { comment: 'say "hi"\u2028\u0001 é', reliability: "A" }),
+      ioc("v.exe", {
+        vendors: [{ vendor_name: 'V"1', reputation: "BAD", reliability: null }],
+        klass: 'k"l',
+        severity: "SEV_050_CRITICAL",
+        reputation: "GOOD",
+        expirationDate: 1_700_000_000_000,
+        defaultExpirationEnabled: true,
+      }),
+      ioc("plain.exe"),
+    ];
+    const records = drafts.map((d, i) => ({
+      action: "Create",
+      target: String(7 + i),
+      before: null,
+      after: iocRecordAfter(7 + i, d, 'src "x"', 42, undefined),
+    }));
+    assert.equal(iocCreatedItemsJson(drafts, 7, 'src "x"', 42), JSON.stringify(records).slice(1, -1));
+  });
+
   it("stores one row for a bulk write and reads it back one entry per rule, numbered in order", async () => {
     const file = join(dir, "pack.db");
     const store = openSqliteStore(file);

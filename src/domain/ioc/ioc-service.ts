@@ -4,7 +4,7 @@ import { ok, type Result } from "../../lib/result.ts";
 import type { IocStore, RulePageResult } from "../../storage/ports.ts";
 import type { RuleQuery, WireFilter } from "../filters/filter-model.ts";
 import { parseDeleteFilters, parseQuery } from "../filters/filter-parse.ts";
-import { buildReport, type InsertReport, splitItemsInTurns } from "../items/insert-report.ts";
+import { InsertOutcomes, splitItemsInTurns } from "../items/insert-report.ts";
 import { changeBy, type Principal, sourceOf } from "../keys/principal.ts";
 import { withEffectiveExpiry } from "./ioc-expiry.ts";
 import { IOC_FILTER_FIELDS } from "./ioc-filters.ts";
@@ -19,13 +19,14 @@ export class IocService {
     private readonly limits: Limits,
   ) {}
 
-  async insert(principal: Principal, items: readonly unknown[]): Promise<InsertReport> {
+  /** The outcomes, worded as the answer is written (a large answer never becomes 40,000 objects). */
+  async insert(principal: Principal, items: readonly unknown[]): Promise<InsertOutcomes> {
     const { drafts, rejected } = await splitItemsInTurns(items, (item) => parseIocItem(item, this.limits.stringLength));
     const ctx = { ...changeBy(principal, this.clock.now()), source: sourceOf(principal) };
     const effective = await withEffectiveExpiry(this.store, principal.tenant.id, drafts, ctx.now);
     const outcomes = drafts.length > 0 ? await this.store.upsertIocs(principal.tenant.id, effective, ctx) : [];
     const field = (index: number, name: string) => (items[index] as Record<string, unknown>)[name];
-    return buildReport(items.length, rejected, outcomes, {
+    return new InsertOutcomes(items.length, rejected, outcomes, {
       created: (id) => `Created a new IOC rule with the ID: ${id} successfully`,
       updated: (_id, index) =>
         `Updated the IOC rule with the indicator: '${String(field(index, "indicator")).trim()}' successfully`,

@@ -20,6 +20,74 @@ export interface OutcomeTexts {
   storeFailure(reason: Extract<UpsertOutcome, { kind: "failed" }>["reason"], index: number): string;
 }
 
+/** The list of an insert answer an item lands in. */
+export type ReportList = keyof InsertReport;
+
+/** Takes one worded entry: `key` is the rule id (added, updated) or the item's index (errors). */
+export type EntrySink = (list: ReportList, key: number, status: string) => void;
+
+/**
+ * An insert's outcomes before they are worded: a small answer becomes an InsertReport, a large one
+ * is written as JSON text straight from these (http/wire/insert-report-wire.ts), without 40,000
+ * entry objects and their texts held until then, each copied by the garbage collector (issue 13).
+ */
+export class InsertOutcomes {
+  constructor(
+    readonly itemCount: number,
+    private readonly rejected: ReadonlyMap<number, string>,
+    private readonly stored: readonly UpsertOutcome[],
+    private readonly texts: OutcomeTexts,
+  ) {}
+
+  /** Each item lands in exactly one list. */
+  get entries(): number {
+    return this.itemCount;
+  }
+
+  /** A walk over the items in order, wording `count` of them a call; answers whether items remain. */
+  wording(): (count: number, sink: EntrySink) => boolean {
+    const { rejected, stored, texts, itemCount } = this;
+    let index = 0;
+    let next = 0;
+    return (count, sink) => {
+      for (const end = Math.min(itemCount, index + count); index < end; index++) {
+        const reason = rejected.get(index);
+        if (reason !== undefined) {
+          sink("errors", index, texts.failed(reason));
+          continue;
+        }
+        const outcome = stored[next++] as UpsertOutcome;
+        if (outcome.kind === "created") sink("added_objects", outcome.ruleId, texts.created(outcome.ruleId));
+        else if (outcome.kind === "updated")
+          sink("updated_objects", outcome.ruleId, texts.updated(outcome.ruleId, index));
+        else sink("errors", index, texts.failed(texts.storeFailure(outcome.reason, index)));
+      }
+      return index < itemCount;
+    };
+  }
+
+  report(): InsertReport {
+    const report = emptyReport();
+    this.wording()(this.itemCount, (list, key, status) => {
+      if (list === "errors") report.errors.push({ index: key, status });
+      else report[list].push({ id: key, status });
+    });
+    return report;
+  }
+
+  /** How many items were refused, and the first one's status (the refusal audit's reason). */
+  refusals(): { count: number; first: string | undefined } {
+    let count = 0;
+    let first: string | undefined;
+    this.wording()(this.itemCount, (list, _key, status) => {
+      if (list !== "errors") return;
+      count += 1;
+      first ??= status;
+    });
+    return { count, first };
+  }
+}
+
 /** Merges store outcomes (for the items that passed checks) with the items that did not. */
 export function buildReport(
   itemCount: number,
@@ -27,22 +95,7 @@ export function buildReport(
   stored: readonly UpsertOutcome[],
   texts: OutcomeTexts,
 ): InsertReport {
-  const report = emptyReport();
-  let next = 0;
-  for (let index = 0; index < itemCount; index++) {
-    const reason = rejected.get(index);
-    if (reason !== undefined) {
-      report.errors.push({ index, status: texts.failed(reason) });
-      continue;
-    }
-    const outcome = stored[next++] as UpsertOutcome;
-    if (outcome.kind === "created")
-      report.added_objects.push({ id: outcome.ruleId, status: texts.created(outcome.ruleId) });
-    else if (outcome.kind === "updated") {
-      report.updated_objects.push({ id: outcome.ruleId, status: texts.updated(outcome.ruleId, index) });
-    } else report.errors.push({ index, status: texts.failed(texts.storeFailure(outcome.reason, index)) });
-  }
-  return report;
+  return new InsertOutcomes(itemCount, rejected, stored, texts).report();
 }
 
 /** Parses every item; the good ones go on as drafts, the bad ones are kept by index with their reason. */

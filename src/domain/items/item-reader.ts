@@ -25,8 +25,14 @@ function pythonList(names: readonly string[]): string {
 
 /** The reason naming every field the item may not carry, or undefined when it carries none. */
 export function unknownFieldsReason(item: JsonObject, allowed: ReadonlySet<string>): string | undefined {
+  // a loop rather than Object.keys().filter(): two arrays per item were garbage for every item of
+  // a 40,000-item insert, where nearly none carries an unknown field (issue 13)
+  for (const key in item) if (Object.hasOwn(item, key) && !allowed.has(key)) return extraFieldsReason(item, allowed);
+  return undefined;
+}
+
+function extraFieldsReason(item: JsonObject, allowed: ReadonlySet<string>): string {
   const extra = Object.keys(item).filter((key) => !allowed.has(key));
-  if (extra.length === 0) return undefined;
   return `The allowed fields are: ${pythonList([...allowed])}. Got also the fields: ${pythonList(extra)}`;
 }
 

@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { AuditAction, AuditEntity } from "../../domain/audit/audit-model.ts";
+import { InsertOutcomes } from "../../domain/items/insert-report.ts";
 import { changeBy } from "../../domain/keys/principal.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { clip } from "../../lib/text.ts";
@@ -56,6 +57,11 @@ function entityOf(endpoint: string): AuditEntity {
 }
 
 function reasonFrom(status: number, payload: unknown): string | undefined {
+  // a large insert answer goes out as text written beforehand, its outcomes through the hooks
+  if (payload instanceof InsertOutcomes) {
+    const { count, first } = payload.refusals();
+    return count === 0 ? undefined : `${count} of ${payload.itemCount} items refused: ${String(first)}`;
+  }
   const body = (payload ?? {}) as Record<string, unknown>;
   if (status >= 400) {
     const extra = body.err_extra;

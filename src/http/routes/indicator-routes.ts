@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { IocService } from "../../domain/ioc/ioc-service.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { IocItem, IocObject } from "../schemas.ts";
-import { insertReportJson, LARGE_REPORT, reportEntries } from "../wire/insert-report-wire.ts";
 import { iocToWire } from "../wire/rule-wire.ts";
 import { registerRuleFamily } from "./rule-family-routes.ts";
 
@@ -26,13 +25,4 @@ export const indicatorRoutes: FastifyPluginAsyncTypebox<IndicatorRouteDeps> = as
       return rules.map((rule) => iocToWire(rule, now));
     },
     maxItems,
-    answerInsert: async (report, reply) => {
-      if (reportEntries(report) <= LARGE_REPORT) return report;
-      // written in turns beforehand; the reply's serializer only hands that text over
-      const json = await insertReportJson(report);
-      return reply
-        .type("application/json; charset=utf-8")
-        .serializer(() => json)
-        .send(report);
-    },
   });

@@ -3,10 +3,9 @@
  * 4.1-4.3 and 8): one shape, so a fix or an extension (such as `sort`) reaches all three at once.
  */
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import type { FastifyReply } from "fastify";
 import type Type from "typebox";
 import type { RuleQuery, WireFilter } from "../../domain/filters/filter-model.ts";
-import type { InsertReport } from "../../domain/items/insert-report.ts";
+import { InsertOutcomes, type InsertReport } from "../../domain/items/insert-report.ts";
 import type { Principal } from "../../domain/keys/principal.ts";
 import type { Result } from "../../lib/result.ts";
 import type { RulePageResult } from "../../storage/ports.ts";
@@ -21,12 +20,14 @@ import {
   InsertResponse,
   insertBody,
 } from "../schemas.ts";
+import { answerInsert } from "../wire/insert-report-wire.ts";
 
 type RoutesApp = Parameters<FastifyPluginAsyncTypebox>[0];
 
 /** What a family's service offers the routes. */
 export interface RuleFamilyService<R> {
-  insert(principal: Principal, items: readonly unknown[]): Promise<InsertReport>;
+  /** A report, or outcomes worded as the answer is written (large answers: insert-report-wire.ts). */
+  insert(principal: Principal, items: readonly unknown[]): Promise<InsertReport | InsertOutcomes>;
   get(principal: Principal, query: RuleQuery): Promise<Result<RulePageResult<R>>>;
   delete(principal: Principal, filters: readonly WireFilter[]): Promise<Result<number[]>>;
 }
@@ -44,8 +45,6 @@ export interface RuleFamily<R> {
   /** A page of rules as the wire shows them. */
   toWire(rules: readonly R[]): unknown[];
   maxItems: number;
-  /** How an insert report goes out, when the family has its own way (large reports written in turns). */
-  answerInsert?(report: InsertReport, reply: FastifyReply): Promise<InsertReport | FastifyReply>;
 }
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 402: ErrorResponse, 403: ErrorResponse };
@@ -65,8 +64,8 @@ export function registerRuleFamily<R>(app: RoutesApp, family: RuleFamily<R>): vo
       config: { permission: "rules:write", swaggerTransform: documentItems(family.item) },
     },
     async (request, reply) => {
-      const report = await service.insert(request.principal, request.body.request_data);
-      return family.answerInsert ? family.answerInsert(report, reply) : report;
+      const answer = await service.insert(request.principal, request.body.request_data);
+      return answer instanceof InsertOutcomes ? answerInsert(answer, reply) : answer;
     },
   );
 

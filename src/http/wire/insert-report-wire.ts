@@ -1,28 +1,46 @@
-import type { InsertReport } from "../../domain/items/insert-report.ts";
+import type { FastifyReply } from "fastify";
+import type { InsertOutcomes, InsertReport, ReportList } from "../../domain/items/insert-report.ts";
 import { ITEMS_PER_TURN, nextTurn } from "../../lib/next-turn.ts";
 
 /** Answers with more entries than this are written as text in turns; smaller ones go through the schema's serializer. */
 export const LARGE_REPORT = 10_000;
 
+const LISTS: readonly ReportList[] = ["added_objects", "updated_objects", "errors"];
+
 /**
- * The JSON of a large insert answer, written a slice at a time with a turn of the event loop
- * between slices: one JSON.stringify of 100,000 entries held every other request for a fifth of
- * a second. Each entry is `{id|index, status}`, as the InsertResponse schema has it.
+ * The JSON of a large insert answer, worded and written a slice of items at a time with a turn of
+ * the event loop between slices: one JSON.stringify of 100,000 entries held every other request for
+ * a fifth of a second. Each entry is `{id|index, status}`, as the InsertResponse schema has it,
+ * written as text from the outcomes: no entry object is made (issue 13).
  */
-export async function insertReportJson(report: InsertReport): Promise<string> {
-  const parts: string[] = [];
-  for (const name of ["added_objects", "updated_objects", "errors"] as const) {
-    const list: readonly object[] = report[name];
-    const slices: string[] = [];
-    for (let from = 0; from < list.length; from += ITEMS_PER_TURN) {
-      if (from > 0) await nextTurn();
-      slices.push(JSON.stringify(list.slice(from, from + ITEMS_PER_TURN)).slice(1, -1));
-    }
-    parts.push(`"${name}":[${slices.join(",")}]`);
+export async function insertReportJson(outcomes: InsertOutcomes): Promise<string> {
+  const slices: Record<ReportList, string[]> = { added_objects: [], updated_objects: [], errors: [] };
+  const word = outcomes.wording();
+  for (;;) {
+    const slice: Record<ReportList, string[]> = { added_objects: [], updated_objects: [], errors: [] };
+    const more = word(ITEMS_PER_TURN, (list, key, status) => {
+      slice[list].push(`{"${list === "errors" ? "index" : "id"}":${key},"status":${JSON.stringify(status)}}`);
+    });
+    for (const list of LISTS) if (slice[list].length > 0) slices[list].push(slice[list].join(","));
+    if (!more) break;
+    await nextTurn();
   }
-  return `{${parts.join(",")}}`;
+  return `{${LISTS.map((list) => `"${list}":[${slices[list].join(",")}]`).join(",")}}`;
 }
 
-export function reportEntries(report: InsertReport): number {
-  return report.added_objects.length + report.updated_objects.length + report.errors.length;
+/**
+ * An insert's answer: a small one as a report through the schema's serializer, a large one as
+ * JSON text written in turns beforehand (the reply's serializer only hands that text over; the
+ * outcomes go through the hooks, where the refusal audit reads them).
+ */
+export async function answerInsert(
+  outcomes: InsertOutcomes,
+  reply: FastifyReply,
+): Promise<InsertReport | FastifyReply> {
+  if (outcomes.entries <= LARGE_REPORT) return outcomes.report();
+  const json = await insertReportJson(outcomes);
+  return reply
+    .type("application/json; charset=utf-8")
+    .serializer(() => json)
+    .send(outcomes);
 }

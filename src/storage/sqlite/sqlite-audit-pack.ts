@@ -10,32 +10,48 @@ import type { SqliteDb } from "./sqlite-database.ts";
 type Collected = [action: string, target: string | number, before: string | null, after: string | null];
 
 /**
- * A record as the store gives it: a positional array, or the function that makes it when the pack
- * is written. A bulk write's 40,000 records held until then were work for every garbage
- * collection meanwhile; the drafts they are made from are held anyway.
+ * A record made only when the pack is written, by JSON.stringify calling its `toJSON`: a bulk
+ * write's 40,000 records held until then were work for every garbage collection meanwhile (the
+ * drafts they are made from are held anyway). An object rather than a closure: under tsx each
+ * closure made per rule also cost a `__name` property definition (~4% of a 40,000-rule insert).
  */
-export type StoreRecord = unknown[] | null | (() => unknown[]);
+export interface LateRecord {
+  toJSON(): unknown[];
+}
+
+/** A record as the store gives it: a positional array, or one made when the pack is written. */
+export type StoreRecord = unknown[] | null | LateRecord;
 
 /** One change as the store describes it, kept as such until the pack is written. */
-interface Recorded {
+export interface Recorded {
   action: string;
   target: string;
   before: unknown[] | null;
   after: StoreRecord;
 }
 
-/** The change with its `after` record made, if it was left to now. */
-function made(change: Recorded): Recorded {
-  if (typeof change.after === "function") change.after = change.after();
-  return change;
+/**
+ * Changes the store describes as one run (a batch of new rules), made only when the pack is
+ * written: an object or two per rule held through a 40,000-rule write were copied by every
+ * scavenge meanwhile, where a run holds the batch it was made from (held anyway) and a function.
+ */
+export class RecordedRun {
+  constructor(
+    readonly count: number,
+    readonly changes: () => Recorded[],
+    /** The changes as the items' JSON text (comma-separated, no brackets), when the store writes it faster itself. */
+    readonly json: () => string = () => JSON.stringify(changes()).slice(1, -1),
+  ) {}
 }
 
-type Change = Collected | Recorded;
+type Change = Collected | Recorded | RecordedRun;
 
 interface Group {
   tenantId: number;
   entity: string;
   changes: Change[];
+  /** Changes in the group: a run counts as many. */
+  count: number;
 }
 
 export interface AuditPack {
@@ -62,6 +78,8 @@ export interface AuditPack {
     before: unknown[] | null,
     after: StoreRecord,
   ): void;
+  /** Changes described by the store as a run, all of one tenant and entity. */
+  recordRun(tenantId: number, entity: string, run: RecordedRun): void;
   /** Writes what was collected under `ctx`, inside the transaction in progress, and starts afresh. */
   flush(ctx: ChangeContext): void;
   /** Forgets what was collected (the transaction is rolling back). */
@@ -88,7 +106,10 @@ function itemsJson(changes: readonly Change[]): string {
     if (Array.isArray(change)) {
       endRun();
       parts.push(collectedJson(change));
-    } else run.push(made(change));
+    } else if (change instanceof RecordedRun) {
+      endRun();
+      parts.push(change.json());
+    } else run.push(change);
   }
   endRun();
   return `[${parts.join(",")}]`;
@@ -97,7 +118,9 @@ function itemsJson(changes: readonly Change[]): string {
 /** A single change's action, target and records as the columns of a row of its own. */
 function singleColumns(change: Change): [string, string, string | null, string | null] {
   if (Array.isArray(change)) return [change[0], String(change[1]), change[2], change[3]];
-  const { action, target, before, after } = made(change);
+  const [one] = change instanceof RecordedRun ? change.changes() : [change];
+  if (!one) throw new Error("audit: an empty run of changes");
+  const { action, target, before, after } = one;
   return [action, target, before && JSON.stringify(before), after && JSON.stringify(after)];
 }
 
@@ -108,16 +131,17 @@ export function sqliteAuditPack(db: SqliteDb): AuditPack {
   let recording = false;
   // changes described since the pack was cleared: by the store (record) and by triggers (collect)
   let described = 0;
-  const add = (tenantId: number, entity: string, change: Change) => {
+  const add = (tenantId: number, entity: string, change: Change, count = 1) => {
     if (last?.tenantId !== tenantId || last.entity !== entity) {
       const key = `${tenantId}:${entity}`;
       last = groups.get(key);
       if (!last) {
-        last = { tenantId, entity, changes: [] };
+        last = { tenantId, entity, changes: [], count: 0 };
         groups.set(key, last);
       }
     }
     last.changes.push(change);
+    last.count += count;
   };
   const switched = <T>(to: boolean, work: () => T): T => {
     const was = recording;
@@ -148,6 +172,11 @@ export function sqliteAuditPack(db: SqliteDb): AuditPack {
       described += 1;
       add(tenantId, entity, { action, target: String(target), before, after });
     },
+    recordRun(tenantId, entity, run) {
+      if (run.count === 0) return;
+      described += run.count;
+      add(tenantId, entity, run, run.count);
+    },
     recordedByStore(work) {
       const { totalChanges } = statements();
       const [changesBefore, describedBefore] = [totalChanges.get() as number, described];
@@ -162,10 +191,10 @@ export function sqliteAuditPack(db: SqliteDb): AuditPack {
       if (groups.size === 0) return;
       const { single, packed } = statements();
       const who = [ctx.now, ctx.actor.name, ctx.actor.address] as const;
-      for (const { tenantId, entity, changes } of groups.values()) {
+      for (const { tenantId, entity, changes, count } of groups.values()) {
         const [first] = changes;
-        if (changes.length === 1 && first) single.run(tenantId, ...who, entity, ...singleColumns(first));
-        else packed.run(tenantId, ...who, entity, `${changes.length} rules`, itemsJson(changes), changes.length);
+        if (count === 1 && first) single.run(tenantId, ...who, entity, ...singleColumns(first));
+        else packed.run(tenantId, ...who, entity, `${count} rules`, itemsJson(changes), count);
       }
       groups = new Map();
       last = undefined;

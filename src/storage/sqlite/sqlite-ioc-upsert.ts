@@ -10,8 +10,9 @@ import type { IocDraft } from "../../domain/ioc/ioc-model.ts";
 import { pushValuesOf, VALUE_COLUMNS, valuesOf } from "../ioc-rows.ts";
 import type { UpsertOutcome, WriteContext } from "../ports.ts";
 import { sqliteAuditPackOf } from "./sqlite-audit.ts";
+import { RecordedRun } from "./sqlite-audit-pack.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
-import { IOC_RECORD_COLUMNS, iocRecordAfter } from "./sqlite-ioc-audit.ts";
+import { IOC_RECORD_COLUMNS, IocRecordAfter, iocCreatedItemsJson, iocRecordAfter } from "./sqlite-ioc-audit.ts";
 import { insertUnlessTaken, MAX_ROWS_AT_ONCE, multiRowInsert } from "./sqlite-multi-row-insert.ts";
 import { sqliteRuleVersion } from "./sqlite-rule-version.ts";
 
@@ -27,6 +28,17 @@ export const DELETE_CHUNK = 2_000;
 const SET_VALUES = `indicator = ?, canonical = ?, type = ?, severity = ?, expiration_date = ?,
   default_expiration_enabled = ?, comment = ?, reputation = ?, reliability = ?, vendors = ?, klass = ?,
   modification_time = ?, source = ?, expiry_base = ?`;
+
+/**
+ * SET_VALUES without the two indexed columns, for a rule that keeps its value and type (an update
+ * by value nearly always does): SQLite rewrites the entries of every index whose column an UPDATE
+ * sets, changed or not, so setting them cost two index deletes and inserts per rule (issue 13).
+ */
+const SET_UNINDEXED_VALUES = `indicator = ?, severity = ?, expiration_date = ?, default_expiration_enabled = ?,
+  comment = ?, reputation = ?, reliability = ?, vendors = ?, klass = ?, modification_time = ?, source = ?, expiry_base = ?`;
+
+/** Where a stored record (IOC_RECORD_COLUMNS) holds the value's type. */
+const RECORD_TYPE = 2;
 
 const INSERT_COLUMNS = [
   "tenant_id",
@@ -54,6 +66,21 @@ export interface IocUpserter {
     ctx: WriteContext,
     stepMs?: number,
   ): Generator<void, UpsertOutcome[]>;
+}
+
+/** The audit of a batch created as rules `first`, `first + 1`, ...: made when the pack is written. */
+function createdRun(batch: readonly IocDraft[], first: number, ctx: WriteContext): RecordedRun {
+  return new RecordedRun(
+    batch.length,
+    () =>
+      batch.map((draft, i) => ({
+        action: "Create",
+        target: String(first + i),
+        before: null,
+        after: iocRecordAfter(first + i, draft, ctx.source, ctx.now, undefined),
+      })),
+    () => iocCreatedItemsJson(batch, first, ctx.source, ctx.now),
+  );
 }
 
 /** Runs every step at once (a write that need not yield). */
@@ -94,6 +121,9 @@ export function sqliteIocUpserter(db: SqliteDb): IocUpserter {
     perRow: ["rule_id", ...VALUE_COLUMNS.split(", ")],
   });
   const update = db.prepare(`UPDATE ioc_rules SET ${SET_VALUES} WHERE tenant_id = ? AND rule_id = ?`);
+  const updateUnindexed = db.prepare(
+    `UPDATE ioc_rules SET ${SET_UNINDEXED_VALUES} WHERE tenant_id = ? AND rule_id = ?`,
+  );
   // Only when the flag changes: an item that says "enabled" of an enabled rule is no change to audit.
   const setEnabled = db.prepare(
     "UPDATE ioc_rules SET enabled = @enabled WHERE tenant_id = @tenantId AND rule_id = @ruleId AND enabled <> @enabled",
@@ -102,7 +132,7 @@ export function sqliteIocUpserter(db: SqliteDb): IocUpserter {
   function upsertOne(tenantId: number, draft: IocDraft, ctx: WriteContext, next: number): UpsertOutcome {
     if (draft.ruleId === undefined) {
       const before = recordOfValue.get(tenantId, draft.canonical) as unknown[] | undefined;
-      if (before !== undefined) return rewrite(tenantId, before[0] as number, draft, ctx, before);
+      if (before !== undefined) return rewrite(tenantId, before[0] as number, draft, ctx, before, true);
       insert.run(tenantId, next, ...valuesOf(draft, ctx.now, ctx.now, ctx.source, ctx.now));
       recordChange(tenantId, next, draft, ctx, undefined);
       return { kind: "created", ruleId: next };
@@ -112,17 +142,43 @@ export function sqliteIocUpserter(db: SqliteDb): IocUpserter {
     if (before === undefined) return { kind: "failed", reason: "rule_not_found" };
     const holder = idOfValue.get(tenantId, draft.canonical) as number | undefined;
     if (holder !== undefined && holder !== ruleId) return { kind: "failed", reason: "indicator_exists" };
-    return rewrite(tenantId, ruleId, draft, ctx, before);
+    return rewrite(tenantId, ruleId, draft, ctx, before, holder === ruleId);
   }
 
-  function rewrite(tenantId: number, ruleId: number, draft: IocDraft, ctx: WriteContext, before: unknown[]) {
-    update.run(...valuesOf(draft, ctx.now, ctx.source, ctx.now, tenantId, ruleId));
+  /** `sameValue`: the rule holds the draft's canonical value already (it was found by it). */
+  function rewrite(
+    tenantId: number,
+    ruleId: number,
+    draft: IocDraft,
+    ctx: WriteContext,
+    before: unknown[],
+    sameValue: boolean,
+  ) {
+    const d = draft;
+    if (sameValue && before[RECORD_TYPE] === d.type)
+      updateUnindexed.run(
+        d.indicator,
+        d.severity,
+        d.expirationDate,
+        Number(d.defaultExpirationEnabled),
+        d.comment,
+        d.reputation,
+        d.reliability,
+        d.vendors === null ? null : JSON.stringify(d.vendors),
+        d.klass,
+        ctx.now,
+        ctx.source,
+        ctx.now,
+        tenantId,
+        ruleId,
+      );
+    else update.run(...valuesOf(draft, ctx.now, ctx.source, ctx.now, tenantId, ruleId));
     recordChange(tenantId, ruleId, draft, ctx, before);
     return { kind: "updated", ruleId } as const;
   }
 
   function recordChange(tenantId: number, ruleId: number, draft: IocDraft, ctx: WriteContext, before?: unknown[]) {
-    const after = () => iocRecordAfter(ruleId, draft, ctx.source, ctx.now, before);
+    const after = new IocRecordAfter(ruleId, draft, ctx.source, ctx.now, before);
     pack.record(tenantId, "IOC_RULES", before ? "Edit" : "Create", ruleId, before ?? null, after);
   }
 
@@ -156,10 +212,8 @@ export function sqliteIocUpserter(db: SqliteDb): IocUpserter {
       pushValuesOf(values, draft);
     });
     if (!insertAllNew([tenantId, ctx.now, ctx.now, ctx.source, ctx.now], values)) return false;
-    batch.forEach((draft, i) => {
-      recordChange(tenantId, first + i, draft, ctx, undefined);
-      outcomes.push({ kind: "created", ruleId: first + i });
-    });
+    pack.recordRun(tenantId, "IOC_RULES", createdRun(batch, first, ctx));
+    for (let i = 0; i < batch.length; i++) outcomes.push({ kind: "created", ruleId: first + i });
     return true;
   }
 
@@ -202,7 +256,7 @@ export function sqliteIocUpserter(db: SqliteDb): IocUpserter {
       if (seen.has(draft.canonical) || (draft.enabled !== undefined && (before || !draft.enabled))) {
         insertFresh();
         one(draft);
-      } else if (before) outcomes.push(rewrite(tenantId, before[0] as number, draft, ctx, before));
+      } else if (before) outcomes.push(rewrite(tenantId, before[0] as number, draft, ctx, before, true));
       else {
         fresh.push(tenantId, next, ...valuesOf(draft, ctx.now, ctx.now, ctx.source, ctx.now));
         recordChange(tenantId, next, draft, ctx, undefined);
