@@ -148,12 +148,17 @@ describe("the warden CLI", () => {
         JSON.stringify({ action_file_name: "CLI.EXE" }),
         "{oops",
         huge,
+        // ~420 KB of other events: the file is matched in several pieces, numbered as one
+        ...Array.from({ length: 3000 }, (_, i) =>
+          JSON.stringify({ action_file_name: `f${i}.txt`, pad: "p".repeat(100) }),
+        ),
         JSON.stringify({ action_file_name: "other.exe" }),
+        JSON.stringify({ action_file_name: "cli.exe" }),
       ].join("\n"),
     );
     const { stderr } = await warden("scan", events, "--tenant", "acme", "--out", out);
-    assert.match(stderr, /scanned 2 events against tenant 'acme' \(1 IOC and 0 BIOC rules\)/);
-    assert.match(stderr, /1 events matched, 1 hits; 2 malformed lines/);
+    assert.match(stderr, /scanned 3003 events against tenant 'acme' \(1 IOC and 0 BIOC rules\)/);
+    assert.match(stderr, /2 events matched, 2 hits; 2 malformed lines/);
     assert.match(stderr, /line 2: not valid JSON/);
     assert.match(stderr, /line 3: line is \d+ characters long/);
     const hits = readFileSync(out, "utf8")
@@ -169,6 +174,15 @@ describe("the warden CLI", () => {
         severity: "SEV_010_INFO",
         field: "action_file_name",
         value: "CLI.EXE",
+      },
+      {
+        line: 3005,
+        source: "IOC",
+        rule_id: 1,
+        name: "cli.exe",
+        severity: "SEV_010_INFO",
+        field: "action_file_name",
+        value: "cli.exe",
       },
     ]);
   });

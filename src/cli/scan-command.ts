@@ -8,6 +8,7 @@ import { OfflineCorrelations } from "../engine/correlations/offline-correlations
 import { MAX_EVENT_BYTES } from "../engine/event-input.ts";
 import { readLines } from "../engine/line-reader.ts";
 import type { RuleHit } from "../engine/rule-hit.ts";
+import { PIECE_CHARS } from "../ingest/event-pieces.ts";
 import type { MatchResult } from "../ingest/match-job.ts";
 import { MatchOverrun } from "../ingest/match-pool.ts";
 import { exitWithError, withServices } from "./cli-context.ts";
@@ -53,9 +54,7 @@ function progressBar(path: string, enabled: boolean) {
   return bar;
 }
 
-/** Lines gathered into one piece of work for the matcher (threads take pieces in turn). */
-const PIECE_CHARS = 128 * 1024;
-
+/** Lines gathered into one piece of work for the matcher (threads take pieces in turn), at most PIECE_CHARS unless one line is longer. */
 interface Piece {
   text: string[];
   chars: number;
@@ -108,14 +107,14 @@ async function scan(services: Services, path: string, options: ScanOptions): Pro
   };
   for await (const read of readLines(input, MAX_EVENT_BYTES)) {
     bytes += "text" in read ? read.text.length + 1 : read.tooLong + 1;
-    if ("text" in read) piece.text.push(read.text);
-    else {
-      piece.text.push(""); // keeps the piece's line numbers in step
+    const text = "text" in read ? read.text : ""; // an empty line keeps the piece's line numbers in step
+    if (piece.text.length > 0 && piece.chars + text.length > PIECE_CHARS) await submit();
+    piece.text.push(text);
+    piece.chars += text.length + 1; // and its line break
+    if (!("text" in read)) {
       const error = `line is ${read.tooLong} characters long; at most ${MAX_EVENT_BYTES} are read`;
       summary.malformed.push({ line: read.line, error });
     }
-    piece.chars += piece.text.at(-1)?.length ?? 0;
-    if (piece.chars >= PIECE_CHARS) await submit();
   }
   if (piece.text.length > 0) await submit();
   while (inFlight.length > 0) await drainOne();
