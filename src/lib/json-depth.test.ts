@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { nestedDeeperThan, nestedDeeperThanInTurns, textNestedDeeperThan } from "./json-depth.ts";
+import { lineNestedDeeperThan, nestedDeeperThan, nestedDeeperThanInTurns, textNestedDeeperThan } from "./json-depth.ts";
 
 const arrays = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
 
@@ -15,6 +15,21 @@ describe("JSON nesting depth", () => {
       assert.equal(nestedDeeperThan(JSON.parse(text), 4), deeper, text);
       assert.equal(textNestedDeeperThan(text, 4), deeper, text);
     }
+  });
+
+  it("judges an NDJSON line as the text walk does, walking only a line that may nest", () => {
+    for (const line of [
+      '{"indicator":"a.exe","type":"FILENAME"}',
+      '{"comment":"{ not [ nested"}',
+      '{"vendors":[{"vendor_name":"v"}]}',
+      `{"a":${arrays(3)}}`,
+      `{"a":${arrays(4)}}`,
+      arrays(5),
+      "{}",
+      "1",
+    ])
+      for (const max of [1, 2, 4])
+        assert.equal(lineNestedDeeperThan(line, max), textNestedDeeperThan(line, max), `${line} at ${max}`);
   });
 
   it("counts no bracket inside a string, escaped quotes included, and each NDJSON line alone", () => {

@@ -1,6 +1,6 @@
 import type { Limits } from "../../config.ts";
 import type { Clock } from "../../lib/clock.ts";
-import { MAX_JSON_DEPTH, textNestedDeeperThan } from "../../lib/json-depth.ts";
+import { lineNestedDeeperThan, MAX_JSON_DEPTH } from "../../lib/json-depth.ts";
 import { fail, ok, type Result } from "../../lib/result.ts";
 import { clip } from "../../lib/text.ts";
 import type { IocChange, IocStore, KeyStore } from "../../storage/ports.ts";
@@ -145,7 +145,7 @@ export function parseNdjson(text: string): Result<{ items: unknown[]; lines: num
     line += 1;
     const trimmed = raw.trim();
     if (trimmed === "") continue;
-    if (textNestedDeeperThan(trimmed, MAX_JSON_DEPTH))
+    if (lineNestedDeeperThan(trimmed, MAX_JSON_DEPTH))
       return fail(`line ${line} is nested deeper than ${MAX_JSON_DEPTH} levels`);
     try {
       items.push(JSON.parse(trimmed));
