@@ -43,10 +43,12 @@ export function toRule(row: IocRow): IocRule {
   };
 }
 
+/** What follows the severity, from expiration_date to klass (no index holds any of them). */
+export const DETAIL_COLUMNS =
+  "expiration_date, default_expiration_enabled, comment, reputation, reliability, vendors, klass";
+
 /** The columns a client's write sets, in the order `valuesOf` binds them. */
-export const VALUE_COLUMNS =
-  "indicator, canonical, type, severity, expiration_date, default_expiration_enabled, comment, reputation, " +
-  "reliability, vendors, klass";
+export const VALUE_COLUMNS = `indicator, canonical, type, severity, ${DETAIL_COLUMNS}`;
 
 /** The bound values of one rule, in VALUE_COLUMNS order, followed by `rest`. */
 export function valuesOf(d: IocDraft, ...rest: unknown[]): unknown[] {
@@ -58,11 +60,13 @@ export function valuesOf(d: IocDraft, ...rest: unknown[]): unknown[] {
 
 /** valuesOf appended to `values` in place: a bulk write's rows go into one array without one array per rule. */
 export function pushValuesOf(values: unknown[], d: IocDraft): void {
+  values.push(d.indicator, d.canonical, d.type, d.severity);
+  pushDetailsOf(values, d);
+}
+
+/** The values of DETAIL_COLUMNS appended to `values`, as SQLite holds them (0/1, vendors as JSON text). */
+export function pushDetailsOf(values: unknown[], d: IocDraft): void {
   values.push(
-    d.indicator,
-    d.canonical,
-    d.type,
-    d.severity,
     d.expirationDate,
     Number(d.defaultExpirationEnabled),
     d.comment,

@@ -125,11 +125,8 @@ export function postgresDeliveryStore(pool: pg.Pool): DeliveryStore {
         return rows.map(toEntry);
       }),
     hasDueDeliveries: async (now) =>
-      (
-        await pool.query("SELECT 1 FROM delivery_outbox WHERE dead_at IS NULL AND next_attempt_at <= $1 LIMIT 1", [
-          now,
-        ])
-      ).rows.length > 0,
+      (await pool.query("SELECT 1 FROM delivery_outbox WHERE dead_at IS NULL AND next_attempt_at <= $1 LIMIT 1", [now]))
+        .rows.length > 0,
     recordDelivered: async (ids) => {
       if (ids.length > 0) await pool.query("DELETE FROM delivery_outbox WHERE id = ANY($1::bigint[])", [ids]);
     },

@@ -4,6 +4,7 @@
  * AUDIT_FIELD_ORDER.IOC_RULES, with values as SQLite holds them (0/1, vendors as JSON text).
  */
 import type { IocDraft } from "../../domain/ioc/ioc-model.ts";
+import { pushDetailsOf } from "../ioc-rows.ts";
 
 /** The columns of a stored rule's record, in record order (`SELECT ... ` then `.raw()`). */
 export const IOC_RECORD_COLUMNS =
@@ -22,23 +23,10 @@ export function iocRecordAfter(
   now: number,
   before: readonly unknown[] | undefined,
 ): unknown[] {
-  return [
-    ruleId,
-    d.indicator,
-    d.type,
-    d.severity,
-    d.expirationDate,
-    Number(d.defaultExpirationEnabled),
-    d.comment,
-    d.reputation,
-    d.reliability,
-    d.vendors === null ? null : JSON.stringify(d.vendors),
-    d.klass,
-    before ? before[ENABLED] : 1,
-    source,
-    before ? before[CREATION_TIME] : now,
-    now,
-  ];
+  const record: unknown[] = [ruleId, d.indicator, d.type, d.severity];
+  pushDetailsOf(record, d);
+  record.push(before ? before[ENABLED] : 1, source, before ? before[CREATION_TIME] : now, now);
+  return record;
 }
 
 /** The record of a rule an upsert writes, made when the audit pack is written (sqlite-audit-pack.ts). */

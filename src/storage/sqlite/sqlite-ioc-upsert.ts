@@ -7,7 +7,7 @@
  * state to set) are written one by one (issue 13).
  */
 import type { IocDraft } from "../../domain/ioc/ioc-model.ts";
-import { pushValuesOf, VALUE_COLUMNS, valuesOf } from "../ioc-rows.ts";
+import { DETAIL_COLUMNS, pushDetailsOf, pushValuesOf, VALUE_COLUMNS, valuesOf } from "../ioc-rows.ts";
 import type { UpsertOutcome, WriteContext } from "../ports.ts";
 import { sqliteAuditPackOf } from "./sqlite-audit.ts";
 import { RecordedRun } from "./sqlite-audit-pack.ts";
@@ -34,8 +34,9 @@ const SET_VALUES = `indicator = ?, canonical = ?, type = ?, severity = ?, expira
  * by value nearly always does): SQLite rewrites the entries of every index whose column an UPDATE
  * sets, changed or not, so setting them cost two index deletes and inserts per rule (issue 13).
  */
-const SET_UNINDEXED_VALUES = `indicator = ?, severity = ?, expiration_date = ?, default_expiration_enabled = ?,
-  comment = ?, reputation = ?, reliability = ?, vendors = ?, klass = ?, modification_time = ?, source = ?, expiry_base = ?`;
+const SET_UNINDEXED_VALUES = `indicator = ?, severity = ?, ${DETAIL_COLUMNS.split(", ")
+  .map((column) => `${column} = ?`)
+  .join(", ")}, modification_time = ?, source = ?, expiry_base = ?`;
 
 /** Where a stored record (IOC_RECORD_COLUMNS) holds the value's type. */
 const RECORD_TYPE = 2;
@@ -154,25 +155,11 @@ export function sqliteIocUpserter(db: SqliteDb): IocUpserter {
     before: unknown[],
     sameValue: boolean,
   ) {
-    const d = draft;
-    if (sameValue && before[RECORD_TYPE] === d.type)
-      updateUnindexed.run(
-        d.indicator,
-        d.severity,
-        d.expirationDate,
-        Number(d.defaultExpirationEnabled),
-        d.comment,
-        d.reputation,
-        d.reliability,
-        d.vendors === null ? null : JSON.stringify(d.vendors),
-        d.klass,
-        ctx.now,
-        ctx.source,
-        ctx.now,
-        tenantId,
-        ruleId,
-      );
-    else update.run(...valuesOf(draft, ctx.now, ctx.source, ctx.now, tenantId, ruleId));
+    if (sameValue && before[RECORD_TYPE] === draft.type) {
+      const values: unknown[] = [draft.indicator, draft.severity];
+      pushDetailsOf(values, draft);
+      updateUnindexed.run(...values, ctx.now, ctx.source, ctx.now, tenantId, ruleId);
+    } else update.run(...valuesOf(draft, ctx.now, ctx.source, ctx.now, tenantId, ruleId));
     recordChange(tenantId, ruleId, draft, ctx, before);
     return { kind: "updated", ruleId } as const;
   }
