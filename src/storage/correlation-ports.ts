@@ -18,7 +18,8 @@ export interface CorrelationPartial {
   state: string;
 }
 
-export interface CorrelationStore {
+/** The rules themselves. */
+export interface CorrelationRuleStore {
   /**
    * In request order, in one transaction. Without a rule id: creates a rule unless the name is
    * taken (`name_exists`). With a rule id: overwrites that rule of this tenant (keeping its
@@ -39,6 +40,10 @@ export interface CorrelationStore {
   deleteCorrelations(tenantId: number, filters: readonly RuleFilter[], ctx: ChangeContext): Promise<number[]>;
   /** The tenant's enabled rules, by rule id. */
   listEnabledCorrelations(tenantId: number): Promise<CorrelationRule[]>;
+}
+
+/** What the rules leave between batches and ticks: partial states, claimed ticks, suppressions. */
+export interface CorrelationStateStore {
   addCorrelationPartials(tenantId: number, partials: readonly CorrelationPartial[]): Promise<void>;
   /** Partials of buckets in [from, to). */
   readCorrelationPartials(tenantId: number, ruleId: number, from: number, to: number): Promise<CorrelationPartial[]>;
@@ -60,3 +65,5 @@ export interface CorrelationStore {
     claimant?: string,
   ): Promise<boolean>;
 }
+
+export interface CorrelationStore extends CorrelationRuleStore, CorrelationStateStore {}

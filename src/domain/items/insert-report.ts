@@ -39,11 +39,6 @@ export class InsertOutcomes {
     private readonly texts: OutcomeTexts,
   ) {}
 
-  /** Each item lands in exactly one list. */
-  get entries(): number {
-    return this.itemCount;
-  }
-
   /** A walk over the items in order, wording `count` of them a call; answers whether items remain. */
   wording(): (count: number, sink: EntrySink) => boolean {
     const { rejected, stored, texts, itemCount } = this;

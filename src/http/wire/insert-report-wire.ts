@@ -39,7 +39,8 @@ export async function answerInsert(
   outcomes: InsertOutcomes,
   reply: FastifyReply,
 ): Promise<InsertReport | FastifyReply> {
-  if (outcomes.entries <= LARGE_REPORT) return outcomes.report();
+  // each item lands in exactly one list, so the answer has as many entries as there were items
+  if (outcomes.itemCount <= LARGE_REPORT) return outcomes.report();
   const json = await insertReportJson(outcomes);
   return reply
     .type("application/json; charset=utf-8")

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { CorrelationDraft, CorrelationRule } from "../../domain/correlations/correlation-model.ts";
-import type { CorrelationPartial, CorrelationStore } from "../correlation-ports.ts";
+import type { CorrelationPartial, CorrelationStateStore, CorrelationStore } from "../correlation-ports.ts";
 import { correlationFilterColumns } from "../filter-columns.ts";
 import type { UpsertOutcome, WriteContext } from "../ports.ts";
 import { orderBy, POSTGRES_FILTERS, whereClause } from "../sql-filters.ts";
@@ -147,11 +147,10 @@ export async function insertCorrelationPartials(
   );
 }
 
-function postgresCorrelationState(pool: pg.Pool) {
+function postgresCorrelationState(pool: pg.Pool): CorrelationStateStore {
   return {
-    addCorrelationPartials: (tenantId: number, partials: readonly CorrelationPartial[]) =>
-      insertCorrelationPartials(pool, tenantId, partials),
-    readCorrelationPartials: async (tenantId: number, ruleId: number, from: number, to: number) =>
+    addCorrelationPartials: (tenantId, partials) => insertCorrelationPartials(pool, tenantId, partials),
+    readCorrelationPartials: async (tenantId, ruleId, from, to) =>
       (
         await pool.query<CorrelationPartial>(
           `SELECT rule_id AS "ruleId", bucket, group_key AS "groupKey", state FROM correlation_partials
@@ -159,28 +158,21 @@ function postgresCorrelationState(pool: pg.Pool) {
           [tenantId, ruleId, from, to],
         )
       ).rows,
-    forgetCorrelationPartials: async (tenantId: number, ruleId: number, before: number) => {
+    forgetCorrelationPartials: async (tenantId, ruleId, before) => {
       await pool.query("DELETE FROM correlation_partials WHERE tenant_id = $1 AND rule_id = $2 AND bucket < $3", [
         tenantId,
         ruleId,
         before,
       ]);
     },
-    claimCorrelationTick: async (tenantId: number, ruleId: number, tick: number, now: number) =>
+    claimCorrelationTick: async (tenantId, ruleId, tick, now) =>
       (
         await pool.query(
           "INSERT INTO correlation_runs (tenant_id, rule_id, tick, ran_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
           [tenantId, ruleId, tick, now],
         )
       ).rowCount === 1,
-    claimSuppression: async (
-      tenantId: number,
-      ruleId: number,
-      key: string,
-      now: number,
-      until: number,
-      claimant?: string,
-    ) =>
+    claimSuppression: async (tenantId, ruleId, key, now, until, claimant) =>
       (
         await pool.query(
           `INSERT INTO correlation_suppressions (tenant_id, rule_id, suppression_key, until, claimant) VALUES ($1, $2, $3, $4, $6)

@@ -1,6 +1,6 @@
 import type { ChangeContext } from "../../domain/audit/audit-model.ts";
 import type { CorrelationDraft, CorrelationRule } from "../../domain/correlations/correlation-model.ts";
-import type { CorrelationPartial, CorrelationStore } from "../correlation-ports.ts";
+import type { CorrelationPartial, CorrelationStateStore, CorrelationStore } from "../correlation-ports.ts";
 import { correlationFilterColumns } from "../filter-columns.ts";
 import type { UpsertOutcome, WriteContext } from "../ports.ts";
 import { orderBy, whereClause } from "../sql-filters.ts";
@@ -149,7 +149,7 @@ export function sqlitePartialsAdder(db: SqliteDb): (tenantId: number, partials: 
   };
 }
 
-function sqliteCorrelationState(db: SqliteDb) {
+function sqliteCorrelationState(db: SqliteDb): CorrelationStateStore {
   const addAll = db.transaction(sqlitePartialsAdder(db));
   const read = db.prepare(
     `SELECT rule_id AS ruleId, bucket, group_key AS groupKey, state FROM correlation_partials
@@ -165,24 +165,18 @@ function sqliteCorrelationState(db: SqliteDb) {
      WHERE correlation_suppressions.until <= ? OR correlation_suppressions.claimant = excluded.claimant`,
   );
   return {
-    addCorrelationPartials: async (tenantId: number, partials: readonly CorrelationPartial[]) => {
+    addCorrelationPartials: async (tenantId, partials) => {
       if (partials.length > 0) addAll.immediate(tenantId, partials);
     },
-    readCorrelationPartials: async (tenantId: number, ruleId: number, from: number, to: number) =>
+    readCorrelationPartials: async (tenantId, ruleId, from, to) =>
       read.all(tenantId, ruleId, from, to) as CorrelationPartial[],
-    forgetCorrelationPartials: async (tenantId: number, ruleId: number, before: number) => {
+    forgetCorrelationPartials: async (tenantId, ruleId, before) => {
       prune.run(tenantId, ruleId, before);
     },
-    claimCorrelationTick: async (tenantId: number, ruleId: number, tick: number, now: number) =>
+    claimCorrelationTick: async (tenantId, ruleId, tick, now) =>
       claimTick.run(tenantId, ruleId, tick, now).changes === 1,
-    claimSuppression: async (
-      tenantId: number,
-      ruleId: number,
-      key: string,
-      now: number,
-      until: number,
-      claimant?: string,
-    ) => suppress.run(tenantId, ruleId, key, until, claimant ?? null, now).changes === 1,
+    claimSuppression: async (tenantId, ruleId, key, now, until, claimant) =>
+      suppress.run(tenantId, ruleId, key, until, claimant ?? null, now).changes === 1,
   };
 }
 
