@@ -1,8 +1,10 @@
 /** Shared pieces of the benchmark programs: seeded data, timing, and a server in a child process. */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
+import { Agent, type IncomingHttpHeaders, request } from "node:http";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { gunzipSync, inflateSync } from "node:zlib";
 import Database from "better-sqlite3";
 import { openSqlite } from "../src/storage/sqlite/sqlite-database.ts";
 
@@ -166,6 +168,61 @@ function timedRows(
     });
   })();
   return performance.now() - started;
+}
+
+/** One connection kept open between requests, as fetch keeps one. */
+const keepAlive = new Agent({ keepAlive: true, maxSockets: 1 });
+
+export interface RawAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** The answer's bytes as they came (compressed, if the server compressed them). */
+  bytes: Buffer;
+}
+
+/**
+ * POSTs bytes encoded once beforehand, as a client sending a file does, and answers the bytes
+ * received; the caller decodes them (answerJson) after its clock stops. The large-body benchmarks
+ * used fetch until 2026-12-03: in this process it encoded each 6 MB string body again, copied it
+ * through web streams and decoded the answer on the server's own thread, and the server's figures
+ * carried that client work (issue 13).
+ */
+export function postBytes(url: string | URL, headers: Record<string, string>, body: Buffer): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const sent = request(
+      url,
+      { method: "POST", agent: keepAlive, headers: { ...headers, "content-length": String(body.length) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes: Buffer.concat(chunks) }),
+        );
+        res.on("error", reject);
+      },
+    );
+    sent.on("error", reject);
+    sent.end(body);
+  });
+}
+
+/** A RawAnswer's JSON, decompressed as its content-encoding says. */
+export function answerJson<T>(answer: RawAnswer): T {
+  return JSON.parse(decompressed(answer).toString("utf8")) as T;
+}
+
+function decompressed({ headers, bytes }: RawAnswer): Buffer {
+  switch (headers["content-encoding"]) {
+    case undefined:
+    case "identity":
+      return bytes;
+    case "gzip":
+      return gunzipSync(bytes);
+    case "deflate":
+      return inflateSync(bytes);
+    default:
+      throw new Error(`unexpected content-encoding ${headers["content-encoding"]}`);
+  }
 }
 
 /** Whom the benchmarks' own writes are recorded under in the audit log. */
