@@ -8,6 +8,7 @@ import { OfflineCorrelations } from "../engine/correlations/offline-correlations
 import { MAX_EVENT_BYTES } from "../engine/event-input.ts";
 import { readLines } from "../engine/line-reader.ts";
 import type { RuleHit } from "../engine/rule-hit.ts";
+import type { MatchOptions } from "../ingest/event-matching.ts";
 import { PIECE_CHARS } from "../ingest/event-pieces.ts";
 import type { MatchResult } from "../ingest/match-job.ts";
 import { MatchOverrun } from "../ingest/match-pool.ts";
@@ -72,8 +73,18 @@ async function scan(services: Services, path: string, options: ScanOptions): Pro
   const bar = progressBar(path, options.progress);
   const summary: ScanSummary = { events: 0, matchedEvents: 0, hits: 0, malformed: [] };
   const started = performance.now();
-  // The rules as they are when the scan starts, for the whole scan.
-  const matchOptions = { now: clock.now(), maxStaleMs: Number.POSITIVE_INFINITY, withEventText: false };
+  // The rules as they are when the scan starts, for the whole scan. Correlation rules run where each
+  // piece is parsed, with the matcher (one parse a line, on every thread); their REAL_TIME rows come
+  // back with their lines.
+  const now = clock.now();
+  const rules = await services.correlationEngine.rulesFor(tenantId);
+  const correlations = new OfflineCorrelations(rules, now);
+  const matchOptions: MatchOptions = {
+    now,
+    maxStaleMs: Number.POSITIVE_INFINITY,
+    withEventText: false,
+    ...(correlations.size > 0 ? { correlations: rules, correlationLines: true } : {}),
+  };
   const inFlight: Promise<MatchResult>[] = [];
   const window = Math.max(2, matching.threads * 2);
   let bytes = 0;
@@ -87,6 +98,12 @@ async function scan(services: Services, path: string, options: ScanOptions): Pro
     summary.events += result.events;
     summary.malformed.push(...result.malformed);
     summary.matchedEvents += result.matched.length;
+    // A piece's correlation hits go out before its matcher hits, as they did when the main thread
+    // ran the rules as it cut the piece.
+    for (const { line, hit } of correlations.add(result.correlated)) {
+      summary.hits += 1;
+      if (!out.write(hitLine(line, hit))) await new Promise((resolve) => out.once("drain", resolve));
+    }
     for (const { line, hits } of result.matched) {
       summary.hits += hits.length;
       for (const hit of hits)
@@ -94,12 +111,7 @@ async function scan(services: Services, path: string, options: ScanOptions): Pro
     }
     bar?.update(bytes, { events: summary.events, hits: summary.hits });
   };
-  const correlations = new OfflineCorrelations(await services.correlationEngine.rulesFor(tenantId), clock.now());
   const submit = async () => {
-    for (const { line, hit } of correlations.add(piece.text, piece.firstLine)) {
-      summary.hits += 1;
-      if (!out.write(hitLine(line, hit))) await new Promise((resolve) => out.once("drain", resolve));
-    }
     const input = { text: piece.text.join("\n"), firstLine: piece.firstLine };
     inFlight.push(matching.match(tenantId, [input], matchOptions));
     piece = { text: [], chars: 0, firstLine: piece.firstLine + piece.text.length };

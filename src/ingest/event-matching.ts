@@ -19,6 +19,8 @@ export interface MatchOptions {
    * these, on a worker its own copy of the same rule-set version.
    */
   correlations?: CompiledSet | undefined;
+  /** With `correlations`, the line of each REAL_TIME row too (scan reports hits by line). */
+  correlationLines?: boolean;
 }
 
 /** Pieces matched as they are added, all with the one rule set the stream was opened with. */
@@ -80,7 +82,9 @@ async function matchAll(
 
 function jobOf(tenantId: number, version: number, input: MatchInput, options: MatchOptions): MatchJob {
   const { now, withEventText } = options;
-  return { tenantId, version, now, input, withEventText, correlate: options.correlations !== undefined };
+  const job: MatchJob = { tenantId, version, now, input, withEventText, correlate: options.correlations !== undefined };
+  if (options.correlationLines) job.correlationLines = true; // only when asked: ingest's job messages stay as they were
+  return job;
 }
 
 class InlineMatching implements EventMatching {

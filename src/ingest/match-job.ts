@@ -27,6 +27,8 @@ export interface MatchJob {
   withEventText: boolean;
   /** Ingest runs the tenant's correlation rules on the same parsed events (arrived at `now`). */
   correlate?: boolean;
+  /** Scan reports REAL_TIME rows by line: each row's line comes back beside it (never asked by ingest). */
+  correlationLines?: boolean;
 }
 
 export interface MatchedEvent {
@@ -85,14 +87,16 @@ function eachEvent(
 export function runMatchJob(matcher: Matcher, job: MatchJob, correlations?: CompiledSet): MatchResult {
   const result: MatchResult = { events: 0, malformed: [], matched: [] };
   const kept: EndpointEvent[] | undefined = job.correlate && correlations && hasRules(correlations) ? [] : undefined;
+  const keptLines: number[] | undefined = kept && job.correlationLines ? [] : undefined;
   const { now, withEventText } = job;
   eachEvent(job.input, result.malformed, (line, event) => {
     kept?.push(event);
+    keptLines?.push(line);
     const index = result.events++;
     const hits = matcher.match(event, now);
     if (hits.length === 0) return;
     result.matched.push(withEventText ? { line, index, hits, text: JSON.stringify(event) } : { line, index, hits });
   });
-  if (kept && correlations) result.correlated = correlateEvents(correlations, kept, job.now);
+  if (kept && correlations) result.correlated = correlateEvents(correlations, kept, job.now, keptLines);
   return result;
 }

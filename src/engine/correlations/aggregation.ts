@@ -50,16 +50,28 @@ export function accumulate(
 
 /** Groups folded in separate runs, as one run would have folded them: one per bucket and key, merged. */
 export function mergeSlots(compiled: CompiledCorrelation, groups: readonly GroupState[]): GroupState[] {
+  return [...foldSlots(compiled, groups).values()];
+}
+
+/**
+ * Merges groups folded in separate runs into `into` (keyed as accumulate keys them), so a later
+ * run's groups add to an earlier run's as if one run had folded both; a slot keeps the place where
+ * it first came.
+ */
+export function foldSlots(
+  compiled: CompiledCorrelation,
+  groups: readonly GroupState[],
+  into = new Map<string, GroupState>(),
+): Map<string, GroupState> {
   const columns = compiled.plan.comp?.columns ?? [];
-  const bySlot = new Map<string, GroupState>();
   for (const group of groups) {
     const slot = `${group.bucket}|${group.groupKey}`;
-    const have = bySlot.get(slot);
-    if (!have) bySlot.set(slot, group);
+    const have = into.get(slot);
+    if (!have) into.set(slot, group);
     else
       for (let i = 0; i < columns.length; i++) have.states[i] = columns[i]?.fn.merge(have.states[i], group.states[i]);
   }
-  return [...bySlot.values()];
+  return into;
 }
 
 export function toPartials(ruleId: number, groups: Iterable<GroupState>): CorrelationPartial[] {

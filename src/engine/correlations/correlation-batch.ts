@@ -14,8 +14,12 @@ import type { CompiledSet } from "./correlation-engine.ts";
 import { pick } from "./correlation-index.ts";
 
 export interface CorrelatedEvents {
-  /** REAL_TIME rules in the order the events first reached them, each with its rows in event order. */
-  realTime: { ruleId: number; rows: Row[] }[];
+  /**
+   * REAL_TIME rules in the order the events first reached them, each with its rows in event order
+   * and, when the caller gave the events' lines (scan reports hits by line), each row's line beside
+   * it; ingest gives none, so its messages from the workers carry no more than the rows.
+   */
+  realTime: { ruleId: number; rows: Row[]; lines?: number[] }[];
   /** SCHEDULED rules in the same order, each with its states in the order their groups first came. */
   scheduled: { ruleId: number; groups: GroupState[] }[];
 }
@@ -24,20 +28,26 @@ export function hasRules(rules: CompiledSet): boolean {
   return rules.realTime.rules.length > 0 || rules.scheduled.rules.length > 0;
 }
 
-/** Runs the rules on a run of consecutive events. */
+/** Runs the rules on a run of consecutive events (`lines`, if given, numbers each event). */
 export function correlateEvents(
   rules: CompiledSet,
   events: readonly EndpointEvent[],
   arrived: number,
+  lines?: readonly number[],
 ): CorrelatedEvents {
   const realTime: CorrelatedEvents["realTime"] = [];
   for (const [compiled, indexes] of rules.realTime.route(events)) {
     const rows: Row[] = [];
-    for (const event of pick(events, indexes)) {
-      const scope = runPerEvent(compiled.plan, event);
-      if (scope) rows.push(rowOf(scope));
+    const rowLines: number[] = [];
+    for (const index of indexes) {
+      const scope = runPerEvent(compiled.plan, events[index] as EndpointEvent);
+      if (!scope) continue;
+      rows.push(rowOf(scope));
+      if (lines) rowLines.push(lines[index] as number);
     }
-    realTime.push({ ruleId: compiled.rule.ruleId, rows });
+    realTime.push(
+      lines ? { ruleId: compiled.rule.ruleId, rows, lines: rowLines } : { ruleId: compiled.rule.ruleId, rows },
+    );
   }
   const scheduled: CorrelatedEvents["scheduled"] = [];
   for (const [compiled, indexes] of rules.scheduled.route(events)) {
@@ -54,13 +64,17 @@ export function correlateEvents(
  * aggregate functions.
  */
 export function joinCorrelated(parts: readonly CorrelatedEvents[]): CorrelatedEvents {
-  const realTime = new Map<number, Row[]>();
+  const realTime = new Map<number, CorrelatedEvents["realTime"][number]>();
   const scheduled = new Map<number, GroupState[]>();
   for (const part of parts) {
-    for (const { ruleId, rows } of part.realTime) {
+    for (const { ruleId, rows, lines } of part.realTime) {
       const have = realTime.get(ruleId);
-      if (have) have.push(...rows);
-      else realTime.set(ruleId, [...rows]);
+      if (!have)
+        realTime.set(ruleId, lines ? { ruleId, rows: [...rows], lines: [...lines] } : { ruleId, rows: [...rows] });
+      else {
+        have.rows.push(...rows);
+        if (lines) have.lines?.push(...lines);
+      }
     }
     for (const { ruleId, groups } of part.scheduled) {
       const have = scheduled.get(ruleId);
@@ -69,7 +83,7 @@ export function joinCorrelated(parts: readonly CorrelatedEvents[]): CorrelatedEv
     }
   }
   return {
-    realTime: [...realTime].map(([ruleId, rows]) => ({ ruleId, rows })),
+    realTime: [...realTime.values()],
     scheduled: [...scheduled].map(([ruleId, groups]) => ({ ruleId, groups })),
   };
 }

@@ -1,18 +1,17 @@
 /**
  * Correlation rules over a file of events (`warden scan`): nothing stored, no suppression.
  * REAL_TIME rules hit per line; SCHEDULED rules aggregate in memory and, at the end, report the
- * rows of each tumbling window of `search_window` (by event time) that has events.
+ * rows of each tumbling window of `search_window` (by event time) that has events. The rules run
+ * where each piece of the file is parsed (the matching threads, correlation-batch.ts); this joins
+ * what they made of the pieces, taken in file order.
  */
 import type { AggregateState } from "../../domain/correlations/aggregates.ts";
-import { runPerEvent } from "../../domain/correlations/correlation-plan.ts";
-import { rowOf } from "../../domain/correlations/row-stages.ts";
-import type { EndpointEvent } from "../event-model.ts";
 import type { RuleHit } from "../rule-hit.ts";
-import { accumulate, type GroupState, mergeByGroup, resultRows } from "./aggregation.ts";
+import { foldSlots, type GroupState, mergeByGroup, resultRows } from "./aggregation.ts";
 import type { CompiledCorrelation } from "./compiled-correlation.ts";
 import { correlationAlert } from "./correlation-alert.ts";
+import type { CorrelatedEvents } from "./correlation-batch.ts";
 import type { CompiledSet } from "./correlation-engine.ts";
-import { pick } from "./correlation-index.ts";
 
 export interface WindowHit {
   windowStart: number;
@@ -27,40 +26,39 @@ function hitOf(compiled: CompiledCorrelation, row: Record<string, unknown>, at: 
 
 export class OfflineCorrelations {
   private readonly states = new Map<CompiledCorrelation, Map<string, GroupState>>();
+  private readonly byId: Map<number, CompiledCorrelation>;
 
+  /** `startedAt`: when the events arrived, as the pieces were told (the time of events without one). */
   constructor(
     private readonly rules: CompiledSet,
     private readonly startedAt: number,
-  ) {}
+  ) {
+    this.byId = new Map([...rules.realTime.rules, ...rules.scheduled.rules].map((c) => [c.rule.ruleId, c] as const));
+  }
 
   get size(): number {
     return this.rules.realTime.rules.length + this.rules.scheduled.rules.length;
   }
 
-  /** Lines of NDJSON from `firstLine`: REAL_TIME hits by line; SCHEDULED rules fold the events in. */
-  add(lines: readonly string[], firstLine: number): { line: number; hit: RuleHit }[] {
-    if (this.size === 0) return [];
-    const events: { line: number; event: EndpointEvent }[] = [];
-    lines.forEach((text, i) => {
-      try {
-        const value: unknown = JSON.parse(text);
-        if (typeof value === "object" && value !== null && !Array.isArray(value))
-          events.push({ line: firstLine + i, event: value as EndpointEvent });
-      } catch {
-        // the matcher reports malformed lines
-      }
-    });
+  /**
+   * What the rules made of the next piece (run with the rows' lines): its REAL_TIME hits by line,
+   * and its SCHEDULED groups folded into those of the pieces before. A rule this set lacks (the
+   * threads read the rules a moment later, and one was added in between) is left out.
+   */
+  add(correlated: CorrelatedEvents | undefined): { line: number; hit: RuleHit }[] {
+    if (!correlated) return [];
     const hits: { line: number; hit: RuleHit }[] = [];
-    const plain = events.map((e) => e.event);
-    for (const [compiled, indexes] of this.rules.realTime.route(plain))
-      for (const index of indexes) {
-        const { line, event } = events[index] as { line: number; event: EndpointEvent };
-        const scope = runPerEvent(compiled.plan, event);
-        if (scope) hits.push({ line, hit: hitOf(compiled, rowOf(scope), this.startedAt) });
-      }
+    for (const { ruleId, rows, lines } of correlated.realTime) {
+      const compiled = this.byId.get(ruleId);
+      if (!compiled) continue;
+      for (const [i, row] of rows.entries())
+        hits.push({ line: lines?.[i] ?? 0, hit: hitOf(compiled, row, this.startedAt) });
+    }
     hits.sort((a, b) => a.line - b.line || a.hit.ruleId - b.hit.ruleId);
-    for (const [compiled, indexes] of this.rules.scheduled.route(plain))
-      this.states.set(compiled, accumulate(compiled, pick(plain, indexes), this.startedAt, this.states.get(compiled)));
+    for (const { ruleId, groups } of correlated.scheduled) {
+      const compiled = this.byId.get(ruleId);
+      if (compiled) this.states.set(compiled, foldSlots(compiled, groups, this.states.get(compiled)));
+    }
     return hits;
   }
 
