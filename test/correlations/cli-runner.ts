@@ -1,4 +1,4 @@
-/** `warden correlations run` as an operator runs it: a real process on the test app's store. */
+/** `warden correlations run` and `warden scan` as an operator runs them: real processes on the test app's store. */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
@@ -30,4 +30,30 @@ export async function correlationsRun(t: TestApp, tenant: string, at: string): P
     .split("\n")
     .filter((line) => line.trim() !== "")
     .map((line) => JSON.parse(line) as CliRun);
+}
+
+/** `warden scan FILE --tenant acme` with this many matching threads: its hit lines (parsed) and its summary. */
+export async function scanFile(
+  t: TestApp,
+  file: string,
+  workers: string,
+): Promise<{ hits: Record<string, unknown>[]; stderr: string }> {
+  const env = { ...process.env, WARDEN_MASTER_KEY: randomBytes(32).toString("hex"), WARDEN_MATCH_WORKERS: workers };
+  const args = [
+    "--database",
+    t.config.database,
+    "--data-dir",
+    t.dir,
+    "scan",
+    file,
+    "--tenant",
+    "acme",
+    "--no-progress",
+  ];
+  const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env });
+  const hits = stdout
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { hits, stderr };
 }

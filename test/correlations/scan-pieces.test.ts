@@ -6,17 +6,12 @@
  * out here from how the events were made, not by Warden's code.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { promisify } from "node:util";
 import { PIECE_CHARS } from "../../src/ingest/event-pieces.ts";
 import { START_TIME, startTestApp, type TestApp } from "../harness.ts";
-
-const run = promisify(execFile);
-const BIN = join(import.meta.dirname, "..", "..", "bin", "warden.js");
+import { scanFile } from "./cli-runner.ts";
 
 const LINES = 3000;
 const WINDOW_MS = 600_000;
@@ -159,25 +154,7 @@ describe("warden scan with correlation rules over a file of several pieces", () 
   });
   after(async () => t.close());
 
-  const scan = async (workers: string) => {
-    const env = { ...process.env, WARDEN_MASTER_KEY: randomBytes(32).toString("hex"), WARDEN_MATCH_WORKERS: workers };
-    const args = [
-      "--database",
-      t.config.database,
-      "--data-dir",
-      t.dir,
-      "scan",
-      file,
-      "--tenant",
-      "acme",
-      "--no-progress",
-    ];
-    const { stdout } = await run(process.execPath, [BIN, ...args], { env });
-    return stdout
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-  };
+  const scan = async (workers: string) => (await scanFile(t, file, workers)).hits;
 
   for (const workers of ["1", "2", "0"])
     it(`gives every hit its line and window, in a stable order (WARDEN_MATCH_WORKERS=${workers})`, async () => {

@@ -1,16 +1,11 @@
 /** `warden scan` runs correlation rules too: REAL_TIME hits by line, SCHEDULED rows per window of event time. */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { promisify } from "node:util";
 import { START_TIME, startTestApp, type TestApp } from "../harness.ts";
+import { scanFile } from "./cli-runner.ts";
 import { FAILED_LOGONS, LIVE_EXAMPLE } from "./live-example.ts";
-
-const run = promisify(execFile);
-const BIN = join(import.meta.dirname, "..", "..", "bin", "warden.js");
 
 describe("warden scan with correlation rules", () => {
   let t: TestApp;
@@ -45,23 +40,7 @@ describe("warden scan with correlation rules", () => {
     ];
     const file = join(t.dir, "events.ndjson");
     writeFileSync(file, events.map((e) => JSON.stringify(e)).join("\n"));
-    const env = { ...process.env, WARDEN_MASTER_KEY: randomBytes(32).toString("hex"), WARDEN_MATCH_WORKERS: "1" };
-    const args = [
-      "--database",
-      t.config.database,
-      "--data-dir",
-      t.dir,
-      "scan",
-      file,
-      "--tenant",
-      "acme",
-      "--no-progress",
-    ];
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env });
-    const hits = stdout
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const { hits, stderr } = await scanFile(t, file, "1");
     assert.deepEqual(
       hits.map((h) => [h.line, h.source, h.rule_id, h.name]),
       [
