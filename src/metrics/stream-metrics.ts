@@ -22,7 +22,11 @@ const TOTALS: [Total, string, string][] = [
     "warden_stream_unknown_tenant_messages_total",
     "Stream messages on a subject naming no tenant (terminated)",
   ],
-  ["errors", "warden_stream_errors_total", "Stream messages that failed and were left for redelivery"],
+  [
+    "errors",
+    "warden_stream_errors_total",
+    "Stream messages that failed: given back to be retried, terminated after overrunning matching, or acknowledged without the server's confirmation",
+  ],
 ];
 
 export function registerStreamMetrics(metrics: WardenMetrics, counters: StreamCounters): void {

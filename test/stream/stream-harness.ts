@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
@@ -36,6 +36,15 @@ export interface NatsServer {
   stop(): Promise<void>;
   /** The same port and store directory: streams and consumers come back as they were. */
   restart(): Promise<void>;
+  /**
+   * Freezes the server (SIGSTOP): connections stay open and what clients send waits in the
+   * socket, unanswered, so a request times out without the client seeing a disconnect.
+   */
+  pause(): Promise<void>;
+  /** Thaws it (SIGCONT): it reads what was sent meanwhile. */
+  resume(): void;
+  /** SIGKILL (paused or not: what it had not read is lost), then the same port and store directory again. */
+  crash(): Promise<void>;
 }
 
 async function waitForPort(url: string, child: ChildProcess): Promise<void> {
@@ -51,6 +60,15 @@ async function waitForPort(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`nats-server at ${url} did not start`);
 }
 
+/**
+ * Resolves once every thread of `pid` is stopped: SIGSTOP reaches a process's threads one by one,
+ * and one still running reads and answers what is sent to it meanwhile.
+ */
+async function stopped(pid: number): Promise<void> {
+  const state = (tid: string) => readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8").replace(/^.*\) /s, "")[0];
+  while (!readdirSync(`/proc/${pid}/task`).every((tid) => state(tid) === "T")) await sleep(1);
+}
+
 export async function startNats(): Promise<NatsServer> {
   const binary = natsServerBinary();
   const port = await freePort();
@@ -61,10 +79,13 @@ export async function startNats(): Promise<NatsServer> {
     child = spawn(binary, ["-js", "-a", "127.0.0.1", "-p", String(port), "-sd", dir], { stdio: "ignore" });
     await waitForPort(url, child);
   };
-  const halt = async () => {
-    if (child.exitCode !== null) return;
+  const halt = async (signal: NodeJS.Signals = "SIGTERM") => {
+    // one killed by a signal has no exit code: waiting for its exit would wait for ever
+    if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGTERM");
+    // a paused server would hold a SIGTERM until thawed; a SIGKILL must not let it read on first
+    if (signal !== "SIGKILL") child.kill("SIGCONT");
+    child.kill(signal);
     await exited;
   };
   await launch();
@@ -78,6 +99,15 @@ export async function startNats(): Promise<NatsServer> {
       await halt();
       rmSync(dir, { recursive: true, force: true });
     },
+    crash: async () => {
+      await halt("SIGKILL");
+      await launch();
+    },
+    pause: async () => {
+      child.kill("SIGSTOP");
+      await stopped(child.pid as number);
+    },
+    resume: () => void child.kill("SIGCONT"),
   };
 }
 

@@ -44,6 +44,9 @@ const STOP_WAIT_MS = 5 * FETCH_EXPIRES_MS;
 /** Setting up again after the stream could not be bound (JetStream off, stream deleted). */
 const REBIND_DELAY_MS = 2000;
 
+/** How a processed message is answered: acknowledged (its alerts stored) or terminated (never redelivered). */
+type Verdict = "ack" | "term";
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class StreamConsumer {
@@ -152,25 +155,60 @@ export class StreamConsumer {
     }
   }
 
+  /**
+   * Failures split at the answer. Before it, nothing is acknowledged and what was written is keyed,
+   * so the message is given back (nak) and retried in RETRY_DELAY_MS. Once an answer (ack or
+   * term) has been tried the client counts the message as answered and drops any later nak
+   * without a word (JsMsgImpl.didAck, set before the ack is even sent), so a failure there is not
+   * a retry: see `answer`.
+   */
   private async handle(message: JsMsg, streamKey: string): Promise<void> {
     this.counters.received(message.redelivered);
+    let verdict: Verdict;
     try {
-      await this.process(message, streamKey);
+      verdict = await this.process(message, streamKey);
     } catch (error) {
       this.counters.failed();
       this.log?.error({ err: error, subject: message.subject, seq: message.seq }, "stream message failed; retrying");
       message.nak(RETRY_DELAY_MS);
+      return;
+    }
+    await this.answer(message, verdict);
+  }
+
+  /**
+   * Waits for the server to confirm an ack before the slot is freed: JetStream handles acks and
+   * pulls on separate queues, so a plain ack could let the next pull outrun it and the node
+   * briefly hold more than `inflight`. An ack not confirmed (nats-server gone or too slow: the
+   * client's 5 s request timeout) leaves the alerts stored; whether the server took the ack is
+   * unknown, and if it did not it redelivers the message after the ack wait, which stores nothing
+   * again (the alerts' keys). A term fails only on a closed connection, with the same outcome.
+   */
+  private async answer(message: JsMsg, verdict: Verdict): Promise<void> {
+    try {
+      if (verdict === "ack") await message.ackAck();
+      else message.term();
+    } catch (error) {
+      this.counters.failed();
+      const { ackWaitMs } = this.deps.config;
+      this.log?.warn(
+        { err: error, subject: message.subject, seq: message.seq, ackWaitMs },
+        verdict === "ack"
+          ? "stream message stored but its ack not confirmed: not retried; the stored alerts are kept, and if the ack was lost the server redelivers the message after the ack wait (adding no alert)"
+          : "stream message could not be terminated: the server gives it again after the ack wait",
+      );
     }
   }
 
-  private async process(message: JsMsg, streamKey: string): Promise<void> {
+  /** Matches and stores a message, and says how to answer it; throws (to be retried) before any answer. */
+  private async process(message: JsMsg, streamKey: string): Promise<Verdict> {
     const { matching, store, clock, correlations } = this.deps;
     const log = this.log as Log;
     const tenantId = await this.tenants.idOfSubject(message.subject);
     if (tenantId === undefined) {
       this.counters.unknownTenant();
       log.warn({ subject: message.subject, seq: message.seq }, "stream message for no known tenant: terminated");
-      return message.term();
+      return "term";
     }
     // Tells the server this node is still at it, so a long message is not given to another node meanwhile.
     const alive = setInterval(() => message.working(), this.deps.config.ackWaitMs / 3);
@@ -189,11 +227,7 @@ export class StreamConsumer {
           { subject: message.subject, seq: message.seq, malformed: found.malformed.length, first: found.malformed[0] },
           "stream message had lines that are not events: skipped",
         );
-      if (found.events === 0 && found.malformed.length > 0) return message.term();
-      // Waits for the server to take the ack before the slot is freed: JetStream handles acks and
-      // pulls on separate queues, so a plain ack could let the next pull outrun it and the node
-      // briefly hold more than `inflight`.
-      await message.ackAck();
+      return found.events === 0 && found.malformed.length > 0 ? "term" : "ack";
     } catch (error) {
       if (!(error instanceof MatchOverrun)) throw error;
       // Matching it again would overrun again: the rule or the events must change, not the attempt.
@@ -202,8 +236,9 @@ export class StreamConsumer {
         { subject: message.subject, seq: message.seq, err: error },
         "stream message overran matching: terminated",
       );
-      message.term();
+      return "term";
     } finally {
+      // Stopped before the answer: once answered, the client drops these anyway.
       clearInterval(alive);
     }
   }

@@ -37,7 +37,7 @@ export class StreamCounters {
   get unknownTenantMessages(): number {
     return this.#unknownTenantMessages;
   }
-  /** Messages that failed (store unreachable, matching over its time budget). */
+  /** Messages that failed (store unreachable, matching over its time budget, an ack not confirmed). */
   get errors(): number {
     return this.#errors;
   }
