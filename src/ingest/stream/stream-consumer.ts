@@ -170,10 +170,26 @@ export class StreamConsumer {
     } catch (error) {
       this.counters.failed();
       this.log?.error({ err: error, subject: message.subject, seq: message.seq }, "stream message failed; retrying");
-      message.nak(RETRY_DELAY_MS);
+      this.giveBack(message);
       return;
     }
     await this.answer(message, verdict);
+  }
+
+  /**
+   * Naks for a retry in RETRY_DELAY_MS. The client throws when the connection has closed meanwhile:
+   * uncaught, that would end the process (handle's promise is not awaited); the server then gives
+   * the message again after the ack wait instead.
+   */
+  private giveBack(message: JsMsg): void {
+    try {
+      message.nak(RETRY_DELAY_MS);
+    } catch (error) {
+      this.log?.warn(
+        { err: error, seq: message.seq },
+        "stream message could not be given back: redelivered after the ack wait",
+      );
+    }
   }
 
   /**
