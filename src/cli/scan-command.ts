@@ -89,6 +89,10 @@ async function scan(services: Services, path: string, options: ScanOptions): Pro
   const window = Math.max(2, matching.threads * 2);
   let bytes = 0;
   let piece: Piece = { text: [], chars: 0, firstLine: 1 };
+  const writeHit = async (line: number, hit: RuleHit) => {
+    summary.hits += 1;
+    if (!out.write(hitLine(line, hit))) await new Promise((resolve) => out.once("drain", resolve));
+  };
   const drainOne = async () => {
     const result = await (inFlight.shift() as Promise<MatchResult>).catch((error: Error) =>
       exitWithError(
@@ -98,17 +102,10 @@ async function scan(services: Services, path: string, options: ScanOptions): Pro
     summary.events += result.events;
     summary.malformed.push(...result.malformed);
     summary.matchedEvents += result.matched.length;
-    // A piece's correlation hits go out before its matcher hits, as they did when the main thread
-    // ran the rules as it cut the piece.
-    for (const { line, hit } of correlations.add(result.correlated)) {
-      summary.hits += 1;
-      if (!out.write(hitLine(line, hit))) await new Promise((resolve) => out.once("drain", resolve));
-    }
-    for (const { line, hits } of result.matched) {
-      summary.hits += hits.length;
-      for (const hit of hits)
-        if (!out.write(hitLine(line, hit))) await new Promise((resolve) => out.once("drain", resolve));
-    }
+    // A piece's correlation hits go out just before its matcher hits: the same order whatever the
+    // number of threads (docs/correlations.md).
+    for (const { line, hit } of correlations.add(result.correlated)) await writeHit(line, hit);
+    for (const { line, hits } of result.matched) for (const hit of hits) await writeHit(line, hit);
     bar?.update(bytes, { events: summary.events, hits: summary.hits });
   };
   const submit = async () => {

@@ -51,8 +51,9 @@ export class OfflineCorrelations {
     for (const { ruleId, rows, lines } of correlated.realTime) {
       const compiled = this.byId.get(ruleId);
       if (!compiled) continue;
+      if (lines?.length !== rows.length) throw new Error("correlation rows came back without their lines");
       for (const [i, row] of rows.entries())
-        hits.push({ line: lines?.[i] ?? 0, hit: hitOf(compiled, row, this.startedAt) });
+        hits.push({ line: lines[i] as number, hit: hitOf(compiled, row, this.startedAt) });
     }
     hits.sort((a, b) => a.line - b.line || a.hit.ruleId - b.hit.ruleId);
     for (const { ruleId, groups } of correlated.scheduled) {
