@@ -1,7 +1,8 @@
 /**
  * The rule changes of one audited write, collected from the triggers (migrations 9 and 17) and
  * stored as one audit row per tenant and entity before the transaction commits. One row instead of
- * one per rule is what lets a 40,000-rule insert cost close to the insert alone.
+ * one per rule is what lets a 40,000-rule insert cost close to the insert alone. A batch of new
+ * rules is described by SQL reading the rows back (`writeNow`), never as records in JavaScript.
  */
 import type { ChangeContext } from "../../domain/audit/audit-model.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
@@ -30,28 +31,12 @@ export interface Recorded {
   after: StoreRecord;
 }
 
-/**
- * Changes the store describes as one run (a batch of new rules), made only when the pack is
- * written: an object or two per rule held through a 40,000-rule write were copied by every
- * scavenge meanwhile, where a run holds the batch it was made from (held anyway) and a function.
- */
-export class RecordedRun {
-  constructor(
-    readonly count: number,
-    readonly changes: () => Recorded[],
-    /** The changes as the items' JSON text (comma-separated, no brackets), when the store writes it faster itself. */
-    readonly json: () => string = () => JSON.stringify(changes()).slice(1, -1),
-  ) {}
-}
-
-type Change = Collected | Recorded | RecordedRun;
+type Change = Collected | Recorded;
 
 interface Group {
   tenantId: number;
   entity: string;
   changes: Change[];
-  /** Changes in the group: a run counts as many. */
-  count: number;
 }
 
 export interface AuditPack {
@@ -78,13 +63,21 @@ export interface AuditPack {
     before: unknown[] | null,
     after: StoreRecord,
   ): void;
-  /** Changes described by the store as a run, all of one tenant and entity. */
-  recordRun(tenantId: number, entity: string, run: RecordedRun): void;
+  /**
+   * Changes already in the database that `write` describes itself, with SQL that reads them back
+   * and stores their audit rows at once (as a batch of new rules: no record built in JavaScript).
+   * What was collected before them is written first, so the log keeps the order of the changes.
+   * `count` is how many changes `write` describes.
+   */
+  writeNow(ctx: ChangeContext, count: number, write: (who: AuditWho) => void): void;
   /** Writes what was collected under `ctx`, inside the transaction in progress, and starts afresh. */
   flush(ctx: ChangeContext): void;
   /** Forgets what was collected (the transaction is rolling back). */
   clear(): void;
 }
+
+/** The columns `at, actor, address` of an audit row. */
+export type AuditWho = readonly [at: number, actor: string, address: string | null];
 
 /** `{"action":..,"target":..,"before":..,"after":..}`, a collected change's records already being JSON. */
 function collectedJson([action, target, before, after]: Collected): string {
@@ -106,9 +99,6 @@ function itemsJson(changes: readonly Change[]): string {
     if (Array.isArray(change)) {
       endRun();
       parts.push(collectedJson(change));
-    } else if (change instanceof RecordedRun) {
-      endRun();
-      parts.push(change.json());
     } else run.push(change);
   }
   endRun();
@@ -118,9 +108,7 @@ function itemsJson(changes: readonly Change[]): string {
 /** A single change's action, target and records as the columns of a row of its own. */
 function singleColumns(change: Change): [string, string, string | null, string | null] {
   if (Array.isArray(change)) return [change[0], String(change[1]), change[2], change[3]];
-  const [one] = change instanceof RecordedRun ? change.changes() : [change];
-  if (!one) throw new Error("audit: an empty run of changes");
-  const { action, target, before, after } = one;
+  const { action, target, before, after } = change;
   return [action, target, before && JSON.stringify(before), after && JSON.stringify(after)];
 }
 
@@ -129,19 +117,20 @@ export function sqliteAuditPack(db: SqliteDb): AuditPack {
   // a write's changes mostly come in long runs of one tenant and entity
   let last: Group | undefined;
   let recording = false;
-  // changes described since the pack was cleared: by the store (record) and by triggers (collect)
+  // changes described since the pack was cleared: by the store (record, writeNow) and by triggers (collect)
   let described = 0;
-  const add = (tenantId: number, entity: string, change: Change, count = 1) => {
+  // audit rows this pack wrote: SQLite counts them among the changes, and they describe none
+  let auditRows = 0;
+  const add = (tenantId: number, entity: string, change: Change) => {
     if (last?.tenantId !== tenantId || last.entity !== entity) {
       const key = `${tenantId}:${entity}`;
       last = groups.get(key);
       if (!last) {
-        last = { tenantId, entity, changes: [], count: 0 };
+        last = { tenantId, entity, changes: [] };
         groups.set(key, last);
       }
     }
     last.changes.push(change);
-    last.count += count;
   };
   const switched = <T>(to: boolean, work: () => T): T => {
     const was = recording;
@@ -162,6 +151,20 @@ export function sqliteAuditPack(db: SqliteDb): AuditPack {
       `INSERT INTO audit_log (${columns}, items, items_count) VALUES (?, ?, ?, ?, ?, 'Batch', ?, ?, ?)`,
     ),
   }));
+  const flush = (ctx: ChangeContext) => {
+    if (groups.size === 0) return;
+    const { single, packed } = statements();
+    const who: AuditWho = [ctx.now, ctx.actor.name, ctx.actor.address];
+    for (const { tenantId, entity, changes } of groups.values()) {
+      const [first] = changes;
+      const count = changes.length;
+      if (count === 1 && first) single.run(tenantId, ...who, entity, ...singleColumns(first));
+      else packed.run(tenantId, ...who, entity, `${count} rules`, itemsJson(changes), count);
+      auditRows += 1;
+    }
+    groups = new Map();
+    last = undefined;
+  };
   return {
     mode: () => (recording ? 2 : 1),
     collect(tenantId, entity, ...change) {
@@ -172,38 +175,32 @@ export function sqliteAuditPack(db: SqliteDb): AuditPack {
       described += 1;
       add(tenantId, entity, { action, target: String(target), before, after });
     },
-    recordRun(tenantId, entity, run) {
-      if (run.count === 0) return;
-      described += run.count;
-      add(tenantId, entity, run, run.count);
+    writeNow(ctx, count, write) {
+      if (count === 0) return;
+      flush(ctx);
+      const { totalChanges } = statements();
+      const before = totalChanges.get() as number;
+      write([ctx.now, ctx.actor.name, ctx.actor.address]);
+      auditRows += (totalChanges.get() as number) - before;
+      described += count;
     },
     recordedByStore(work) {
       const { totalChanges } = statements();
-      const [changesBefore, describedBefore] = [totalChanges.get() as number, described];
+      const [changesBefore, describedBefore, auditRowsBefore] = [totalChanges.get() as number, described, auditRows];
       const result = switched(true, work);
-      const made = (totalChanges.get() as number) - changesBefore;
+      const made = (totalChanges.get() as number) - changesBefore - (auditRows - auditRowsBefore);
       const recorded = described - describedBefore;
       if (made !== recorded) throw new Error(`audit: ${made} rows changed but ${recorded} changes recorded`);
       return result;
     },
     byTriggers: (work) => switched(false, work),
-    flush(ctx) {
-      if (groups.size === 0) return;
-      const { single, packed } = statements();
-      const who = [ctx.now, ctx.actor.name, ctx.actor.address] as const;
-      for (const { tenantId, entity, changes, count } of groups.values()) {
-        const [first] = changes;
-        if (count === 1 && first) single.run(tenantId, ...who, entity, ...singleColumns(first));
-        else packed.run(tenantId, ...who, entity, `${count} rules`, itemsJson(changes), count);
-      }
-      groups = new Map();
-      last = undefined;
-    },
+    flush,
     clear() {
       groups = new Map();
       last = undefined;
       recording = false;
       described = 0;
+      auditRows = 0;
     },
   };
 }

@@ -10,9 +10,8 @@ import type { IocDraft } from "../../domain/ioc/ioc-model.ts";
 import { DETAIL_COLUMNS, pushDetailsOf, pushValuesOf, VALUE_COLUMNS, valuesOf } from "../ioc-rows.ts";
 import type { UpsertOutcome, WriteContext } from "../ports.ts";
 import { sqliteAuditPackOf } from "./sqlite-audit.ts";
-import { RecordedRun } from "./sqlite-audit-pack.ts";
 import type { SqliteDb } from "./sqlite-database.ts";
-import { IOC_RECORD_COLUMNS, IocRecordAfter, iocCreatedItemsJson, iocRecordAfter } from "./sqlite-ioc-audit.ts";
+import { IOC_RECORD_COLUMNS, IocRecordAfter, iocCreatedAudit } from "./sqlite-ioc-audit.ts";
 import { insertUnlessTaken, MAX_ROWS_AT_ONCE, multiRowInsert } from "./sqlite-multi-row-insert.ts";
 import { sqliteRuleVersion } from "./sqlite-rule-version.ts";
 
@@ -69,21 +68,6 @@ export interface IocUpserter {
   ): Generator<void, UpsertOutcome[]>;
 }
 
-/** The audit of a batch created as rules `first`, `first + 1`, ...: made when the pack is written. */
-function createdRun(batch: readonly IocDraft[], first: number, ctx: WriteContext): RecordedRun {
-  return new RecordedRun(
-    batch.length,
-    () =>
-      batch.map((draft, i) => ({
-        action: "Create",
-        target: String(first + i),
-        before: null,
-        after: iocRecordAfter(first + i, draft, ctx.source, ctx.now, undefined),
-      })),
-    () => iocCreatedItemsJson(batch, first, ctx.source, ctx.now),
-  );
-}
-
 /** Runs every step at once (a write that need not yield). */
 export function drain<R>(steps: Generator<void, R>): R {
   for (;;) {
@@ -95,6 +79,7 @@ export function drain<R>(steps: Generator<void, R>): R {
 export function sqliteIocUpserter(db: SqliteDb): IocUpserter {
   const version = sqliteRuleVersion(db);
   const pack = sqliteAuditPackOf(db);
+  const createdAudit = iocCreatedAudit(db);
   const nextId = db.prepare("SELECT next_ioc_rule_id FROM tenants WHERE id = ?").pluck();
   const saveNextId = db.prepare("UPDATE tenants SET next_ioc_rule_id = ? WHERE id = ?");
   const idOfValue = db.prepare("SELECT rule_id FROM ioc_rules WHERE tenant_id = ? AND canonical = ?").pluck();
@@ -199,7 +184,7 @@ export function sqliteIocUpserter(db: SqliteDb): IocUpserter {
       pushValuesOf(values, draft);
     });
     if (!insertAllNew([tenantId, ctx.now, ctx.now, ctx.source, ctx.now], values)) return false;
-    pack.recordRun(tenantId, "IOC_RULES", createdRun(batch, first, ctx));
+    pack.writeNow(ctx, batch.length, (who) => createdAudit(tenantId, who, first, batch.length));
     for (let i = 0; i < batch.length; i++) outcomes.push({ kind: "created", ruleId: first + i });
     return true;
   }
