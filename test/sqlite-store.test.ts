@@ -17,6 +17,31 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 storeContract("SQLite file", async () => openSqliteStore(join(dir, "contract.db")));
 auditContract("SQLite file", async () => openSqliteStore(join(dir, "audit.db")));
 
+describe("the SQLite file's pages", () => {
+  it("are 8 KiB in a new file, and stay as they were in an existing one", async () => {
+    const fresh = join(dir, "pages-new.db");
+    openSqlite(fresh).close();
+    const older = join(dir, "pages-old.db");
+    // a file made before Warden chose its page size: SQLite's default 4 KiB, already in WAL mode
+    const made = new Database(older);
+    made.pragma("journal_mode = WAL");
+    made.exec("CREATE TABLE made_before (x)");
+    made.close();
+    const store = openSqliteStore(older);
+    const tenant = await store.createTenant("t", "xsiam", { now: 1, actor: { name: "test", address: null } });
+    assert.ok(tenant, "the schema went in on 4 KiB pages");
+    await store.close();
+    const pageSize = (file: string) => {
+      const db = new Database(file, { readonly: true });
+      const size = db.pragma("page_size", { simple: true });
+      db.close();
+      return size;
+    };
+    assert.equal(pageSize(fresh), 8192);
+    assert.equal(pageSize(older), 4096);
+  });
+});
+
 describe("the SQLite file outside Warden", () => {
   it("refuses a change to rules, keys or tenants that would go unrecorded", async () => {
     const file = join(dir, "foreign.db");

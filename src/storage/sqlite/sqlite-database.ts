@@ -17,6 +17,10 @@ export function openSqlite(path: string): SqliteDb {
     touchPrivateFile(path);
   }
   const db = new Database(path);
+  // A new file only (an existing one keeps its pages; changing them takes a VACUUM): 8 KiB pages
+  // hold twice the rules of SQLite's default 4 KiB, and a 40,000-rule insert ran 10% faster with
+  // them, where single-rule writes, which copy whole pages to the WAL, stayed within 7% (issue 13).
+  db.pragma("page_size = 8192");
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
