@@ -92,10 +92,12 @@ export async function startServerProcess(
 /**
  * The floor (issue 13): the same rows, one prepared statement, one transaction, into a plain table
  * with one unique index (the value) and no triggers, on a connection set up as Warden's (WAL,
- * synchronous=NORMAL). Warden's own schema carries the audit log, so it is no floor.
+ * synchronous=NORMAL). Warden's own schema carries the audit log, so it is no floor. SQLite's
+ * default page size unless `pageSize` says otherwise (Warden's new files use 8 KiB pages).
  */
-export function plainInsertMs(path: string, items: BenchIoc[]): number {
+export function plainInsertMs(path: string, items: BenchIoc[], pageSize?: number): number {
   const db = new Database(path);
+  if (pageSize !== undefined) db.pragma(`page_size = ${pageSize}`);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   db.pragma("cache_size = -65536");
