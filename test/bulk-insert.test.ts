@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { gunzipSync } from "node:zlib";
 import { startTestApp, type TestApp, type TestKey } from "./harness.ts";
 import { xsoarUpload } from "./xsoar-client.ts";
 
@@ -67,6 +68,20 @@ describe("bulk indicators/insert", () => {
     assert.equal(audit.statusCode, 200, audit.body);
     const log = audit.json().reply;
     assert.equal(log.total_count, ITEMS - 1, "one entry per rule created");
+  });
+
+  it("compresses a large answer when asked, as python-requests asks, to the same entries", async () => {
+    const key = await freshAdmin();
+    const res = await t.post(INSERT, { request_data: items("z", ITEMS) }, key, { "accept-encoding": "gzip, deflate" });
+    assert.equal(res.statusCode, 200);
+    assert.equal(res.headers["content-encoding"], "gzip");
+    assert.equal(Number(res.headers["content-length"]), res.rawPayload.length, "compressed whole, its length known");
+    const answer = JSON.parse(gunzipSync(res.rawPayload).toString("utf8"));
+    assert.equal(answer.added_objects.length, ITEMS);
+    assert.deepEqual(answer.added_objects.at(-1), {
+      id: ITEMS,
+      status: `Created a new IOC rule with the ID: ${ITEMS} successfully`,
+    });
   });
 
   it("words a large answer's updates and refusals as a small one does, and audits the refusal", async () => {
