@@ -67,9 +67,9 @@ export interface AuditPack {
    * Changes already in the database that `write` describes itself, with SQL that reads them back
    * and stores their audit rows at once (as a batch of new rules: no record built in JavaScript).
    * What was collected before them is written first, so the log keeps the order of the changes.
-   * `count` is how many changes `write` describes.
+   * `count` is how many changes `write` describes; `write` answers how many audit rows it inserted.
    */
-  writeNow(ctx: ChangeContext, count: number, write: (who: AuditWho) => void): void;
+  writeNow(ctx: ChangeContext, count: number, write: (who: AuditWho) => number): void;
   /** Writes what was collected under `ctx`, inside the transaction in progress, and starts afresh. */
   flush(ctx: ChangeContext): void;
   /** Forgets what was collected (the transaction is rolling back). */
@@ -178,10 +178,7 @@ export function sqliteAuditPack(db: SqliteDb): AuditPack {
     writeNow(ctx, count, write) {
       if (count === 0) return;
       flush(ctx);
-      const { totalChanges } = statements();
-      const before = totalChanges.get() as number;
-      write([ctx.now, ctx.actor.name, ctx.actor.address]);
-      auditRows += (totalChanges.get() as number) - before;
+      auditRows += write([ctx.now, ctx.actor.name, ctx.actor.address]);
       described += count;
     },
     recordedByStore(work) {

@@ -60,26 +60,33 @@ const RECORD_JSON = `json_array(${IOC_RECORD_COLUMNS})`;
  * fifth of the statement) for the order the scan gives anyway, and test/sqlite-audit-pack.test.ts
  * checks it.
  */
-export function iocCreatedAudit(db: SqliteDb): (tenantId: number, who: AuditWho, first: number, count: number) => void {
+export function iocCreatedAudit(
+  db: SqliteDb,
+): (tenantId: number, who: AuditWho, first: number, count: number) => number {
+  // positional: a single-rule insert (the most common write) runs this once per request
   const single = db
     .prepare(
       `INSERT INTO audit_log (tenant_id, at, actor, address, entity, action, target, before, after)
-     SELECT @tenant, @at, @actor, @address, 'IOC_RULES', 'Create', CAST(rule_id AS TEXT), NULL, ${RECORD_JSON}
-     FROM ioc_rules WHERE tenant_id = @tenant AND rule_id = @first RETURNING items_count`,
+     SELECT tenant_id, ?, ?, ?, 'IOC_RULES', 'Create', CAST(rule_id AS TEXT), NULL, ${RECORD_JSON}
+     FROM ioc_rules WHERE tenant_id = ? AND rule_id = ? RETURNING items_count`,
     )
     .pluck();
   const packed = db
     .prepare(
       `INSERT INTO audit_log (tenant_id, at, actor, address, entity, action, target, items, items_count)
-     SELECT @tenant, @at, @actor, @address, 'IOC_RULES', 'Batch', count(*) || ' rules',
+     SELECT ?, ?, ?, ?, 'IOC_RULES', 'Batch', count(*) || ' rules',
        json_group_array(json_object('action', 'Create', 'target', CAST(rule_id AS TEXT), 'before', NULL,
          'after', ${RECORD_JSON})), count(*)
-     FROM ioc_rules WHERE tenant_id = @tenant AND rule_id >= @first AND rule_id < @end RETURNING items_count`,
+     FROM ioc_rules WHERE tenant_id = ? AND rule_id >= ? AND rule_id < ? RETURNING items_count`,
     )
     .pluck();
+  /** Answers the audit rows written: one. */
   return (tenant, [at, actor, address], first, count) => {
-    const values = { tenant, at, actor, address, first, end: first + count };
-    const written = (count === 1 ? single : packed).get(values);
+    const written =
+      count === 1
+        ? single.get(at, actor, address, tenant, first)
+        : packed.get(tenant, at, actor, address, tenant, first, first + count);
     if (written !== count) throw new Error(`audit: ${count} rules created but ${written ?? 0} described`);
+    return 1;
   };
 }
