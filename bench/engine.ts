@@ -12,6 +12,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { parseArgs } from "node:util";
 import { buildApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
@@ -22,7 +23,10 @@ import type { RuleHit } from "../src/engine/rule-hit.ts";
 import { iocColumnsBuilder, type RuleSnapshot } from "../src/engine/rule-snapshot.ts";
 import { combine } from "../src/ingest/event-matching.ts";
 import { ndjsonPieces } from "../src/ingest/event-pieces.ts";
+import type { MatchInput, MatchResult } from "../src/ingest/match-job.ts";
 import { MatchPool } from "../src/ingest/match-pool.ts";
+import { PieceBlocks } from "../src/ingest/piece-blocks.ts";
+import { StreamedEvents } from "../src/ingest/streamed-body.ts";
 import { biocEntries, eventBatches, iocEntries } from "./engine-data.ts";
 import { answerJson, BENCH_ACTOR, postBytes } from "./lib.ts";
 
@@ -216,28 +220,65 @@ async function endToEnd() {
   };
 }
 
+/** How a body reaches the workers: the results of its pieces' jobs. */
+type Feed = (body: PoolBody, run: (input: MatchInput) => Promise<MatchResult>) => Promise<MatchResult[]>;
+
+interface PoolBody {
+  text: string;
+  /** The body's bytes in 64 KiB chunks, as a socket hands them over. */
+  chunks: Buffer[];
+}
+
+/** As HTTP ingest feeds the pool: NDJSON cut into pieces of bytes in shared memory as it arrives (streamed-body.ts). */
+const asIngest =
+  (blocks: PieceBlocks): Feed =>
+  async (body, run) => {
+    const jobs: Promise<MatchResult>[] = [];
+    const bytes = body.chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+    await new StreamedEvents(Readable.from(body.chunks), Number.POSITIVE_INFINITY, bytes, blocks).read((piece) => {
+      const job = run(piece);
+      jobs.push(job);
+      return job;
+    });
+    return Promise.all(jobs);
+  };
+
+/** As the JetStream consumer feeds it (and this bench did before 2026-12-04): pieces of the decoded text. */
+const asStrings: Feed = (body, run) => Promise.all(ndjsonPieces(body.text).map(run));
+
 /**
- * The same EVENTS lines through the worker pool as ingest sends them: 10,000-line bodies cut into
- * pieces, every piece of a body in flight at once, bodies one after another. The workers first
- * build their matchers from the rule snapshot (timed apart).
+ * The same EVENTS lines through the worker pool: 10,000-line bodies cut into pieces, every piece of
+ * a body in flight at once, bodies one after another; once as the stream consumer feeds the pool
+ * (strings), once as HTTP ingest does (bytes in shared memory, `as_http_ingest`). The workers
+ * first build their matchers from the rule snapshot (timed apart).
  */
 async function poolPass(biocs: ReturnType<typeof biocEntries>) {
   const columns = iocColumnsBuilder();
   for (const entry of iocEntries(IOCS)) columns.add(entry);
   const rules: RuleSnapshot = { tenantId: 1, version: 1, iocs: columns.finish(), biocs };
   const pool = new MatchPool(WORKERS, 600_000);
-  const job = (text: string) => ({
-    tenantId: 1,
-    version: 1,
-    now: NOW,
-    input: { text, firstLine: 1 },
-    withEventText: true,
-  });
+  const run = (input: MatchInput) => pool.run({ tenantId: 1, version: 1, now: NOW, input, withEventText: true }, rules);
   const warmStarted = performance.now();
-  await Promise.all(Array.from({ length: WORKERS }, () => pool.run(job(distinctLines[0] as string), rules)));
+  await Promise.all(Array.from({ length: WORKERS }, () => run({ text: distinctLines[0] as string, firstLine: 1 })));
   const buildMs = performance.now() - warmStarted;
-  const bodies: string[] = [];
-  for (let at = 0; at < DISTINCT; at += 10_000) bodies.push(distinctLines.slice(at, at + 10_000).join("\n"));
+  const bodies: PoolBody[] = [];
+  for (let at = 0; at < DISTINCT; at += 10_000) {
+    const text = distinctLines.slice(at, at + 10_000).join("\n");
+    const bytes = Buffer.from(text);
+    const chunks: Buffer[] = [];
+    for (let from = 0; from < bytes.length; from += 65_536) chunks.push(bytes.subarray(from, from + 65_536));
+    bodies.push({ text, chunks });
+  }
+  const strings = await fedPass(bodies, asStrings, run);
+  const ingest = await fedPass(bodies, asIngest(new PieceBlocks()), run);
+  await pool.close();
+  // the headline figures are the string feed's, as before 2026-12-04, so older runs compare
+  return { workers: WORKERS, workers_build_ms: Math.round(buildMs), ...strings, as_http_ingest: ingest };
+}
+
+/** EVENTS lines through `feed`, against JSON.parse of the same lines interleaved body by body. */
+async function fedPass(bodies: PoolBody[], feed: Feed, run: (input: MatchInput) => Promise<MatchResult>) {
+  for (const body of bodies.slice(0, 2)) await feed(body, run); // this feed's own code warmed
   let events = 0;
   let hits = 0;
   let ms = 0;
@@ -245,11 +286,10 @@ async function poolPass(biocs: ReturnType<typeof biocEntries>) {
   let cpuUs = 0;
   let parseCpuUs = 0;
   for (let i = 0; events < EVENTS; i++) {
-    const body = bodies[i % bodies.length] as string;
+    const body = bodies[i % bodies.length] as PoolBody;
     const started = performance.now();
     const cpuStarted = process.cpuUsage();
-    const pieces = ndjsonPieces(body).map((piece) => pool.run({ ...job(""), input: piece }, rules));
-    const result = combine(await Promise.all(pieces));
+    const result = combine(await feed(body, run));
     ms += performance.now() - started;
     cpuUs += cpuMicros(process.cpuUsage(cpuStarted));
     events += result.events;
@@ -257,14 +297,11 @@ async function poolPass(biocs: ReturnType<typeof biocEntries>) {
     // The baseline interleaved body by body, so both see the same machine (it is shared).
     const parseStarted = performance.now();
     const parseCpuStarted = process.cpuUsage();
-    for (const line of body.split("\n")) JSON.parse(line);
+    for (const line of body.text.split("\n")) JSON.parse(line);
     parseMs += performance.now() - parseStarted;
     parseCpuUs += cpuMicros(process.cpuUsage(parseCpuStarted));
   }
-  await pool.close();
   return {
-    workers: WORKERS,
-    workers_build_ms: Math.round(buildMs),
     events_per_s: perSecond(events, ms),
     json_parse_interleaved_events_per_s: perSecond(events, parseMs),
     ratio_to_parse: Number((parseMs / ms).toFixed(3)),
