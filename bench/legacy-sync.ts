@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import { buildApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
 import { advancedAuthorization } from "../src/domain/keys/key-secrets.ts";
-import { answerJson, BENCH_ACTOR, type BenchIoc, makeIocs, median, plainInsertMs, postBytes } from "./lib.ts";
+import { answerText, BENCH_ACTOR, type BenchIoc, makeIocs, median, plainInsertMs, postBytes } from "./lib.ts";
 
 const { values } = parseArgs({
   options: {
@@ -68,8 +68,7 @@ async function main(): Promise<void> {
     const started = performance.now();
     const res = await postBytes(`${base}/${path}`, headers, body);
     const ms = performance.now() - started;
-    if (res.status !== 200)
-      throw new Error(`${path}: HTTP ${res.status} ${JSON.stringify(answerJson(res)).slice(0, 300)}`);
+    if (res.status !== 200) throw new Error(`${path}: HTTP ${res.status} ${answerText(res).slice(0, 300)}`);
     return ms;
   };
 

@@ -208,9 +208,14 @@ export function postBytes(url: string | URL, headers: Record<string, string>, bo
   });
 }
 
-/** A RawAnswer's JSON, decompressed as its content-encoding says. */
+/** A RawAnswer's text, decompressed as its content-encoding says. */
+export function answerText(answer: RawAnswer): string {
+  return decompressed(answer).toString("utf8");
+}
+
+/** A RawAnswer's JSON. */
 export function answerJson<T>(answer: RawAnswer): T {
-  return JSON.parse(decompressed(answer).toString("utf8")) as T;
+  return JSON.parse(answerText(answer)) as T;
 }
 
 function decompressed({ headers, bytes }: RawAnswer): Buffer {

@@ -67,9 +67,9 @@ export interface AuditPack {
    * Changes already in the database that `write` describes itself, with SQL that reads them back
    * and stores their audit rows at once (as a batch of new rules: no record built in JavaScript).
    * What was collected before them is written first, so the log keeps the order of the changes.
-   * `count` is how many changes `write` describes; `write` answers how many audit rows it inserted.
+   * `count` is how many changes `write` describes, in the one audit row it inserts.
    */
-  writeNow(ctx: ChangeContext, count: number, write: (who: AuditWho) => number): void;
+  writeNow(ctx: ChangeContext, count: number, write: (who: AuditWho) => void): void;
   /** Writes what was collected under `ctx`, inside the transaction in progress, and starts afresh. */
   flush(ctx: ChangeContext): void;
   /** Forgets what was collected (the transaction is rolling back). */
@@ -78,6 +78,8 @@ export interface AuditPack {
 
 /** The columns `at, actor, address` of an audit row. */
 export type AuditWho = readonly [at: number, actor: string, address: string | null];
+
+const whoOf = (ctx: ChangeContext): AuditWho => [ctx.now, ctx.actor.name, ctx.actor.address];
 
 /** `{"action":..,"target":..,"before":..,"after":..}`, a collected change's records already being JSON. */
 function collectedJson([action, target, before, after]: Collected): string {
@@ -154,7 +156,7 @@ export function sqliteAuditPack(db: SqliteDb): AuditPack {
   const flush = (ctx: ChangeContext) => {
     if (groups.size === 0) return;
     const { single, packed } = statements();
-    const who: AuditWho = [ctx.now, ctx.actor.name, ctx.actor.address];
+    const who = whoOf(ctx);
     for (const { tenantId, entity, changes } of groups.values()) {
       const [first] = changes;
       const count = changes.length;
@@ -178,7 +180,8 @@ export function sqliteAuditPack(db: SqliteDb): AuditPack {
     writeNow(ctx, count, write) {
       if (count === 0) return;
       flush(ctx);
-      auditRows += write([ctx.now, ctx.actor.name, ctx.actor.address]);
+      write(whoOf(ctx));
+      auditRows += 1;
       described += count;
     },
     recordedByStore(work) {

@@ -60,9 +60,7 @@ const RECORD_JSON = `json_array(${IOC_RECORD_COLUMNS})`;
  * fifth of the statement) for the order the scan gives anyway, and test/sqlite-audit-pack.test.ts
  * checks it.
  */
-export function iocCreatedAudit(
-  db: SqliteDb,
-): (tenantId: number, who: AuditWho, first: number, count: number) => number {
+export function iocCreatedAudit(db: SqliteDb): (tenantId: number, who: AuditWho, first: number, count: number) => void {
   // positional: a single-rule insert (the most common write) runs this once per request
   const single = db
     .prepare(
@@ -80,13 +78,11 @@ export function iocCreatedAudit(
      FROM ioc_rules WHERE tenant_id = ? AND rule_id >= ? AND rule_id < ? RETURNING items_count`,
     )
     .pluck();
-  /** Answers the audit rows written: one. */
   return (tenant, [at, actor, address], first, count) => {
     const written =
       count === 1
         ? single.get(at, actor, address, tenant, first)
         : packed.get(tenant, at, actor, address, tenant, first, first + count);
     if (written !== count) throw new Error(`audit: ${count} rules created but ${written ?? 0} described`);
-    return 1;
   };
 }
