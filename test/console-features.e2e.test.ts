@@ -59,6 +59,8 @@ describe("the console's features (issue 19)", { skip: consoleSkip }, () => {
       payload: JSON.stringify({ event_type: "PROCESS", action_process_image_name: "seen.exe" }),
     });
     await c.signIn(key);
+    // allInnerTexts does not wait: read the cells only once the list has drawn the row
+    await row("seen.exe").waitFor();
     const cells = await row("seen.exe").getByRole("cell").allInnerTexts();
     for (const header of ["Reputation", "Reliability", "Expires", "Hits"]) {
       await page().getByRole("columnheader", { name: header }).waitFor();
