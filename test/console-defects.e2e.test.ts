@@ -325,7 +325,16 @@ describe("the console's defects (issue 19)", { skip: consoleSkip }, () => {
     const table = page().getByRole("table", { name: "Alerts" });
     await page().getByTestId("alert-count").filter({ hasText: "of 205" }).waitFor();
     assert.equal(await table.getByRole("row").nth(1).getByRole("cell").first().innerText(), newestId);
-    for (let i = 0; i < 4; i++) await page().getByRole("button", { name: "Next" }).click();
+    // A slow next page: the first page's rows stay, and the pager does not claim rows 51-100 yet.
+    const release = await holdBack("/public_api/v1/alerts/get_alerts", '"search_from":50');
+    await page().getByRole("button", { name: "Next" }).click();
+    await page().getByTestId("alert-count").filter({ hasText: "Loading…" }).waitFor();
+    assert.equal(await table.getByRole("row").nth(1).getByRole("cell").first().innerText(), newestId);
+    release();
+    await page().getByTestId("alert-count").filter({ hasText: "51-100 of 205" }).waitFor();
+    assert.notEqual(await table.getByRole("row").nth(1).getByRole("cell").first().innerText(), newestId);
+    await page().unroute("**/public_api/v1/alerts/get_alerts");
+    for (let i = 0; i < 3; i++) await page().getByRole("button", { name: "Next" }).click();
     await page().getByTestId("alert-count").filter({ hasText: "201-205 of 205" }).waitFor();
     await table.getByRole("row").filter({ hasText: "often.exe" }).last().waitFor();
     assert.equal(await table.getByRole("row").count(), 6, "the header and the five oldest alerts");

@@ -147,8 +147,11 @@ describe("threat intelligence in the console (issue 15)", { skip: consoleSkip },
     await c.shot("intel-import");
 
     await made.getByRole("link").click();
-    await page().getByRole("table", { name: "IOC rules" }).getByText("console.example").waitFor();
-    assert.equal(await page().getByTestId("count").innerText(), "1-1 of 1");
+    // Waits for the count: the rows of the list shown before may still be on screen, marked loading.
+    await page().getByTestId("count").filter({ hasText: "1-1 of 1" }).waitFor();
+    const rows = page().getByRole("table", { name: "IOC rules" }).getByRole("row");
+    assert.equal(await rows.count(), 2, "the header and the one rule made");
+    assert.match(await rows.nth(1).innerText(), /console\.example/);
   });
 
   it("exports the selected rules, or else the filtered ones, as STIX, MISP or CSV", async () => {

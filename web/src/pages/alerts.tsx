@@ -106,7 +106,7 @@ export function AlertsPage({ session }: PageProps) {
           </tbody>
         </table>
       </div>
-      <Pager from={from} size={PAGE} total={total} onMove={setFrom} testId="alert-count" empty="No alerts" loading={query.isPending} />
+      <Pager from={from} size={PAGE} total={total} onMove={setFrom} testId="alert-count" empty="No alerts" loading={query.isPending} stale={query.isPlaceholderData} />
     </section>
   );
 }

@@ -70,7 +70,7 @@ export function AuditPage({ session }: PageProps) {
         </select>
       </div>
       <ListState query={query} what="entries" />
-      <Pager from={from} size={PAGE} total={total} onMove={setFrom} testId="audit-count" empty="No entries" loading={query.isPending} />
+      <Pager from={from} size={PAGE} total={total} onMove={setFrom} testId="audit-count" empty="No entries" loading={query.isPending} stale={query.isPlaceholderData} />
       <div class="table-wrap" aria-busy={query.isFetching}>
         <table aria-label="Audit entries">
           <thead>

@@ -192,7 +192,7 @@ export function BiocsPage({ session, who, rule }: PageProps) {
           </tbody>
         </table>
       </div>
-      <Pager from={from} size={PAGE} total={total} onMove={(at) => setParams({ from: at ? String(at) : undefined })} testId="bioc-count" loading={query.isPending} />
+      <Pager from={from} size={PAGE} total={total} onMove={(at) => setParams({ from: at ? String(at) : undefined })} testId="bioc-count" loading={query.isPending} stale={query.isPlaceholderData} />
     </section>
   );
 }

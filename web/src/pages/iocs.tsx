@@ -211,7 +211,7 @@ export function IocsPage({ session, who, rule }: PageProps) {
           </tbody>
         </table>
       </div>
-      <Pager from={from} size={PAGE} total={total} onMove={(at) => setParams({ from: at ? String(at) : undefined })} testId="count" loading={list.isPending} />
+      <Pager from={from} size={PAGE} total={total} onMove={(at) => setParams({ from: at ? String(at) : undefined })} testId="count" loading={list.isPending} stale={list.isPlaceholderData} />
     </section>
   );
 }

@@ -7,6 +7,7 @@ export function Pager({
   testId,
   empty = "No rules",
   loading = false,
+  stale = false,
 }: {
   from: number;
   size: number;
@@ -16,8 +17,10 @@ export function Pager({
   empty?: string;
   /** True before the first answer: "Loading…", never a false "No rules". */
   loading?: boolean;
+  /** True while the rows on screen are still the previous page's: the label never claims rows not yet shown. */
+  stale?: boolean;
 }) {
-  const where = loading ? "Loading…" : total === 0 ? empty : `${from + 1}-${Math.min(from + size, total)} of ${total}`;
+  const where = loading || stale ? "Loading…" : total === 0 ? empty : `${from + 1}-${Math.min(from + size, total)} of ${total}`;
   return (
     <p class="pager">
       <button type="button" disabled={from === 0} onClick={() => onMove(Math.max(0, from - size))}>
