@@ -113,6 +113,40 @@ describe("bulk indicators/insert", () => {
     assert.match(String(refused?.AUDIT_REASON), new RegExp(`^1 of ${ITEMS + 1} items refused: .*NOPE`));
   });
 
+  it("words a large answer whose three lists each span several slices, its bytes UTF-8 throughout", async () => {
+    const key = await freshAdmin();
+    const stored = items("s", ITEMS / 3);
+    assert.equal((await t.post(INSERT, { request_data: stored }, key)).statusCode, 200);
+    // in turn: an update of a stored rule, a new rule, and a refusal that quotes a non-ASCII value
+    const mixed = Array.from({ length: ITEMS }, (_, i) => {
+      const n = Math.floor(i / 3);
+      if (i % 3 === 0) return stored[n];
+      if (i % 3 === 1) return { indicator: `n-${n}.exe`, type: "FILENAME", severity: "SEV_020_LOW" };
+      return { indicator: `nicht-ü-${n}`, type: "IP", severity: "SEV_020_LOW" };
+    });
+    const res = await t.post(INSERT, { request_data: mixed }, key);
+    assert.equal(res.statusCode, 200, res.body.slice(0, 300));
+    assert.equal(Number(res.headers["content-length"]), res.rawPayload.length);
+    const answer = JSON.parse(res.rawPayload.toString("utf8"));
+    assert.deepEqual(
+      [answer.added_objects.length, answer.updated_objects.length, answer.errors.length],
+      [ITEMS / 3, ITEMS / 3, ITEMS / 3],
+    );
+    assert.deepEqual(answer.updated_objects[3999], {
+      id: 4000,
+      status: "Updated the IOC rule with the indicator: 's-3999.exe' successfully",
+    });
+    assert.deepEqual(answer.added_objects[3999], {
+      id: ITEMS / 3 + 4000,
+      status: `Created a new IOC rule with the ID: ${ITEMS / 3 + 4000} successfully`,
+    });
+    assert.deepEqual(
+      answer.errors.map((e: { index: number }) => e.index),
+      Array.from({ length: ITEMS / 3 }, (_, n) => 3 * n + 2),
+    );
+    assert.match(answer.errors[3999].status, /Indicator: nicht-ü-3999 mismatch/);
+  });
+
   it("answers health checks and reads while it writes; reads see none of it until it is done", async () => {
     const key = await freshAdmin();
     let done = false;
