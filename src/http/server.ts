@@ -52,8 +52,8 @@ export interface HttpDeps {
   audit: AuditService;
   intel: IntelService;
   feeds: FeedService;
-  store: Pick<IocStore, "getExpiryDefaults" | "iocChanges" | "iocChangePage"> &
-    Pick<IntelLinkStore, "intelLinksOfRules">;
+  store: Pick<IocStore, "getExpiryDefaults" | "iocChanges" | "iocChangePage" | "findIocs"> &
+    Pick<IntelLinkStore, "intelLinksOfRules" | "findIntelLinks">;
   delivery: DeliveryService;
   /** Where refused writes are recorded. */
   refusals: Pick<AuditStore, "recordRefusal">;

@@ -4,11 +4,11 @@
  * imported from STIX keeps its indicator's id; others get a name-based id from tenant and rule.
  */
 import { iocStatus } from "../domain/ioc/ioc-model.ts";
+import { derivedIndicatorId } from "./derived-rule-ids.ts";
 import { confidenceOfReliability, indicatorTypeOfReputation } from "./intel-opinion.ts";
 import type { LinkedRule } from "./intel-rules.ts";
 import { patternOf } from "./stix-ioc-map.ts";
 import { stixTime } from "./stix-time.ts";
-import { uuidV5 } from "./uuid-v5.ts";
 
 const STIX_ID = /^indicator--[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -30,7 +30,7 @@ export function indicatorId({ rule, link }: LinkedRule, tenantId: number): strin
     if (STIX_ID.test(link.externalId)) return link.externalId;
     if (UUID.test(link.externalId)) return `indicator--${link.externalId.toLowerCase()}`;
   }
-  return `indicator--${uuidV5(`ioc-rule/${tenantId}/${rule.ruleId}`)}`;
+  return derivedIndicatorId(tenantId, rule.ruleId);
 }
 
 /** The indicator, or undefined for a MIXED rule, which no STIX pattern can hold. */

@@ -4,12 +4,13 @@
  * is also its date_added. Pages follow (date_added, rule id), so `next` never skips or repeats a
  * rule, even when many share one millisecond.
  */
-import type { IntelLinkStore, IocChange, IocChangeKey, IocStore } from "../storage/ports.ts";
+import type { IntelLink, IntelLinkStore, IocChange, IocChangeKey, IocStore } from "../storage/ports.ts";
 import type { LinkedRule } from "./intel-rules.ts";
 import { indicatorId, stixIndicator } from "./stix-writer.ts";
 import { uuidV5 } from "./uuid-v5.ts";
 
-export type TaxiiStore = Pick<IocStore, "iocChangePage"> & Pick<IntelLinkStore, "intelLinksOfRules">;
+export type TaxiiStore = Pick<IocStore, "iocChangePage" | "findIocs"> &
+  Pick<IntelLinkStore, "intelLinksOfRules" | "findIntelLinks">;
 
 export const TAXII_MAX_PAGE = 10_000;
 
@@ -116,7 +117,7 @@ async function toObjects(
     tenantId,
     changes.map((c) => c.rule.ruleId),
   );
-  const byRule = new Map(links.filter((l) => l.part === "").map((l) => [l.ruleId, l]));
+  const byRule = wholeObjectLinks(links);
   return changes.map((change) => {
     const linked: LinkedRule = { rule: change.rule, link: byRule.get(change.rule.ruleId) };
     if (ids && !ids.has(indicatorId(linked, tenantId))) return undefined;
@@ -130,8 +131,13 @@ async function toObjects(
   });
 }
 
+/** Each rule's link from a whole imported object (the last listed, if several), which names its indicator. */
+export function wholeObjectLinks(links: readonly IntelLink[]): Map<number, IntelLink> {
+  return new Map(links.filter((l) => l.part === "").map((l) => [l.ruleId, l]));
+}
+
 /** The one object with this id (its latest version), found by reading the collection. */
-export async function taxiiObject(
+export async function scannedTaxiiObject(
   store: TaxiiStore,
   tenantId: number,
   id: string,

@@ -121,6 +121,67 @@ describe("TAXII 2.1 server", () => {
     assert.deepEqual(otherType.body, { more: false });
   });
 
+  it("serves each object by its id exactly as the pages do, whatever named it, a deleted one revoked", async () => {
+    const found = await t.services.tenants.find("taxii-a");
+    assert.ok(found.ok);
+    const stixId = "indicator--5a8c0b9e-3c1d-4e2f-9a7b-1c2d3e4f5a6b";
+    const mispUuid = "0F1E2D3C-4B5A-4978-8A6B-5C4D3E2F1A0B";
+    const imported = (externalId: string, value: string): IntelRecord => {
+      const draft = intelDraft("DOMAIN_NAME", value, { comment: externalId });
+      assert.ok(draft.ok);
+      return { kind: "rule", externalId, part: "", draft: draft.value };
+    };
+    t.clock.advance(1000);
+    await t.services.intel.import({
+      tenantId: found.value.id,
+      batch: { records: [imported(stixId, "stix.example"), imported(mispUuid, "misp.example")], rejected: [] },
+      source: "seed",
+      actor: { name: "test set-up", address: null },
+    });
+    // the oracle: the whole collection as its pages serve it, and when each object was added
+    const { objects } = await client.allObjects(root, collection, 10_000);
+    const manifest = await client.allManifest(root, collection, 10_000);
+    assert.deepEqual(
+      manifest.map((r) => r.id),
+      objects.map((o) => o.id),
+    );
+    const idOf = (value: string) => String(objects.find((o) => String(o.pattern).includes(`'${value}'`))?.id);
+    assert.equal(idOf("stix.example"), stixId, "an imported STIX id is kept");
+    assert.equal(idOf("misp.example"), `indicator--${mispUuid.toLowerCase()}`, "a MISP uuid becomes the id");
+    const deleted = objects.findIndex((o) => String(o.pattern).includes("'h2.many.example'"));
+    assert.equal(objects[deleted]?.revoked, true, "the rule deleted earlier is in the feed, revoked");
+
+    // the oldest, every 9,973rd, and the last 25 (every rule the tests above changed, and the imports)
+    const sample = [...objects.keys()].filter((i) => i < 3 || i % 9_973 === 0 || i >= objects.length - 25);
+    assert.ok(sample.includes(deleted));
+    const one = (id: string) => client.get(`${root}collections/${collection}/objects/${id}/`);
+    for (const i of sample) {
+      const id = String(objects[i]?.id);
+      const single = await one(id);
+      assert.equal(single.status, 200, id);
+      assert.deepEqual(single.body, { more: false, objects: [objects[i]] }, `${id} as its page served it`);
+      assert.equal(single.headers.get("x-taxii-date-added-first"), manifest[i]?.date_added, `when ${id} was added`);
+    }
+
+    // a rule written after those lookups is found by its id too
+    const admin = await t.key("taxii-a");
+    const later = { indicator: "later.example", type: "DOMAIN_NAME", severity: "SEV_020_LOW" };
+    t.clock.advance(1000);
+    assert.equal((await t.post("/public_api/v1/indicators/insert", { request_data: [later] }, admin)).statusCode, 200);
+    const fresh = await client.allObjects(root, collection, 100, {
+      added_after: manifest.at(-1)?.date_added as string,
+    });
+    const laterId = String(fresh.objects.find((o) => String(o.pattern).includes("'later.example'"))?.id);
+    assert.match(laterId, /^indicator--/);
+    assert.deepEqual(
+      (await one(laterId)).body.objects,
+      fresh.objects.filter((o) => o.id === laterId),
+    );
+
+    assert.equal((await one(laterId.toUpperCase())).status, 404, "ids are lower case");
+    assert.equal((await one("indicator--00000000-0000-5000-8000-000000000000")).status, 404);
+  });
+
   it("keeps tenants apart and answers bad requests as TAXII errors", async () => {
     const other = await t.key("taxii-b", "viewer");
     const stranger = new SpecTaxiiClient(base, String(other.id), other.secret);

@@ -63,12 +63,22 @@ export class SpecTaxiiClient {
 
   /** Every object, following `next` while `more` (section 3.4.2), `limit` at a time. */
   async allObjects(root: string, collection: string, limit: number, params: Record<string, string> = {}) {
+    return this.allOf(`${root}collections/${collection}/objects/`, limit, params);
+  }
+
+  /** Every manifest record (section 5.3), paged the same way. */
+  async allManifest(root: string, collection: string, limit: number, params: Record<string, string> = {}) {
+    const { objects } = await this.allOf(`${root}collections/${collection}/manifest/`, limit, params);
+    return objects as { id: string; date_added: string; version: string; media_type: string }[];
+  }
+
+  private async allOf(path: string, limit: number, params: Record<string, string>) {
     const objects: Record<string, unknown>[] = [];
     let next: string | undefined;
     let pages = 0;
     do {
       const query: Record<string, string> = { ...params, limit: String(limit), ...(next ? { next } : {}) };
-      const { body, headers } = await this.ok(`${root}collections/${collection}/objects/`, query);
+      const { body, headers } = await this.ok(path, query);
       const page = (body.objects ?? []) as Record<string, unknown>[];
       assert.ok(page.length <= limit, "a page holds at most limit objects");
       if (page.length > 0) {

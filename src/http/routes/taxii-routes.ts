@@ -6,6 +6,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import type { KeyService } from "../../domain/keys/key-service.ts";
 import type { Principal } from "../../domain/keys/principal.ts";
+import { DerivedRuleIds } from "../../intel/derived-rule-ids.ts";
 import { parseStixTime, stixTime } from "../../intel/stix-time.ts";
 import {
   collectionId,
@@ -14,9 +15,9 @@ import {
   type TaxiiEntry,
   type TaxiiQuery,
   type TaxiiStore,
-  taxiiObject,
   taxiiPage,
 } from "../../intel/taxii-collection.ts";
+import { taxiiObject } from "../../intel/taxii-object.ts";
 import type { Clock } from "../../lib/clock.ts";
 import type { AuthLimiters } from "../plugins/auth.ts";
 import { taxiiPrincipal } from "../taxii-auth.ts";
@@ -123,11 +124,13 @@ export const taxiiRoutes: FastifyPluginAsync<TaxiiRouteDeps> = async (app, { key
     return sendTaxii(reply, envelope(result.next, { objects: records }, result.entries));
   });
 
+  // which rule each derived indicator id names, worked out once per rule (derived-rule-ids.ts)
+  const derivedIds = new DerivedRuleIds();
   const oneObject = async (request: FastifyRequest, reply: FastifyReply) => {
     const principal = scope(request, reply);
     if (!principal) return undefined;
     const id = (request.params as Params).object as string;
-    const entry = await taxiiObject(store, principal.tenant.id, id, clock.now());
+    const entry = await taxiiObject(store, derivedIds, principal.tenant.id, id, clock.now());
     if (!entry) sendTaxiiError(reply, 404, `no object ${id} in this collection`);
     else addDateHeaders(reply, [entry]);
     return entry;
