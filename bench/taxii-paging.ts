@@ -3,7 +3,8 @@
  * limit/next. Prints pages/s for the first page and for the last page (a page should cost its own
  * size, not the collection's), the time to page through everything (checking every object comes
  * exactly once), and, in the same run, what the old code read for every page: the tenant's whole
- * change feed (Store.iocChanges).
+ * change feed (Store.iocChanges). Then one object by id (objects/<id>/), against the whole-collection
+ * read that answered it before 2026-12-04.
  *
  *   node --import tsx bench/taxii-paging.ts [--store postgres|sqlite] [--count 100000] [--limit 1000] [--repeat 10]
  *
@@ -21,7 +22,7 @@ import { loadConfig } from "../src/config.ts";
 import type { IocType } from "../src/domain/ioc/ioc-model.ts";
 import { intelDraft } from "../src/intel/intel-draft.ts";
 import type { IntelRecord } from "../src/intel/intel-model.ts";
-import { collectionId } from "../src/intel/taxii-collection.ts";
+import { collectionId, scannedTaxiiObject } from "../src/intel/taxii-collection.ts";
 import { TAXII_MEDIA } from "../src/intel/taxii-media.ts";
 import { median } from "./lib.ts";
 
@@ -135,6 +136,31 @@ async function main(): Promise<void> {
     const last = await rate(lastToken);
     console.log(
       `first page: ${first.toFixed(1)} pages/s; last page: ${last.toFixed(1)} pages/s; last/first ${(last / first).toFixed(2)} (median of ${REPEAT})`,
+    );
+
+    // one object by its id (objects/<id>/): the first request builds the tenant's derived-id
+    // table, later ones read only the candidate rules' rows; beside it, the old whole-feed read
+    const objectUrl = (id: string) => `${objectsUrl}${id}/`;
+    const oneObject = async (id: string) => {
+      const t0 = performance.now();
+      const res = await fetch(objectUrl(id), { headers: { accept: TAXII_MEDIA, authorization: auth } });
+      assert.equal(res.status, 200);
+      assert.equal(((await res.json()) as { objects: { id: string }[] }).objects[0]?.id, id);
+      return performance.now() - t0;
+    };
+    const sampleIds = [...seen].filter((_, i) => i % Math.ceil(COUNT / 20) === 0);
+    const firstObjectMs = await oneObject(sampleIds[0] as string);
+    const objectTimes: number[] = [];
+    for (const id of sampleIds) objectTimes.push(await oneObject(id));
+    const scanTimes: number[] = [];
+    for (const id of sampleIds.slice(0, 3)) {
+      const t0 = performance.now();
+      const entry = await scannedTaxiiObject(services.store, tenant.value.id, id, services.clock.now());
+      scanTimes.push(performance.now() - t0);
+      assert.equal(entry?.object.id, id);
+    }
+    console.log(
+      `one object by id: first request ${firstObjectMs.toFixed(0)} ms, then median ${median(objectTimes).toFixed(1)} ms over ${sampleIds.length}; the old whole-collection read ${median(scanTimes).toFixed(0)} ms (median of 3)`,
     );
 
     const feed: number[] = [];
