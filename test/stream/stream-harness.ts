@@ -225,7 +225,11 @@ export async function alertCount(node: WardenNode, site: WardenSite): Promise<nu
   return page.reply.total_count;
 }
 
-/** A publisher on the stream (the nodes create the stream; this waits for it). */
+/**
+ * A publisher on the stream. The nodes create the stream and then its durable consumer; this
+ * waits for both, since a test that asks the consumer's state right after publishing would
+ * otherwise race its creation ("consumer not found").
+ */
 export async function publisher(
   url: string,
   options: Partial<NodeConnectionOptions> = {},
@@ -234,7 +238,7 @@ export async function publisher(
   const jsm = await jetstreamManager(nc);
   for (let i = 0; ; i++) {
     try {
-      await jsm.streams.info(STREAM);
+      await jsm.consumers.info(STREAM, CONSUMER);
       break;
     } catch (error) {
       if (i > 600) throw error;
