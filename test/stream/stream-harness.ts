@@ -300,3 +300,22 @@ export function eventMessage(
   }
   return { body: out.join("\n"), hits };
 }
+
+/**
+ * Publishes the event messages numbered `first` to `first + count - 1` one after another, in the
+ * background, and answers at once the ids that must raise alerts. A test watching the node while
+ * the messages still arrive catches it mid-run however fast the machine is; one that published
+ * everything first could find the node already done on its first look.
+ */
+export function publishInBackground(
+  publish: (subject: string, body: string) => Promise<void>,
+  subject: string,
+  messages: { first: number; count: number; lines: number; hitEvery: number; rules: number },
+): { expected: string[]; published: Promise<void> } {
+  const { first, count, lines, hitEvery, rules } = messages;
+  const bodies = Array.from({ length: count }, (_, k) => eventMessage(first + k, lines, hitEvery, rules));
+  const published = (async () => {
+    for (const { body } of bodies) await publish(subject, body);
+  })();
+  return { expected: bodies.flatMap((b) => b.hits), published };
+}

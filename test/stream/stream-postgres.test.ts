@@ -10,10 +10,10 @@ import {
   alertEventIds,
   domainRules,
   drained,
-  eventMessage,
   type NatsServer,
   postgresDatabase,
   publisher,
+  publishInBackground,
   startNats,
   startNode,
   type WardenNode,
@@ -56,12 +56,8 @@ describe("JetStream consumer: three nodes on PostgreSQL", {
   it("raises exactly the known alerts though one node is SIGKILLed and one stopped mid-run", async () => {
     const [a, b, c] = nodes as [WardenNode, WardenNode, WardenNode];
     const { nc, publish } = await publisher(nats.url);
-    const expected: string[] = [];
-    for (let m = 0; m < MESSAGES; m++) {
-      const { body, hits } = eventMessage(m, LINES, HIT_EVERY, RULES);
-      expected.push(...hits);
-      await publish(`warden.events.${TENANT}`, body);
-    }
+    const messages = { first: 0, count: MESSAGES, lines: LINES, hitEvery: HIT_EVERY, rules: RULES };
+    const { expected, published } = publishInBackground(publish, `warden.events.${TENANT}`, messages);
     let stored = 0;
     for (let i = 0; i < 600 && stored === 0; i++) {
       stored = await alertCount(c, site);
@@ -69,6 +65,7 @@ describe("JetStream consumer: three nodes on PostgreSQL", {
     }
     await a.kill("SIGKILL");
     assert.equal(await b.kill("SIGTERM"), 0, "a node stopped with SIGTERM exits cleanly");
+    await published;
     assert.ok(stored < expected.length, `stopped mid-run (${stored} of ${expected.length} stored)`);
     nodes[0] = await startNode(site.env);
     await drained(nc, DRAIN_MS);

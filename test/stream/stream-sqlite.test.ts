@@ -11,9 +11,9 @@ import {
   alertEventIds,
   domainRules,
   drained,
-  eventMessage,
   type NatsServer,
   publisher,
+  publishInBackground,
   startNats,
   startNode,
   unacknowledged,
@@ -51,12 +51,8 @@ describe("JetStream consumer on SQLite", () => {
 
   it("raises exactly the known alerts though the node is SIGKILLed mid-run", async () => {
     const { nc, publish } = await publisher(nats.url);
-    const expected: string[] = [];
-    for (let m = 0; m < MESSAGES; m++) {
-      const { body, hits } = eventMessage(m, LINES, HIT_EVERY, RULES);
-      expected.push(...hits);
-      await publish(`warden.events.${TENANT}`, body);
-    }
+    const messages = { first: 0, count: MESSAGES, lines: LINES, hitEvery: HIT_EVERY, rules: RULES };
+    const { expected, published } = publishInBackground(publish, `warden.events.${TENANT}`, messages);
     // Killed once it has stored some alerts and before it has stored them all.
     let stored = 0;
     for (let i = 0; i < 600 && stored === 0; i++) {
@@ -64,6 +60,7 @@ describe("JetStream consumer on SQLite", () => {
       if (stored === 0) await sleep(20);
     }
     await node.kill("SIGKILL");
+    await published;
     assert.ok(stored > 0 && stored < expected.length, `killed mid-run (${stored} of ${expected.length} stored)`);
     node = await startNode(site.env);
     await drained(nc, DRAIN_MS);
@@ -76,14 +73,11 @@ describe("JetStream consumer on SQLite", () => {
   it("on SIGTERM finishes what it holds, acknowledges it, gives back the rest, and exits cleanly", async () => {
     const { nc, publish } = await publisher(nats.url);
     const before = await alertCount(node, site);
-    const expected: string[] = [];
-    for (let m = MESSAGES; m < 2 * MESSAGES; m++) {
-      const { body, hits } = eventMessage(m, LINES, HIT_EVERY, RULES);
-      expected.push(...hits);
-      await publish(`warden.events.${TENANT}`, body);
-    }
+    const messages = { first: MESSAGES, count: MESSAGES, lines: LINES, hitEvery: HIT_EVERY, rules: RULES };
+    const { expected, published } = publishInBackground(publish, `warden.events.${TENANT}`, messages);
     for (let i = 0; i < 600 && (await alertCount(node, site)) === before; i++) await sleep(20);
     assert.equal(await node.kill("SIGTERM"), 0);
+    await published;
     // Nothing waits for the ack wait to run out: held messages were acknowledged or handed back.
     assert.equal(await unacknowledged(nc), 0);
     node = await startNode(site.env);
