@@ -111,6 +111,92 @@ describe("legacy XDR IOC endpoints, as the XSOAR integration calls them", () => 
     assert.ok((await rules(key)).some((r) => r.indicator === "good.exe"));
   });
 
+  // Shaped as the integration's demisto_ioc_to_xdr builds them (demisto/content, XDR_iocs.py):
+  // `comment` is always a list (`[""]` for none; tags cut at commas with "comments as tags"),
+  // and URL indicators go as type PATH.
+  it("takes items as the integration builds them: comment lists, and URLs sent as PATH", async () => {
+    const key = await fresh();
+    const vendors = [{ vendor_name: "VirusTotal", reputation: "BAD", reliability: "A" }];
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/public_api/v1/indicators/tim_insert_jsons/",
+      headers: xsoarHeaders(key, t.clock.now()),
+      payload: JSON.stringify({
+        request_data: [
+          {
+            indicator: SHA256,
+            severity: "INFO",
+            type: "HASH",
+            reputation: "UNKNOWN",
+            expiration_date: -1,
+            vendors,
+            comment: [""],
+          },
+          {
+            indicator: "phish.example.net",
+            severity: "HIGH",
+            type: "DOMAIN_NAME",
+            reputation: "BAD",
+            expiration_date: -1,
+            comment: ["seen in a phishing wave, twice"],
+          },
+          {
+            indicator: "203.0.113.9",
+            severity: "LOW",
+            type: "IP",
+            reputation: "SUSPICIOUS",
+            expiration_date: -1,
+            comment: ["tag1", "tag2"],
+          },
+          {
+            indicator: "http://evil.example.org/drop/x.php?id=1",
+            severity: "HIGH",
+            type: "PATH",
+            reputation: "BAD",
+            expiration_date: -1,
+            comment: [""],
+          },
+          {
+            indicator: "C:\\Users\\Public\\evil.exe",
+            severity: "HIGH",
+            type: "PATH",
+            reputation: "BAD",
+            expiration_date: -1,
+          },
+          { indicator: "bad-comment.exe", severity: "LOW", type: "FILENAME", comment: [1] },
+        ],
+        validate: true,
+      }),
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.deepEqual(
+      res.json().reply.validation_errors.map((e: { indicator: string; error: string }) => [e.indicator, e.error]),
+      [["bad-comment.exe", "comment must be a string, got an array"]],
+    );
+    const stored = (await rules(key)) as (Rule & { type: string })[];
+    assert.deepEqual(
+      stored.map((r) => [r.indicator, r.type, r.comment]),
+      [
+        [SHA256, "HASH", ""],
+        ["phish.example.net", "DOMAIN_NAME", "seen in a phishing wave, twice"],
+        ["203.0.113.9", "IP", "tag1,tag2"],
+        ["http://evil.example.org/drop/x.php?id=1", "URL", ""],
+        ["C:\\Users\\Public\\evil.exe", "PATH", ""],
+      ],
+    );
+    // the URL rule fires on a URL, as a PATH rule never could
+    const evaluated = await t.post(
+      "/public_api/v1/rules/evaluate",
+      { request_data: { events: [{ id: "e1", action_url: "http://evil.example.org/drop/x.php?id=1" }] } },
+      { ...key, security: "advanced" },
+    );
+    assert.equal(evaluated.statusCode, 200, evaluated.body);
+    assert.deepEqual(
+      evaluated.json().reply.hits.map((h: { field: string }) => h.field),
+      ["action_url"],
+    );
+  });
+
   it("tolerates a single object instead of an array", async () => {
     const key = await fresh();
     const res = await xsoarPost(t, key, "insert_jsons", { indicator: "1.2.3.4", type: "IP", severity: "MEDIUM" });
@@ -278,6 +364,35 @@ describe("legacy XDR IOC endpoints, as the XSOAR integration calls them", () => 
           ["b.exe", "xsoar"],
           ["d.exe", "xsoar"],
         ],
+      );
+    });
+
+    it("keeps every line of a sync file as the integration writes it (comment lists, vendors)", async () => {
+      const key = await fresh();
+      const vendors = [
+        { vendor_name: "AutoFocus Feed", reputation: "UNKNOWN", reliability: "F" },
+        { vendor_name: "VirusTotal", reputation: "BAD", reliability: "A" },
+      ];
+      const hashes = [SHA256, "d41d8cd98f00b204e9800998ecf8427e", "da39a3ee5e6b4b0d3255bfef95601890afd80709"];
+      const file = hashes
+        .map((indicator) =>
+          JSON.stringify({
+            indicator,
+            severity: "INFO",
+            type: "HASH",
+            reputation: "UNKNOWN",
+            expiration_date: -1,
+            vendors,
+            comment: [""],
+          }),
+        )
+        .join("\n");
+      const res = await xsoarUpload(t, key, "sync_tim_iocs", file, { validate: "true" });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.deepEqual(res.json().reply.validation_errors, []);
+      assert.deepEqual(
+        (await rules(key)).map((r) => r.indicator),
+        hashes,
       );
     });
 

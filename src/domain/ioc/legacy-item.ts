@@ -2,6 +2,7 @@ import { fail, type Result } from "../../lib/result.ts";
 import { ItemReader, isJsonObject, notAnObjectReason, unknownFieldsReason } from "../items/item-reader.ts";
 import { checkedDraft, readIocFields } from "./ioc-item.ts";
 import { type IocDraft, RELIABILITIES, REPUTATIONS, SEVERITIES, type Severity, type Vendor } from "./ioc-model.ts";
+import { canonicalIndicator } from "./ioc-values.ts";
 
 /** The fields of the legacy XDR IOC endpoints (spec/API.md section 6) and of their CSV and sync files. */
 export const LEGACY_ITEM_FIELDS: ReadonlySet<string> = new Set([
@@ -55,6 +56,29 @@ function upperCased(read: ItemReader, field: string): void {
   if (typeof raw === "string") read.override(field, raw.trim().toUpperCase());
 }
 
+/**
+ * The XSOAR integration sends `comment` as a list: one entry (`[""]` when the indicator has no
+ * comment), or, with its "comments as tags" option, the tags it cuts from XDR's comment at commas
+ * on the way back. Joined at commas, the list is the comment it came from; refused, the sync lost
+ * every indicator that had a comment field.
+ */
+function commentListJoined(read: ItemReader): void {
+  const raw = read.raw("comment");
+  if (Array.isArray(raw) && raw.every((entry) => typeof entry === "string")) read.override("comment", raw.join(","));
+}
+
+/**
+ * The XSOAR integration sends URL indicators as type PATH (its `demisto_types_to_xdr` maps URL to
+ * PATH on purpose). A PATH whose value is no path but an absolute URL is taken as the URL it is:
+ * stored as PATH it would be refused here, and could never match an event's path.
+ */
+function urlSentAsPath(read: ItemReader): void {
+  const value = read.raw("indicator");
+  if (read.raw("type") !== "PATH" || typeof value !== "string") return;
+  if (canonicalIndicator("PATH", value) === undefined && canonicalIndicator("URL", value) !== undefined)
+    read.override("type", "URL");
+}
+
 function readVendors(read: ItemReader): Vendor[] | null {
   const raw = read.raw("vendors");
   if (raw === undefined || raw === null) return null;
@@ -103,6 +127,8 @@ export function parseLegacyItem(raw: unknown, maxStringLength: number): Result<I
   if (unknown) return fail(unknown);
   const read = new ItemReader(raw, maxStringLength);
   for (const field of ["type", "reputation", "reliability"]) upperCased(read, field);
+  commentListJoined(read);
+  urlSentAsPath(read);
   const fields = readIocFields(read, readSeverity);
   const vendors = readVendors(read);
   const klass = read.has("class") ? read.string("class") : null;
