@@ -211,7 +211,8 @@ describe("the engine over HTTP", () => {
     assert.deepEqual([res.json().reply.events, res.json().reply.alerts], [100, 50]);
   });
 
-  it("filters and pages alerts", async () => {
+  /** Four alerts: IOC a.exe (INFO) and b.exe (CRITICAL); 5 s later IOC b.exe again and BIOC "ps" (MEDIUM). */
+  async function fourAlerts(): Promise<TestKey> {
     const key = await fresh();
     await t.post(
       "/public_api/v1/indicators/insert",
@@ -242,6 +243,11 @@ describe("the engine over HTTP", () => {
         action_file_name: "b.exe",
       }),
     );
+    return key;
+  }
+
+  it("filters and pages alerts", async () => {
+    const key = await fourAlerts();
     const get = async (filters: unknown[], extra = {}) =>
       (await t.post("/public_api/v1/alerts/get_alerts", { request_data: { filters, ...extra } }, key)).json().reply;
     assert.equal((await get([])).total_count, 4);
@@ -277,6 +283,45 @@ describe("the engine over HTTP", () => {
       (await t.post("/public_api/v1/alerts/get_alerts", { request_data: {} }, other)).json().reply.total_count,
       0,
     );
+  });
+
+  // The fields, operators and values of the vendor's get_alerts page (Cortex XDR REST API, "Get
+  // all Alerts"), as its clients send them.
+  it("answers the vendor's get_alerts filters and sort", async () => {
+    const key = await fourAlerts();
+    const get = async (request_data: unknown) => {
+      const res = await t.post("/public_api/v1/alerts/get_alerts", { request_data }, key);
+      assert.equal(res.statusCode, 200, res.body);
+      return res.json().reply as {
+        total_count: number;
+        alerts: { alert_id: number; name: string; severity: string }[];
+      };
+    };
+    const ids = async (filters: unknown[]) => (await get({ filters })).alerts.map((a) => a.alert_id);
+    assert.deepEqual(await ids([{ field: "alert_id_list", operator: "in", value: [2, "3"] }]), [2, 3]);
+    assert.deepEqual(await ids([{ field: "severity", operator: "in", value: ["critical", "Medium"] }]), [2, 3, 4]);
+    assert.deepEqual(await ids([{ field: "severity", operator: "in", value: ["informational", "unknown"] }]), [1]);
+    assert.deepEqual(await ids([{ field: "alert_source", operator: "in", value: ["XDR BIOC", "XDR Analytics"] }]), [4]);
+    assert.deepEqual(await ids([{ field: "alert_source", operator: "in", value: ["PAN NGFW"] }]), []);
+    assert.deepEqual(await ids([{ field: "creation_time", operator: "gte", value: t.clock.now() }]), [3, 4]);
+    assert.deepEqual(await ids([{ field: "creation_time", operator: "lte", value: t.clock.now() - 1 }]), [1, 2]);
+    const sorted = await get({ search_from: 0, search_to: 100, sort: { field: "creation_time", keyword: "desc" } });
+    assert.deepEqual(
+      sorted.alerts.map((a) => a.alert_id),
+      [4, 3, 2, 1],
+    );
+    const bySeverity = await get({ sort: { field: "severity", keyword: "DESC" } });
+    assert.deepEqual(
+      bySeverity.alerts.map((a) => a.severity),
+      ["SEV_050_CRITICAL", "SEV_050_CRITICAL", "SEV_030_MEDIUM", "SEV_010_INFO"],
+    );
+    const bad = await t.post(
+      "/public_api/v1/alerts/get_alerts",
+      { request_data: { filters: [{ field: "severity", operator: "in", value: ["severe"] }] } },
+      key,
+    );
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.json().reply.err_extra, /'severity' cannot be "severe"/);
   });
 
   it("lets analysts evaluate and ingest, viewers only read alerts", async () => {

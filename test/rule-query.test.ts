@@ -149,7 +149,7 @@ describe("indicators/get and indicators/delete", () => {
 
     const res = await t.post(
       DELETE,
-      { request_data: { filters: [{ field: "type", operator: "EQ", value: "FILENAME" }] } },
+      { request_data: { extended_view: true, filters: [{ field: "type", operator: "EQ", value: "FILENAME" }] } },
       key,
     );
     assert.equal(res.statusCode, 200);

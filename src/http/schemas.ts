@@ -67,7 +67,16 @@ export const GetBody = Type.Object(
 );
 
 export const DeleteBody = Type.Object(
-  { request_data: Type.Object({ filters: Type.Array(Filter, { maxItems: 100 }) }, strict) },
+  {
+    request_data: Type.Object(
+      {
+        // the vendor's own bioc/delete example sends it; a delete has no view to extend
+        extended_view: Type.Optional(Type.Boolean({ description: "Accepted and ignored" })),
+        filters: Type.Array(Filter, { maxItems: 100 }),
+      },
+      strict,
+    ),
+  },
   strict,
 );
 

@@ -393,6 +393,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         request_data: {
+                            /** @description Accepted and ignored */
+                            extended_view?: boolean;
                             filters: {
                                 field: string;
                                 /** @description EQ, NEQ, IN, GTE, LTE, CONTAINS */
@@ -1659,6 +1661,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         request_data: {
+                            /** @description Accepted and ignored */
+                            extended_view?: boolean;
                             filters: {
                                 field: string;
                                 /** @description EQ, NEQ, IN, GTE, LTE, CONTAINS */
@@ -2139,6 +2143,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         request_data: {
+                            /** @description Accepted and ignored */
+                            extended_view?: boolean;
                             filters: {
                                 field: string;
                                 /** @description EQ, NEQ, IN, GTE, LTE, CONTAINS */

@@ -12,9 +12,8 @@ import { MAX_JSON_DEPTH, tooDeepMessage } from "../../lib/json-depth.ts";
 import { fail, ok, type Result } from "../../lib/result.ts";
 import type { AlertStore, RulePageResult } from "../../storage/ports.ts";
 import type { RuleQuery } from "../filters/filter-model.ts";
-import { type FieldCatalog, parseQuery } from "../filters/filter-parse.ts";
-import { SEVERITIES } from "../ioc/ioc-model.ts";
 import type { Principal } from "../keys/principal.ts";
+import { parseAlertQuery } from "./alert-filters.ts";
 import type { Alert, NewAlert } from "./alert-model.ts";
 
 /** How old a matcher ingest may use while a newer one builds (rule changes are matched within a second). */
@@ -41,16 +40,6 @@ export interface IngestReport {
   alerts: number;
   malformed: MalformedEvent[];
 }
-
-const ALERT_FILTER_FIELDS: FieldCatalog = {
-  alert_id: { kind: "number" },
-  rule_id: { kind: "number" },
-  source: { kind: "string", allowed: ["IOC", "BIOC", "CORRELATION"], normalize: (v) => [v.toUpperCase()] },
-  severity: { kind: "string", allowed: SEVERITIES },
-  detection_timestamp: { kind: "number" },
-  name: { kind: "string" },
-  field: { kind: "string" },
-};
 
 /** The hit fields of a correlation alert (rules/evaluate answers hits, not alerts). */
 function hitOf(alert: NewAlert): RuleHit {
@@ -134,7 +123,7 @@ export class AlertService {
   }
 
   async alerts(principal: Principal, query: RuleQuery): Promise<Result<RulePageResult<Alert>>> {
-    const parsed = parseQuery(query, ALERT_FILTER_FIELDS, this.limits.pageSize);
+    const parsed = parseAlertQuery(query, this.limits.pageSize);
     if (!parsed.ok) return parsed;
     return ok(await this.store.findAlerts(principal.tenant.id, parsed.value.filters, parsed.value.page));
   }
