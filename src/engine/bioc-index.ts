@@ -134,9 +134,9 @@ function candidates(group: TypeGroup, event: EndpointEvent): CompiledBioc[] {
   const found: CompiledBioc[] = [];
   for (const { field, byText } of group.equal) {
     const value = fieldValue(event, field);
-    if (typeof value === "string") {
-      if (value !== "") pushAll(found, byText.get(value.toLowerCase()));
-    } else for (const text of eventTexts(value)) pushAll(found, byText.get(text));
+    // "" too: an XQL rule may need `field = ""` (a filter tree's EQ "" never matches: its predicate says so)
+    if (typeof value === "string") pushAll(found, byText.get(value.toLowerCase()));
+    else for (const text of eventTexts(value)) pushAll(found, byText.get(text));
   }
   for (const { field, byText } of group.enumEqual) {
     const value = fieldValue(event, field);

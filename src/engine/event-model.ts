@@ -57,7 +57,8 @@ const EVENT_TYPE_NUMBERS: Readonly<Record<number, string>> = {
   9: "RPC_CALL",
 };
 
-function typeNameOf(raw: string): string | undefined {
+/** The event type a spelling names: `FILE`, `file`, `ENUM.FILE` and `3` all name FILE. */
+export function typeNameOf(raw: string): string | undefined {
   const text = raw.trim().toUpperCase();
   if (/^\d+$/.test(text)) return EVENT_TYPE_NUMBERS[Number(text)];
   return text.startsWith("ENUM.") ? text.slice(5) : text;

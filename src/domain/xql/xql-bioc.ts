@@ -6,6 +6,7 @@
  */
 import type { RequiredEq } from "../../engine/bioc-predicate.ts";
 import { ENUM_FIELDS } from "../../engine/enum-forms.ts";
+import { typeNameOf } from "../../engine/event-model.ts";
 import { fail, ok, type Result } from "../../lib/result.ts";
 import type { Expr, Query, Stage } from "./xql-ast.ts";
 import { compileQuery } from "./xql-eval.ts";
@@ -117,8 +118,9 @@ function eventTypeOf(filters: Expr[]): string | undefined {
   for (const c of filters) {
     if (c.kind !== "binary" || c.op !== "=" || c.left.kind !== "field" || c.left.name !== "event_type") continue;
     if (c.right.kind === "enum") return c.right.name;
-    if (c.right.kind === "literal" && typeof c.right.value === "string")
-      return c.right.value.toUpperCase().replace(/^ENUM\./, "");
+    // "3" and 3 name FILE, as they do in events (event-model.ts); an unknown number names no type
+    if (c.right.kind === "literal" && (typeof c.right.value === "string" || typeof c.right.value === "number"))
+      return typeNameOf(String(c.right.value));
   }
   return undefined;
 }

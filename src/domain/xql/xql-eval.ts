@@ -9,7 +9,7 @@ import { canonicalEnumValue, canonicalEventEnum, ENUM_FIELDS } from "../../engin
 import { type EndpointEvent, eventTypeOf, fieldValue } from "../../engine/event-model.ts";
 import { compileWildcard } from "../../engine/wildcard.ts";
 import { compileBoundedRegex, regexSubject } from "../../lib/bounded-regex.ts";
-import type { BinaryOp, Expr, Query, Stage } from "./xql-ast.ts";
+import type { BinaryOp, Expr, Query, Stage, StageArg } from "./xql-ast.ts";
 import { AGGREGATE_FUNCTIONS, asJson, FUNCTIONS, jsonPathGet } from "./xql-functions.ts";
 import { XqlSyntaxError } from "./xql-lexer.ts";
 import { compare, inCidr, isNull, number, text, truthy, type XqlValue } from "./xql-values.ts";
@@ -329,11 +329,35 @@ export function compileStage(stage: Stage): StageRunner {
   );
 }
 
-/** `fields a, b`: later stages read only these (and what alter made); `fields *` keeps all. */
+/** A `fields` entry: the field read, and the name later stages know it by (`fields a as b`). */
+interface FieldsEntry {
+  field: string;
+  name: string;
+}
+
+/** `a`, or `a as b`, for each listed field (patterns and `*` are keywords, read apart). */
+function fieldsEntries(args: readonly StageArg[]): FieldsEntry[] {
+  const entries: FieldsEntry[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as StageArg;
+    if (arg.kind !== "expr" || arg.expr.kind !== "field") continue;
+    const [as, alias] = [args[i + 1], args[i + 2]];
+    const aliasExpr = as?.kind === "keyword" && as.word === "as" && alias?.kind === "expr" ? alias.expr : undefined;
+    const aliased = aliasExpr?.kind === "field" ? aliasExpr.name : undefined;
+    entries.push({ field: arg.expr.name, name: aliased ?? arg.expr.name });
+    if (aliased !== undefined) i += 2;
+  }
+  return entries;
+}
+
+/**
+ * `fields a, b as c`: later stages read only these, by the names given (and what alter made);
+ * `fields *` keeps all. A renamed field is read once here, under its new name.
+ */
 function fieldsStage(stage: Stage & { kind: "other" }): StageRunner {
-  const names = new Set(
-    stage.args.flatMap((arg) => (arg.kind === "expr" && arg.expr.kind === "field" ? [arg.expr.name] : [])),
-  );
+  const entries = fieldsEntries(stage.args);
+  const names = new Set(entries.map((e) => e.name));
+  const renamed = entries.filter((e) => e.name !== e.field).map((e) => ({ name: e.name, read: readField(e.field) }));
   const prefixes = stage.args.flatMap((arg) =>
     arg.kind === "keyword" && arg.word.length > 1 && arg.word.endsWith("*") ? [arg.word.slice(0, -1)] : [],
   );
@@ -344,6 +368,11 @@ function fieldsStage(stage: Stage & { kind: "other" }): StageRunner {
     return () => true;
   const kept = { has: (name: string) => names.has(name) || prefixes.some((prefix) => name.startsWith(prefix)) };
   return (scope) => {
+    if (renamed.length > 0) {
+      const values = renamed.map(({ name, read }) => [name, read(scope)] as const);
+      scope.vars ??= new Map();
+      for (const [name, value] of values) scope.vars.set(name, value);
+    }
     scope.kept = kept;
     return true;
   };

@@ -113,10 +113,10 @@ function skipTrivia(c: Cursor): void {
 
 /**
  * What may stand after a string's closing quote (after spaces): the end, a line break, a closing
- * bracket, a separator, a pipe or an operator word. `\"` followed by one of these closes the
+ * bracket, a separator, a pipe, a comment or an operator word. `\"` followed by one of these closes the
  * string with the backslash kept, so `"C:\Users\"` is `C:\Users\`; anywhere else `\"` is a quote.
  */
-const AFTER_STRING = /^[ \t]*(?:$|[\r\n),|\]}]|\/\/|(?:and|or|not|in|contains|incidr6?|as|by)(?![A-Za-z0-9_$@]))/i;
+const AFTER_STRING = /^[ \t]*(?:$|[\r\n),|\]}]|\/\/|\/\*|(?:and|or|not|in|contains|incidr6?|as|by)(?![A-Za-z0-9_$@]))/i;
 
 function closesAt(text: string, quoteAt: number): boolean {
   return AFTER_STRING.test(text.slice(quoteAt + 1, quoteAt + 40));
