@@ -58,6 +58,12 @@ interface ChunkPlan {
   pending: { record: IntelRuleRecord; fingerprint: string }[];
   /** Rules to delete, and the links that go with them. */
   doomed: IntelLink[];
+  /**
+   * Rules to delete whose links stay: those of an object the source revoked or deleted whole. Like
+   * a rule deleted through the API, the rule still reads as that object (TAXII serves it revoked
+   * under the object's own id), and a later import of the object makes it again.
+   */
+  retired: IntelLink[];
 }
 
 async function importChunk(
@@ -70,7 +76,7 @@ async function importChunk(
 ): Promise<void> {
   const ids = objects.map((records) => (records[0] as IntelRecord).externalId);
   const links = groupLinks(await store.findIntelLinks(tenantId, ids));
-  const plan: ChunkPlan = { drafts: [], pending: [], doomed: [] };
+  const plan: ChunkPlan = { drafts: [], pending: [], doomed: [], retired: [] };
   for (const records of objects)
     planObject(records, links.get((records[0] as IntelRecord).externalId) ?? [], plan, summary, onRule);
   await applyPlan(store, tenantId, plan, ctx, summary, onRule);
@@ -92,7 +98,8 @@ function planObject(
   const rules = records.filter((r): r is IntelRuleRecord => r.kind === "rule");
   const parts = new Set(rules.map((r) => r.part));
   // a deleted object takes all its rules; an updated one those of parts it no longer has
-  for (const link of links) if (!parts.has(link.part)) plan.doomed.push(link);
+  const gone = rules.length === 0 ? plan.retired : plan.doomed;
+  for (const link of links) if (!parts.has(link.part)) gone.push(link);
   for (const record of rules) {
     const link = links.find((l) => l.part === record.part);
     const fingerprint = intelFingerprint(record.draft);
@@ -117,7 +124,7 @@ async function applyPlan(
 ): Promise<void> {
   const kept = await upsertPlan(store, tenantId, plan, ctx, summary, onRule);
   // a rule another part of the object (or another object) now holds stays; only the link goes
-  await deleteDoomed(store, tenantId, plan.doomed, kept, ctx, summary);
+  await deleteDoomed(store, tenantId, plan, kept, ctx, summary);
 }
 
 /** Writes the drafts and their links (one transaction); answers the rules they hold. */
@@ -157,16 +164,18 @@ async function upsertPlan(
 async function deleteDoomed(
   store: IntelImportStore,
   tenantId: number,
-  doomed: IntelLink[],
+  plan: ChunkPlan,
   kept: ReadonlySet<number>,
   ctx: WriteContext,
   summary: ImportSummary,
 ): Promise<void> {
-  if (doomed.length === 0) return;
-  const ruleIds = [...new Set(doomed.map((link) => link.ruleId))].filter((id) => !kept.has(id));
+  const gone = [...plan.doomed, ...plan.retired];
+  if (gone.length === 0) return;
+  const ruleIds = [...new Set(gone.map((link) => link.ruleId))].filter((id) => !kept.has(id));
   if (ruleIds.length > 0) {
     const filter = { field: "rule_id", operator: "IN" as const, values: ruleIds };
     summary.deleted += (await store.deleteIocs(tenantId, [filter], ctx)).length;
   }
-  await store.removeIntelLinks(tenantId, doomed);
+  const unlinked = [...plan.doomed, ...plan.retired.filter((link) => kept.has(link.ruleId))];
+  if (unlinked.length > 0) await store.removeIntelLinks(tenantId, unlinked);
 }

@@ -1,7 +1,7 @@
 /**
  * Reads MISP events (the JSON of an event export, and each event file of a MISP feed): every
- * attribute, loose or inside an object, with `to_ids` set becomes a rule; a `deleted` attribute
- * deletes the rule it made. Identity is the attribute's uuid.
+ * attribute, loose or inside an object, with `to_ids` set becomes a rule; a `deleted` attribute,
+ * or one whose `to_ids` is now off, deletes the rule it made. Identity is the attribute's uuid.
  */
 import type { IocType, Severity } from "../domain/ioc/ioc-model.ts";
 import { type IntelFields, intelDraft } from "./intel-draft.ts";
@@ -65,6 +65,8 @@ function eventAttributes(event: Json): Json[] {
   return [...loose, ...inObjects].filter((a): a is Json => typeof a === "object" && a !== null);
 }
 
+const TO_IDS_OFF = "to_ids is off: the attribute is not meant for detection";
+
 function readAttribute(attribute: Json, base: IntelFields, info: string, batch: IntelBatch): void {
   const uuid = typeof attribute.uuid === "string" ? attribute.uuid : undefined;
   if (!uuid) {
@@ -74,12 +76,14 @@ function readAttribute(attribute: Json, base: IntelFields, info: string, batch: 
   const record = attributeRecord(attribute, uuid, base, info);
   if (typeof record === "string") batch.rejected.push({ ref: uuid, reason: record });
   else batch.records.push(record);
+  // Taken out of detection: a rule an earlier import made of it goes, as for a deleted attribute.
+  if (record === TO_IDS_OFF) batch.records.push({ kind: "delete", externalId: uuid });
 }
 
 /** The attribute's record, or why it cannot be one. */
 function attributeRecord(attribute: Json, uuid: string, base: IntelFields, info: string): IntelRecord | string {
   if (attribute.deleted === true || attribute.deleted === "1") return { kind: "delete", externalId: uuid };
-  if (!isTrue(attribute.to_ids)) return "to_ids is off: the attribute is not meant for detection";
+  if (!isTrue(attribute.to_ids)) return TO_IDS_OFF;
   const type = String(attribute.type);
   const mapping = ATTRIBUTE_TYPES[type];
   if (!mapping) return `unsupported type: MISP attribute type '${type}' has no IOC rule type`;

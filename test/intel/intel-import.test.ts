@@ -222,6 +222,53 @@ describe("intel/import", () => {
     const second = await importDoc(event([attr("m1", "ip-dst", "203.0.113.9", { deleted: true })]), key);
     assert.equal(second.deleted, 1);
     assert.equal(byValue(await rules(key), "203.0.113.9"), undefined);
+    // the source takes an attribute out of detection: the rule it made no longer fires
+    const third = await importDoc(event([attr("m2", "domain", "c2.example", { to_ids: false })]), key);
+    assert.equal(third.deleted, 1, JSON.stringify(third));
+    assert.match(reasonOf(third, seededUuid("m2")), /to_ids is off/);
+    assert.equal(byValue(await rules(key), "c2.example"), undefined);
+    const fourth = await importDoc(event([attr("m2", "domain", "c2.example")]), key);
+    assert.equal(fourth.created, 1, "set again, it makes the rule again");
+  });
+
+  it("serves a rule its object revoked under the object's own id, revoked, until the object comes back", async () => {
+    const key = await t.key("intel-revoke");
+    const original = indicator("keep-id", "[domain-name:value = 'revoked.example']");
+    assert.equal((await importDoc(bundle([original]), key)).created, 1);
+    const taxiiGet = (path: string) =>
+      t.app.inject({
+        method: "GET",
+        url: `/taxii2/${key.tenant}/${path}`,
+        headers: {
+          accept: "application/taxii+json;version=2.1",
+          authorization: `Basic ${Buffer.from(`${key.id}:${key.secret}`).toString("base64")}`,
+        },
+      });
+    const collection = (await taxiiGet("collections/")).json().collections[0].id;
+    const taxii = async (id: string) => {
+      const res = await taxiiGet(`collections/${collection}/objects/${id}/`);
+      return { status: res.statusCode, object: res.statusCode === 200 ? res.json().objects[0] : undefined };
+    };
+    const live = async () => {
+      const served = await taxii(original.id);
+      assert.equal(served.status, 200);
+      assert.equal(served.object.revoked ?? false, false);
+    };
+    await live();
+    t.clock.advance(60_000);
+    const revoked = await importDoc(
+      bundle([{ ...original, modified: "2026-03-01T00:00:00.000Z", revoked: true }]),
+      key,
+    );
+    assert.equal(revoked.deleted, 1);
+    assert.deepEqual(await rules(key), []);
+    const served = await taxii(original.id);
+    assert.equal(served.status, 200, "still served under the id its consumers know");
+    assert.equal(served.object?.revoked, true);
+    t.clock.advance(60_000);
+    const back = await importDoc(bundle([{ ...original, modified: "2026-04-01T00:00:00.000Z" }]), key);
+    assert.equal(back.created, 1);
+    await live();
   });
 
   it("answers bad content and missing permission in the contract's error format", async () => {
