@@ -17,7 +17,7 @@ const DEFINITION = {
   alert_type: NullableString,
   alert_description: NullableString,
   alert_domain: NullableString,
-  alert_fields: Type.Record(Type.String(), Type.String()),
+  alert_fields: Type.Record(Type.String(), NullableString),
   execution_mode: Type.String({ enum: ["REAL_TIME", "SCHEDULED"] }),
   search_window: NullableString,
   simple_schedule: NullableString,

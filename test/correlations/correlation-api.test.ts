@@ -57,6 +57,19 @@ describe("correlations/insert, get, delete", () => {
     assert.deepEqual(Object.keys(rule ?? {}).sort(), Object.keys(LIVE_EXAMPLE).sort(), "every field, no more");
   });
 
+  // The vendor's own insert example, and live exports, map some alert fields to null.
+  it("takes alert fields mapped to null and reads them back as sent", async () => {
+    const own = await t.key("null-mapped");
+    const alert_fields = { agent_hostname: null, user: "actor_effective_username", action_remote_ip: "ips" };
+    const reply = await insert([{ ...FAILED_LOGONS, name: "Null-mapped fields", alert_fields }], own);
+    assert.deepEqual(reply.errors, []);
+    const id = reply.added_objects[0]?.id;
+    const found = await get({ filters: [{ field: "rule_id", operator: "EQ", value: id }] }, own);
+    assert.deepEqual(found.objects[0]?.alert_fields, alert_fields);
+    const refused = await insert([{ ...FAILED_LOGONS, name: "Numbers", alert_fields: { user: 7 } }], own);
+    assert.match(refused.errors[0]?.status ?? "", /alert_fields must be an object of strings or nulls/);
+  });
+
   it("updates by rule_id, keeping the insert time; a new rule without one takes the next id", async () => {
     const first = await get({ filters: [{ field: "rule_id", operator: "EQ", value: 12 }] });
     t.clock.advance(5000);

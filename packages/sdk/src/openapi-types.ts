@@ -1804,7 +1804,7 @@ export interface paths {
                             alert_description?: string | null;
                             alert_domain?: string | null;
                             alert_fields?: {
-                                [key: string]: string;
+                                [key: string]: string | null;
                             };
                             /** @enum {string} */
                             execution_mode?: "REAL_TIME" | "SCHEDULED";
@@ -2010,7 +2010,7 @@ export interface paths {
                                 alert_description: string | null;
                                 alert_domain: string | null;
                                 alert_fields: {
-                                    [key: string]: string;
+                                    [key: string]: string | null;
                                 };
                                 /** @enum {string} */
                                 execution_mode: "REAL_TIME" | "SCHEDULED";

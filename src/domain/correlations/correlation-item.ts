@@ -56,14 +56,15 @@ function optionalString(read: ItemReader, field: string): string | null {
   return read.has(field) ? read.string(field) : null;
 }
 
-function stringMap(read: ItemReader, field: string): Record<string, string> {
+/** Alert field -> query field; a live tenant's export (and the vendor's own example) maps some to null. */
+function alertFieldMap(read: ItemReader, field: string): Record<string, string | null> {
   const value = read.raw(field);
   if (value === undefined || value === null) return {};
-  if (!isJsonObject(value) || !Object.values(value).every((v) => typeof v === "string")) {
-    read.reject(`${field} must be an object of strings (alert field -> query field)`);
+  if (!isJsonObject(value) || !Object.values(value).every((v) => typeof v === "string" || v === null)) {
+    read.reject(`${field} must be an object of strings or nulls (alert field -> query field)`);
     return {};
   }
-  return value as Record<string, string>;
+  return value as Record<string, string | null>;
 }
 
 function mitreDefs(read: ItemReader): Record<string, string[]> {
@@ -96,7 +97,7 @@ function readDefinition(read: ItemReader): CorrelationDefinition {
     alert_type: optionalString(read, "alert_type"),
     alert_description: optionalString(read, "alert_description"),
     alert_domain: optionalString(read, "alert_domain"),
-    alert_fields: stringMap(read, "alert_fields"),
+    alert_fields: alertFieldMap(read, "alert_fields"),
     execution_mode: read.enumValue("execution_mode", EXECUTION_MODES, "REAL_TIME"),
     search_window: optionalString(read, "search_window"),
     simple_schedule: optionalString(read, "simple_schedule"),

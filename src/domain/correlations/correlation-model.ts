@@ -23,7 +23,7 @@ export interface CorrelationDefinition {
   alert_description: string | null;
   alert_domain: string | null;
   /** Alert field -> query field. */
-  alert_fields: Record<string, string>;
+  alert_fields: Record<string, string | null>;
   execution_mode: ExecutionMode;
   search_window: string | null;
   simple_schedule: string | null;

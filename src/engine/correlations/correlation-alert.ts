@@ -9,9 +9,10 @@ import { valueText } from "../rule-hit.ts";
 import type { CompiledCorrelation } from "./compiled-correlation.ts";
 
 /** `$name` (letters, digits, `_`, `.`) becomes the row's value of that query field, or of the query field an alert field maps to. */
-export function substitute(text: string, row: Row, alertFields: Record<string, string>): string {
+export function substitute(text: string, row: Row, alertFields: Record<string, string | null>): string {
   return text.replace(/\$([A-Za-z_][A-Za-z0-9_.]*)/g, (whole, name: string) => {
-    const field = Object.hasOwn(alertFields, name) ? (alertFields[name] as string) : name;
+    // an alert field mapped to null maps to nothing: the name is the query field's own
+    const field = (Object.hasOwn(alertFields, name) ? alertFields[name] : undefined) ?? name;
     if (!Object.hasOwn(row, field)) return whole;
     const value = row[field];
     if (value === null || value === undefined) return "";
