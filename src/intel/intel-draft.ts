@@ -18,6 +18,8 @@ export interface IntelFields {
   comment?: string | undefined;
   reputation?: Reputation | undefined;
   reliability?: Reliability | null | undefined;
+  /** Warden's own exports say whether the rule is on; undefined leaves a stored rule's state alone. */
+  enabled?: boolean | undefined;
 }
 
 /** Intelligence that reaches a detection rule is meant to detect: medium severity unless the source says. */
@@ -43,7 +45,7 @@ export function intelDraft(type: IocType, value: string, fields: IntelFields): R
     reliability: fields.reliability ?? null,
     vendors: null,
     klass: null,
-    enabled: undefined,
+    enabled: fields.enabled,
   });
 }
 

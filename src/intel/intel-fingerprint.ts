@@ -14,6 +14,8 @@ export function intelFingerprint(draft: IocDraft): string {
     draft.comment,
     draft.reputation,
     draft.reliability,
+    // only when switched off, so the fingerprints of every link written before stay the same
+    ...(draft.enabled === false ? ["disabled"] : []),
   ];
   return createHash("sha1").update(JSON.stringify(said)).digest("base64url");
 }

@@ -40,7 +40,7 @@ const SEVERITY_OF_THREAT_LEVEL: Readonly<Record<string, Severity>> = {
   "3": "SEV_020_LOW",
 };
 
-const WARDEN_TAG = /^warden:(severity|reputation|reliability)="([A-Z0-9_]+)"$/;
+const WARDEN_TAG = /^warden:(severity|reputation|reliability|expiration|status)="([A-Z0-9_]+)"$/;
 
 export function isMispEvent(doc: unknown): boolean {
   return typeof doc === "object" && doc !== null && typeof (doc as Json).Event === "object";
@@ -83,7 +83,8 @@ function readAttribute(attribute: Json, base: IntelFields, info: string, batch: 
 /** The attribute's record, or why it cannot be one. */
 function attributeRecord(attribute: Json, uuid: string, base: IntelFields, info: string): IntelRecord | string {
   if (attribute.deleted === true || attribute.deleted === "1") return { kind: "delete", externalId: uuid };
-  if (!isTrue(attribute.to_ids)) return TO_IDS_OFF;
+  // Warden's own export turns to_ids off for disabled and expired rules, and says so in its tags
+  if (!isTrue(attribute.to_ids) && !fromWarden(attribute)) return TO_IDS_OFF;
   const type = String(attribute.type);
   const mapping = ATTRIBUTE_TYPES[type];
   if (!mapping) return `unsupported type: MISP attribute type '${type}' has no IOC rule type`;
@@ -113,16 +114,32 @@ function commentOf(attribute: Json, info: string): string {
   return own !== "" ? own : info;
 }
 
-/** Warden's own tags (its MISP export writes them) carry severity, reputation and reliability exactly. */
+function wardenTags(attribute: Json): RegExpExecArray[] {
+  const tags = Array.isArray(attribute.Tag) ? attribute.Tag : [];
+  return tags.flatMap((tag) => {
+    const match = WARDEN_TAG.exec(String((tag as Json)?.name ?? ""));
+    return match ? [match] : [];
+  });
+}
+
+/** An attribute of Warden's own export: its tags, not to_ids, say whether the rule is on. */
+function fromWarden(attribute: Json): boolean {
+  return wardenTags(attribute).length > 0;
+}
+
+/**
+ * Warden's own tags (its MISP export writes them) carry severity, reputation, reliability,
+ * expiry and a disabled state exactly.
+ */
 function tagFields(attribute: Json): IntelFields {
   const fields: IntelFields = {};
-  const tags = Array.isArray(attribute.Tag) ? attribute.Tag : [];
-  for (const tag of tags) {
-    const match = WARDEN_TAG.exec(String((tag as Json)?.name ?? ""));
-    if (!match) continue;
-    if (match[1] === "severity") fields.severity = ownSeverity(match[2]);
-    if (match[1] === "reputation") fields.reputation = ownReputation(match[2]);
-    if (match[1] === "reliability") fields.reliability = ownReliability(match[2]);
+  for (const [, name, value] of wardenTags(attribute)) {
+    if (name === "severity") fields.severity = ownSeverity(value);
+    if (name === "reputation") fields.reputation = ownReputation(value);
+    if (name === "reliability") fields.reliability = ownReliability(value);
+    if (name === "expiration" && /^\d+$/.test(value as string)) fields.expirationDate = Number(value);
+    if (name === "status") fields.enabled = value !== "DISABLED";
   }
+  if (fields.enabled === undefined && fromWarden(attribute)) fields.enabled = true;
   return fields;
 }

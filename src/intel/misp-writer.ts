@@ -46,6 +46,9 @@ export function mispAttribute(linked: LinkedRule, tenantId: number, now: number)
   if (!type) return undefined;
   const tags = [`warden:severity="${rule.severity}"`, `warden:reputation="${rule.reputation}"`];
   if (rule.reliability !== null) tags.push(`warden:reliability="${rule.reliability}"`);
+  // MISP attributes have no expiry and no off switch: without these a round trip loses both
+  if (rule.expirationDate >= 0) tags.push(`warden:expiration="${rule.expirationDate}"`);
+  if (!rule.enabled) tags.push('warden:status="DISABLED"');
   return {
     uuid: attributeUuid(linked, tenantId),
     type: type[0],

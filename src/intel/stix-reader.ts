@@ -82,7 +82,7 @@ function readIndicator(object: StixObject, batch: IntelBatch, covered: Set<strin
 
 /** The values an indicator's pattern holds, with its fields; "revoked"; or why it cannot be a rule. */
 function indicatorValues(object: StixObject): { values: IocValue[]; fields: IntelFields } | "revoked" | string {
-  if (object.revoked === true) return "revoked";
+  if (object.revoked === true && !disabledByWarden(object)) return "revoked";
   if (object.pattern_type !== "stix") return `pattern_type '${String(object.pattern_type)}' is not stix`;
   if (typeof object.pattern !== "string") return "the indicator has no pattern";
   const fields = indicatorFields(object);
@@ -107,7 +107,19 @@ function indicatorFields(object: StixObject): IntelFields | string {
     comment: commentOf(object.name, object.description),
     reputation: ownReputation(object.x_warden_reputation) ?? reputationOfLabels(object.indicator_types, object.labels),
     reliability: ownReliability(object.x_warden_reliability) ?? reliabilityOfConfidence(object.confidence),
+    enabled: wardenEnabled(object),
   };
+}
+
+/** A disabled rule in Warden's own export: revoked for other readers, a disabled rule for Warden. */
+function disabledByWarden(object: StixObject): boolean {
+  return object.x_warden_status === "DISABLED";
+}
+
+/** Warden's own objects say whether the rule is on (a feed mirrors it both ways); others leave it be. */
+function wardenEnabled(object: StixObject): boolean | undefined {
+  if (disabledByWarden(object)) return false;
+  return typeof object.x_warden_severity === "string" ? true : undefined;
 }
 
 function addRule(externalId: string, value: IocValue, fields: IntelFields, batch: IntelBatch): void {

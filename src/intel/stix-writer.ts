@@ -59,6 +59,8 @@ export function stixIndicator(linked: LinkedRule, options: StixOptions): Record<
     ...(never ? {} : { valid_until: stixTime(rule.expirationDate) }),
     ...(confidence === undefined ? {} : { confidence }),
     ...(revoked ? { revoked: true } : {}),
+    // revoked for STIX readers, but only switched off: Warden's own import keeps the rule, disabled
+    ...(status === "DISABLED" && options.deleted !== true ? { x_warden_status: "DISABLED" } : {}),
     x_warden_severity: rule.severity,
     x_warden_reputation: rule.reputation,
     ...(rule.reliability === null ? {} : { x_warden_reliability: rule.reliability }),

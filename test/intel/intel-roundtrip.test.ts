@@ -107,8 +107,17 @@ describe("intel/export", () => {
     ]);
     const other = await t.key("mixed-copy");
     const back = (await post("/public_api/v1/intel/import", { content: misp }, other)).json().reply;
-    assert.equal(back.created, 1, "an attribute not for detection (expired rule) is reported, not imported");
-    assert.match(back.rejected[0].reason, /to_ids is off/);
+    // to_ids is off for the expired rule, but Warden's own tags carry its expiry and state
+    assert.equal(back.created, 2, JSON.stringify(back.rejected));
+    const state = async (k: TestKey) => {
+      const res = await post("/public_api/v1/indicators/get", {}, k);
+      return res
+        .json()
+        .objects.filter((r: Rule) => r.type !== "MIXED")
+        .map((r: Rule) => [r.indicator, r.expiration_date, r.status, r.severity, r.reliability])
+        .sort();
+    };
+    assert.deepEqual(await state(other), await state(key));
 
     const bad = await t.post("/public_api/v1/intel/export", { request_data: { format: "yaml" } }, key);
     assert.equal(bad.statusCode, 400);
@@ -118,6 +127,36 @@ describe("intel/export", () => {
       key,
     );
     assert.equal(badFilter.statusCode, 400);
+  });
+
+  it("keeps a disabled rule disabled through its own STIX and MISP exports, into the same tenant or another", async () => {
+    const key = await t.key("disabled-trip", "instance_admin", "advanced"); // the legacy disable needs one
+    await post(
+      "/public_api/v1/indicators/insert",
+      [
+        { indicator: "off.example", type: "DOMAIN_NAME", severity: "SEV_040_HIGH" },
+        { indicator: "on.example", type: "DOMAIN_NAME", severity: "SEV_040_HIGH" },
+      ],
+      key,
+    );
+    const off = await t.post("/public_api/v1/indicators/disable_iocs", { request_data: ["off.example"] }, key);
+    assert.equal(off.statusCode, 200, off.body);
+    const statuses = async (k: TestKey) =>
+      (await post("/public_api/v1/indicators/get", {}, k))
+        .json()
+        .objects.map((r: Rule) => `${r.indicator} ${r.status}`)
+        .sort();
+    const expected = ["off.example DISABLED", "on.example ENABLED"];
+    assert.deepEqual(await statuses(key), expected);
+    for (const format of ["stix", "misp"]) {
+      const doc = (await post("/public_api/v1/intel/export", { format }, key)).json();
+      const same = (await post("/public_api/v1/intel/import", { content: doc }, key)).json().reply;
+      assert.equal(same.deleted, 0, `${format}: nothing of the tenant's own is deleted`);
+      assert.deepEqual(await statuses(key), expected, format);
+      const copy = await t.key(`disabled-copy-${format}`);
+      await post("/public_api/v1/intel/import", { content: doc }, copy);
+      assert.deepEqual(await statuses(copy), expected, `${format}: into another tenant`);
+    }
   });
 
   it("the validator itself refuses what the standard refuses", () => {

@@ -22,6 +22,11 @@ describe("TAXII 2.1 feeds", () => {
     const found = await t.services.store.findIocs(downstream.id, [], { from: 0, to: 1000 }, t.clock.now());
     return found.rules.map((r) => r.indicator).sort();
   };
+  const downstreamStatus = async (value: string) => {
+    const found = await t.services.store.findIocs(downstream.id, [], { from: 0, to: 1000 }, t.clock.now());
+    const rule = found.rules.find((r) => r.indicator === value);
+    return rule === undefined ? "absent" : rule.enabled ? "ENABLED" : "DISABLED";
+  };
 
   before(async () => {
     t = await startTestApp({ WARDEN_INTEL_FEED_HOSTS: "127.0.0.1" });
@@ -68,7 +73,23 @@ describe("TAXII 2.1 feeds", () => {
     await t.post("/public_api/v1/indicators/disable_iocs", { request_data: ["one.example"] }, upstream);
     const third = await t.services.feeds.pullNamed(downstream, "up");
     assert.ok(third.ok);
-    assert.equal(third.value.deleted, 1, "a rule revoked upstream is deleted downstream");
+    assert.deepEqual([third.value.updated, third.value.deleted], [1, 0], "disabled upstream, disabled downstream");
+    assert.deepEqual(await downstreamStatus("one.example"), "DISABLED");
+
+    t.clock.advance(5_000);
+    await t.post("/public_api/v1/indicators/enable_iocs", { request_data: ["one.example"] }, upstream);
+    assert.equal((await t.services.feeds.pullNamed(downstream, "up")).ok, true);
+    assert.deepEqual(await downstreamStatus("one.example"), "ENABLED", "and enabled again");
+
+    t.clock.advance(5_000);
+    await t.post(
+      "/public_api/v1/indicators/delete",
+      { request_data: { filters: [{ field: "indicator", operator: "EQ", value: "one.example" }] } },
+      upstream,
+    );
+    const fourth = await t.services.feeds.pullNamed(downstream, "up");
+    assert.ok(fourth.ok);
+    assert.equal(fourth.value.deleted, 1, "a rule deleted upstream is deleted downstream");
 
     const [listed] = await t.services.feeds.list(downstream);
     assert.equal(listed?.lastError, null);
