@@ -1,6 +1,7 @@
 /**
  * Reads a STIX 2.1 bundle (or a TAXII envelope, which holds the same `objects`): indicators with
- * STIX patterns, and bare observables that no indicator in the bundle already covers.
+ * STIX patterns, and bare observables that no indicator in the bundle already covers. A STIX 2.0
+ * indicator (no `spec_version` of its own) has no `pattern_type`: its pattern is STIX.
  */
 import { canonicalIndicator } from "../domain/ioc/ioc-values.ts";
 import { commentOf, type IntelFields, intelDraft } from "./intel-draft.ts";
@@ -64,9 +65,14 @@ function latestVersions(objects: unknown[], batch: IntelBatch): StixObject[] {
       continue;
     }
     const seen = byId.get(object.id);
-    if (!seen || String(object.modified ?? "") > String(seen.modified ?? "")) byId.set(object.id, object as StixObject);
+    if (!seen || modifiedTime(object) > modifiedTime(seen)) byId.set(object.id, object as StixObject);
   }
   return [...byId.values()];
+}
+
+/** When a version was made, as a number: "…48Z" is earlier than "…48.500Z", which text order denies. */
+function modifiedTime(object: Partial<StixObject>): number {
+  return parseStixTime(object.modified) ?? Number.NEGATIVE_INFINITY;
 }
 
 function readIndicator(object: StixObject, batch: IntelBatch, covered: Set<string>): void {
@@ -83,7 +89,8 @@ function readIndicator(object: StixObject, batch: IntelBatch, covered: Set<strin
 /** The values an indicator's pattern holds, with its fields; "revoked"; or why it cannot be a rule. */
 function indicatorValues(object: StixObject): { values: IocValue[]; fields: IntelFields } | "revoked" | string {
   if (object.revoked === true && !disabledByWarden(object)) return "revoked";
-  if (object.pattern_type !== "stix") return `pattern_type '${String(object.pattern_type)}' is not stix`;
+  const patternType = object.pattern_type ?? (object.spec_version === undefined ? "stix" : undefined);
+  if (patternType !== "stix") return `pattern_type '${String(object.pattern_type)}' is not stix`;
   if (typeof object.pattern !== "string") return "the indicator has no pattern";
   const fields = indicatorFields(object);
   if (typeof fields === "string") return fields;

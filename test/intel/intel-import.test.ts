@@ -168,6 +168,40 @@ describe("intel/import", () => {
     assert.ok(byValue(after, "aa00000000000000000000000000000000000000000000000000000000000000"));
   });
 
+  it("reads a STIX 2.0 bundle, and takes the newest of two versions by time, not by text", async () => {
+    const key = await t.key("intel-stix20");
+    // STIX 2.0, as the OASIS examples write it: spec_version on the bundle, no pattern_type
+    const stix20 = {
+      type: "bundle",
+      id: `bundle--${seededUuid("b20")}`,
+      spec_version: "2.0",
+      objects: [
+        {
+          type: "indicator",
+          id: `indicator--${seededUuid("i20")}`,
+          created: "2016-04-06T20:03:48.000Z",
+          modified: "2016-04-06T20:03:48.000Z",
+          labels: ["malicious-activity"],
+          name: "Malicious site hosting downloader",
+          pattern: "[url:value = 'http://x4z9arb.cn/4712']",
+          valid_from: "2016-01-01T00:00:00Z",
+        },
+      ],
+    };
+    const read = await importDoc(stix20, key);
+    assert.equal(read.created, 1, JSON.stringify(read.rejected));
+    const [rule] = await rules(key);
+    assert.deepEqual([rule?.indicator, rule?.type, rule?.reputation], ["http://x4z9arb.cn/4712", "URL", "BAD"]);
+    const v = (modified: string, ip: string) =>
+      indicator("versions", `[ipv4-addr:value = '${ip}']`, { modified, created: "2026-01-01T00:00:48Z" });
+    const versions = await importDoc(
+      bundle([v("2026-01-01T00:00:48.500Z", "192.0.2.102"), v("2026-01-01T00:00:48Z", "192.0.2.101")]),
+      key,
+    );
+    assert.equal(versions.created, 1);
+    assert.ok(byValue(await rules(key), "192.0.2.102"), "48.500 is later than 48");
+  });
+
   it("keeps tenants apart: the same objects make a second tenant its own rules", async () => {
     const other = await t.key("intel-b");
     const summary = await importDoc(bundle([ind.domain, ind.url]), other);
