@@ -39,10 +39,10 @@ export function iocValueOf(objectType: string, path: string, value: string): Res
 
 const DIRECTORY = "parent_directory_ref.path";
 
-/** The values a parsed pattern stands for: each OR branch a rule, or a directory AND name as one path. */
+/** The values a parsed pattern stands for: each OR branch a rule, or an AND of one object's properties as one. */
 export function iocValuesOfPattern(observation: StixObservation): Result<IocValue[]> {
   const { joiner, comparisons } = observation;
-  if (joiner === "AND") return filePath(observation);
+  if (joiner === "AND") return andValue(observation);
   const values: IocValue[] = [];
   for (const [index, c] of comparisons.entries()) {
     const read = iocValueOf(c.objectType, c.path, c.value);
@@ -52,11 +52,62 @@ export function iocValuesOfPattern(observation: StixObservation): Result<IocValu
   return ok(values);
 }
 
+type Comparison = StixObservation["comparisons"][number];
+
+/** Strongest first: a file's SHA-256 says the most of it. */
+const HASH_PREFERENCE = ["SHA-256", "SHA-1", "MD5"];
+
+/**
+ * An AND of one object's properties as the one rule they come to. A file's directory and name
+ * make a path; a file's hash, with its name or other hashes beside it (MISP's `filename|md5`), is
+ * the hash; a connection's address and its type (how MISP writes `ip-dst`) is the address; a
+ * domain and what it resolves to (MISP's `domain|ip`) is the domain, as Warden's MISP import reads
+ * the same attributes.
+ */
+function andValue(observation: StixObservation): Result<IocValue[]> {
+  const { comparisons } = observation;
+  const objectTypes = new Set(comparisons.map((c) => c.objectType));
+  const [objectType] = objectTypes;
+  if (objectTypes.size === 1 && objectType === "file") {
+    if (comparisons.some((c) => c.path === DIRECTORY)) return filePath(observation);
+    const hash = strongestHash(comparisons);
+    if (hash) return single(iocValueOf("file", hash.path, hash.value));
+  }
+  if (objectTypes.size === 1 && objectType === "network-traffic") {
+    const addresses = comparisons.filter((c) => /^(src|dst)_ref\.value$/.test(c.path));
+    const others = comparisons.filter((c) => !addresses.includes(c) && !/^(src|dst)_ref\.type$|_port$/.test(c.path));
+    if (addresses.length === 1 && others.length === 0) {
+      const address = singleAddress((addresses[0] as Comparison).value);
+      return address.ok ? ok([{ part: "", type: "IP", value: address.value }]) : address;
+    }
+  }
+  if (objectTypes.size === 1 && objectType === "domain-name") {
+    const domain = comparisons.filter((c) => c.path === "value");
+    const resolved = comparisons.filter((c) => c.path.startsWith("resolves_to_refs"));
+    if (domain.length === 1 && domain.length + resolved.length === comparisons.length)
+      return single(iocValueOf("domain-name", "value", (domain[0] as Comparison).value));
+  }
+  return fail(
+    "pattern too complex: AND joins one object's properties only as a file's directory and name, a file's hash and its name, a connection's address and its type, or a domain and what it resolves to",
+  );
+}
+
+function strongestHash(comparisons: readonly Comparison[]): Comparison | undefined {
+  const hashes = comparisons.filter((c) => c.path.startsWith("hashes."));
+  const rank = (c: Comparison) => HASH_PREFERENCE.indexOf(HASH_NAMES[c.path.slice(7)] ?? "");
+  const known = hashes.filter((c) => rank(c) >= 0).sort((a, b) => rank(a) - rank(b));
+  return known[0];
+}
+
+function single(read: Result<Omit<IocValue, "part">>): Result<IocValue[]> {
+  return read.ok ? ok([{ part: "", ...read.value }]) : read;
+}
+
 function filePath({ comparisons }: StixObservation): Result<IocValue[]> {
   const dir = comparisons.find((c) => c.objectType === "file" && c.path === DIRECTORY);
   const name = comparisons.find((c) => c.objectType === "file" && c.path === "name");
   if (comparisons.length !== 2 || !dir || !name)
-    return fail("pattern too complex: AND joins only a file's parent_directory_ref.path and its name");
+    return fail("pattern too complex: AND joins a file's parent_directory_ref.path only with its name");
   const separator = dir.value.includes("\\") ? "\\" : "/";
   const joined = /[\\/]$/.test(dir.value) ? dir.value + name.value : dir.value + separator + name.value;
   return ok([{ part: "", type: "PATH", value: joined }]);

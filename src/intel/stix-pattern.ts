@@ -1,7 +1,7 @@
 /**
  * The part of the STIX 2.1 patterning language (STIX 2.1 section 9) that an IOC rule can hold: one
  * observation of `=` comparisons against string literals, joined by OR (several values, one rule
- * each) or a file's directory AND name (one path). Anything else is reported as too complex.
+ * each) or AND (one object's properties, one rule: stix-ioc-map.ts). Anything else is reported as too complex.
  */
 import { fail, ok, type Result } from "../lib/result.ts";
 

@@ -202,6 +202,34 @@ describe("intel/import", () => {
     assert.ok(byValue(await rules(key), "192.0.2.102"), "48.500 is later than 48");
   });
 
+  // The AND patterns MISP's own STIX 2.1 export writes for filename|md5, ip-dst and domain|ip.
+  it("reads MISP's STIX patterns: a file's name and hash, a connection's address, a domain and its address", async () => {
+    const key = await t.key("intel-misp-stix");
+    const md5 = "b2a5abfeef9e36964281a31e17b57c97";
+    const objects = [
+      indicator("ms1", `[file:name = 'filename1' AND file:hashes.MD5 = '${md5}']`),
+      indicator("ms2", "[network-traffic:dst_ref.type = 'ipv4-addr' AND network-traffic:dst_ref.value = '5.6.7.8']"),
+      indicator("ms3", "[domain-name:value = 'circl.lu' AND domain-name:resolves_to_refs[*].value = '149.13.33.14']"),
+      indicator(
+        "ms4",
+        `[file:hashes.MD5 = '${md5.replace("b", "c")}' AND file:hashes.'SHA-256' = '${"d".repeat(64)}']`,
+      ),
+      indicator("ms5", "[network-traffic:src_ref.value = '1.1.1.1' AND network-traffic:dst_ref.value = '2.2.2.2']"),
+    ];
+    const read = await importDoc(bundle(objects), key);
+    assert.equal(read.created, 4, JSON.stringify(read.rejected));
+    assert.deepEqual(
+      (await rules(key)).map((r) => [r.indicator, r.type]),
+      [
+        [md5, "HASH"],
+        ["5.6.7.8", "IP"],
+        ["circl.lu", "DOMAIN_NAME"],
+        ["d".repeat(64), "HASH"],
+      ],
+    );
+    assert.match(reasonOf(read, objects[4]?.id as string), /pattern too complex: AND joins one object's properties/);
+  });
+
   it("keeps tenants apart: the same objects make a second tenant its own rules", async () => {
     const other = await t.key("intel-b");
     const summary = await importDoc(bundle([ind.domain, ind.url]), other);
