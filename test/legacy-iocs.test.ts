@@ -5,6 +5,17 @@ import { xsoarHeaders, xsoarPost, xsoarUpload } from "./xsoar-client.ts";
 
 const SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
+/** A file hash as the XSOAR integration's demisto_ioc_to_xdr builds it: comment always a list. */
+const integrationHash = (indicator: string, vendors: unknown[]) => ({
+  indicator,
+  severity: "INFO",
+  type: "HASH",
+  reputation: "UNKNOWN",
+  expiration_date: -1,
+  vendors,
+  comment: [""],
+});
+
 type Rule = {
   rule_id: number;
   indicator: string;
@@ -123,15 +134,7 @@ describe("legacy XDR IOC endpoints, as the XSOAR integration calls them", () => 
       headers: xsoarHeaders(key, t.clock.now()),
       payload: JSON.stringify({
         request_data: [
-          {
-            indicator: SHA256,
-            severity: "INFO",
-            type: "HASH",
-            reputation: "UNKNOWN",
-            expiration_date: -1,
-            vendors,
-            comment: [""],
-          },
+          integrationHash(SHA256, vendors),
           {
             indicator: "phish.example.net",
             severity: "HIGH",
@@ -374,19 +377,7 @@ describe("legacy XDR IOC endpoints, as the XSOAR integration calls them", () => 
         { vendor_name: "VirusTotal", reputation: "BAD", reliability: "A" },
       ];
       const hashes = [SHA256, "d41d8cd98f00b204e9800998ecf8427e", "da39a3ee5e6b4b0d3255bfef95601890afd80709"];
-      const file = hashes
-        .map((indicator) =>
-          JSON.stringify({
-            indicator,
-            severity: "INFO",
-            type: "HASH",
-            reputation: "UNKNOWN",
-            expiration_date: -1,
-            vendors,
-            comment: [""],
-          }),
-        )
-        .join("\n");
+      const file = hashes.map((indicator) => JSON.stringify(integrationHash(indicator, vendors))).join("\n");
       const res = await xsoarUpload(t, key, "sync_tim_iocs", file, { validate: "true" });
       assert.equal(res.statusCode, 200, res.body);
       assert.deepEqual(res.json().reply.validation_errors, []);
