@@ -95,6 +95,25 @@ describe("XQL evaluation", () => {
     assert.equal(value("-action_remote_port + 1"), -4443);
   });
 
+  // As BigQuery's TIMESTAMP_DIFF and FORMAT_TIMESTAMP, which XQL runs on; from real correlation rules.
+  it("takes differences of times and writes them out", () => {
+    const t0 = Date.parse("2026-03-01T10:00:00Z");
+    const at = { start: t0, end: t0 + 10 * 60_000 + 59_999, iso: "2026-03-01T10:00:00Z" };
+    assert.equal(value('timestamp_diff(end, start, "MINUTE")', at), 10);
+    assert.equal(value('timestamp_diff(start, end, "minute")', at), -10, "cut toward zero");
+    assert.equal(value('timestamp_diff(end, iso, "SECOND")', at), 659);
+    assert.equal(value('timestamp_diff(end, start, "FORTNIGHT")', at), null);
+    assert.equal(value('timestamp_diff(missing, start, "DAY")', at), null);
+    assert.equal(value('format_timestamp("%Y-%m-%d %H:%M:%S", start)', at), "2026-03-01 10:00:00");
+    assert.equal(value('format_timestamp("%F %T", start, "Asia/Tokyo")', at), "2026-03-01 19:00:00");
+    assert.equal(
+      value('format_timestamp("%a %e %b %y, %s%%", start, "America/New_York")', at),
+      "Sun  1 Mar 26, 1772359200%",
+    );
+    assert.equal(value('format_timestamp("%Q", start)', at), "%Q");
+    assert.equal(value('format_timestamp("%F", start, "Not/AZone")', at), null);
+  });
+
   it("runs the common functions", () => {
     assert.equal(value("lowercase(action_process_image_name)"), "powershell.exe");
     assert.equal(value("uppercase(action_process_image_name)"), "POWERSHELL.EXE");

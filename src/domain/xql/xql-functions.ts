@@ -1,6 +1,7 @@
 /** The XQL functions the evaluator runs on one event, and the aggregates it refuses to. */
 import { isIP } from "node:net";
 import { compileBoundedRegex, regexSubject } from "../../lib/bounded-regex.ts";
+import { formatTimestamp, timestampDiff } from "./xql-time-functions.ts";
 import { inCidr, isNull, number, text, truthy, type XqlValue } from "./xql-values.ts";
 
 export type XqlFunction = (args: XqlValue[]) => XqlValue;
@@ -210,6 +211,8 @@ export const FUNCTIONS: Readonly<Record<string, XqlFunction>> = {
     return Array.isArray(found) ? found.map((v) => (typeof v === "string" ? v : JSON.stringify(v))) : null;
   },
   extract_time: ([value, part]) => extractTime(value, part),
+  timestamp_diff: ([t1, t2, part]) => timestampDiff(t1 ?? null, t2 ?? null, part ?? null),
+  format_timestamp: ([format, t, zone]) => formatTimestamp(format ?? null, t ?? null, zone ?? null),
   regextract: ([value, pattern]) => regextract(value, pattern),
   replace: ([value, find, replacement]) => {
     const s = str(value);
