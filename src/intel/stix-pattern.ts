@@ -27,7 +27,8 @@ export function parseStixPattern(pattern: string): Result<StixObservation> {
   if (!tokens.ok) return tokens;
   const list = tokens.value;
   if (list[0]?.text !== "[" || list.at(-1)?.text !== "]") return fail(TOO_COMPLEX);
-  const inner = list.slice(1, -1);
+  const inner = ungrouped(list.slice(1, -1));
+  if (!inner) return fail("the pattern's parentheses do not balance");
   const comparisons: StixComparison[] = [];
   const joiners = new Set<string>();
   for (let i = 0; i < inner.length; i += 4) {
@@ -43,6 +44,23 @@ export function parseStixPattern(pattern: string): Result<StixObservation> {
   }
   if (joiners.size > 1 || comparisons.length === 0) return fail(TOO_COMPLEX);
   return ok({ joiner: [...joiners][0] as "AND" | "OR" | undefined, comparisons });
+}
+
+/**
+ * The tokens without their parentheses (`[(a = 'x') AND (b = 'y')]`, as pySigma writes them);
+ * undefined when they do not balance. Dropping them changes nothing the reader accepts: it takes
+ * comparisons all joined by AND or all by OR, where grouping does not matter.
+ */
+function ungrouped(tokens: Token[]): Token[] | undefined {
+  let depth = 0;
+  for (const token of tokens) {
+    if (token.kind !== "punct") continue;
+    if (token.text === "(") depth += 1;
+    if (token.text === ")") depth -= 1;
+    if (depth < 0) return undefined;
+  }
+  if (depth !== 0) return undefined;
+  return tokens.filter((t) => t.kind !== "punct" || (t.text !== "(" && t.text !== ")"));
 }
 
 function objectPath(text: string, value: string): StixComparison | undefined {

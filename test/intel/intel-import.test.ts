@@ -203,7 +203,7 @@ describe("intel/import", () => {
   });
 
   // The AND patterns MISP's own STIX 2.1 export writes for filename|md5, ip-dst and domain|ip.
-  it("reads MISP's STIX patterns: a file's name and hash, a connection's address, a domain and its address", async () => {
+  it("reads MISP's and pySigma's STIX patterns: a file's name and hash, a connection's address, a domain and its address, grouped comparisons", async () => {
     const key = await t.key("intel-misp-stix");
     const md5 = "b2a5abfeef9e36964281a31e17b57c97";
     const objects = [
@@ -215,9 +215,13 @@ describe("intel/import", () => {
         `[file:hashes.MD5 = '${md5.replace("b", "c")}' AND file:hashes.'SHA-256' = '${"d".repeat(64)}']`,
       ),
       indicator("ms5", "[network-traffic:src_ref.value = '1.1.1.1' AND network-traffic:dst_ref.value = '2.2.2.2']"),
+      // grouped as pySigma's STIX backend writes it
+      indicator("ms6", "[(file:name = 'foo.exe') AND (file:parent_directory_ref.path = 'c:\\\\tmp\\\\bar')]"),
+      indicator("ms7", "[(file:name = 'foo.exe']"),
     ];
     const read = await importDoc(bundle(objects), key);
-    assert.equal(read.created, 4, JSON.stringify(read.rejected));
+    assert.equal(read.created, 5, JSON.stringify(read.rejected));
+    assert.match(reasonOf(read, objects[6]?.id as string), /parentheses do not balance/);
     assert.deepEqual(
       (await rules(key)).map((r) => [r.indicator, r.type]),
       [
@@ -225,6 +229,7 @@ describe("intel/import", () => {
         ["5.6.7.8", "IP"],
         ["circl.lu", "DOMAIN_NAME"],
         ["d".repeat(64), "HASH"],
+        ["c:\\tmp\\bar\\foo.exe", "PATH"],
       ],
     );
     assert.match(reasonOf(read, objects[4]?.id as string), /pattern too complex: AND joins one object's properties/);
