@@ -61,8 +61,19 @@ export function readMispEvent(doc: unknown, batch: IntelBatch = emptyBatch()): I
 function eventAttributes(event: Json): Json[] {
   const loose = Array.isArray(event.Attribute) ? event.Attribute : [];
   const objects = Array.isArray(event.Object) ? event.Object : [];
-  const inObjects = objects.flatMap((object: Json) => (Array.isArray(object?.Attribute) ? object.Attribute : []));
+  const inObjects = objects.flatMap((object: Json) => objectAttributes(object));
   return [...loose, ...inObjects].filter((a): a is Json => typeof a === "object" && a !== null);
+}
+
+/** An object's attributes; all of them deleted when the object is (MISP leaves them unflagged). */
+function objectAttributes(object: Json): unknown[] {
+  const attributes: unknown[] = Array.isArray(object?.Attribute) ? object.Attribute : [];
+  if (!isDeleted(object?.deleted)) return attributes;
+  return attributes.map((a) => (typeof a === "object" && a !== null ? { ...a, deleted: true } : a));
+}
+
+function isDeleted(value: unknown): boolean {
+  return value === true || value === "1";
 }
 
 const TO_IDS_OFF = "to_ids is off: the attribute is not meant for detection";
@@ -82,7 +93,7 @@ function readAttribute(attribute: Json, base: IntelFields, info: string, batch: 
 
 /** The attribute's record, or why it cannot be one. */
 function attributeRecord(attribute: Json, uuid: string, base: IntelFields, info: string): IntelRecord | string {
-  if (attribute.deleted === true || attribute.deleted === "1") return { kind: "delete", externalId: uuid };
+  if (isDeleted(attribute.deleted)) return { kind: "delete", externalId: uuid };
   // Warden's own export turns to_ids off for disabled and expired rules, and says so in its tags
   if (!isTrue(attribute.to_ids) && !fromWarden(attribute)) return TO_IDS_OFF;
   const type = String(attribute.type);

@@ -296,6 +296,11 @@ describe("intel/import", () => {
     assert.equal(byValue(await rules(key), "c2.example"), undefined);
     const fourth = await importDoc(event([attr("m2", "domain", "c2.example")]), key);
     assert.equal(fourth.created, 1, "set again, it makes the rule again");
+    // a deleted object takes its attributes with it, though MISP leaves them unflagged
+    const deletedObject = { name: "file", deleted: true, Attribute: [attr("m7", "md5", "e".repeat(32))] };
+    const fifth = await importDoc(event([], [deletedObject]), key);
+    assert.equal(fifth.deleted, 1, JSON.stringify(fifth));
+    assert.equal(byValue(await rules(key), "e".repeat(32)), undefined);
   });
 
   it("serves a rule its object revoked under the object's own id, revoked, until the object comes back", async () => {
