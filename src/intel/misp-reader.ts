@@ -94,8 +94,9 @@ function readAttribute(attribute: Json, base: IntelFields, info: string, batch: 
 /** The attribute's record, or why it cannot be one. */
 function attributeRecord(attribute: Json, uuid: string, base: IntelFields, info: string): IntelRecord | string {
   if (isDeleted(attribute.deleted)) return { kind: "delete", externalId: uuid };
+  const tags = wardenTags(attribute);
   // Warden's own export turns to_ids off for disabled and expired rules, and says so in its tags
-  if (!isTrue(attribute.to_ids) && !fromWarden(attribute)) return TO_IDS_OFF;
+  if (!isTrue(attribute.to_ids) && tags.length === 0) return TO_IDS_OFF;
   const type = String(attribute.type);
   const mapping = ATTRIBUTE_TYPES[type];
   if (!mapping) return `unsupported type: MISP attribute type '${type}' has no IOC rule type`;
@@ -103,7 +104,7 @@ function attributeRecord(attribute: Json, uuid: string, base: IntelFields, info:
   if (value === undefined) return `the value of a ${type} attribute must have two halves joined by |`;
   const address = mapping[0] === "IP" ? singleAddress(value) : undefined;
   if (address && !address.ok) return address.error;
-  const fields = { ...base, comment: commentOf(attribute, info), ...tagFields(attribute) };
+  const fields = { ...base, comment: commentOf(attribute, info), ...tagFields(tags) };
   // MISP keeps whole paths in filename attributes (Warden's own export does too)
   const ruleType: IocType = mapping[0] === "FILENAME" && /[\\/]/.test(value) ? "PATH" : mapping[0];
   const draft = intelDraft(ruleType, address?.ok ? address.value : value, fields);
@@ -133,24 +134,18 @@ function wardenTags(attribute: Json): RegExpExecArray[] {
   });
 }
 
-/** An attribute of Warden's own export: its tags, not to_ids, say whether the rule is on. */
-function fromWarden(attribute: Json): boolean {
-  return wardenTags(attribute).length > 0;
-}
-
 /**
  * Warden's own tags (its MISP export writes them) carry severity, reputation, reliability,
- * expiry and a disabled state exactly.
+ * expiry and a disabled state exactly; with them, not to_ids, saying whether the rule is on.
  */
-function tagFields(attribute: Json): IntelFields {
-  const fields: IntelFields = {};
-  for (const [, name, value] of wardenTags(attribute)) {
+function tagFields(tags: readonly RegExpExecArray[]): IntelFields {
+  const fields: IntelFields = tags.length > 0 ? { enabled: true } : {};
+  for (const [, name, value] of tags) {
     if (name === "severity") fields.severity = ownSeverity(value);
     if (name === "reputation") fields.reputation = ownReputation(value);
     if (name === "reliability") fields.reliability = ownReliability(value);
     if (name === "expiration" && /^\d+$/.test(value as string)) fields.expirationDate = Number(value);
     if (name === "status") fields.enabled = value !== "DISABLED";
   }
-  if (fields.enabled === undefined && fromWarden(attribute)) fields.enabled = true;
   return fields;
 }

@@ -369,6 +369,7 @@ function fieldsStage(stage: Stage & { kind: "other" }): StageRunner {
   const kept = { has: (name: string) => names.has(name) || prefixes.some((prefix) => name.startsWith(prefix)) };
   return (scope) => {
     if (renamed.length > 0) {
+      // all read before any is bound, so `fields a as b, b as a` swaps them
       const values = renamed.map(({ name, read }) => [name, read(scope)] as const);
       scope.vars ??= new Map();
       for (const [name, value] of values) scope.vars.set(name, value);

@@ -1,7 +1,7 @@
 /** The XQL functions the evaluator runs on one event, and the aggregates it refuses to. */
 import { isIP } from "node:net";
 import { compileBoundedRegex, regexSubject } from "../../lib/bounded-regex.ts";
-import { formatTimestamp, timestampDiff } from "./xql-time-functions.ts";
+import { extractTime, formatTimestamp, timestampDiff } from "./xql-time-functions.ts";
 import { inCidr, isNull, number, text, truthy, type XqlValue } from "./xql-values.ts";
 
 export type XqlFunction = (args: XqlValue[]) => XqlValue;
@@ -77,24 +77,6 @@ function parsePath(path: string): (string | number)[] {
     .split(/\.|\[(\d+)\]|\["([^"]*)"\]/)
     .filter((part) => part !== undefined && part !== "")
     .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
-}
-
-function extractTime(value: XqlValue, part: XqlValue): XqlValue {
-  const ms = typeof value === "number" ? value : Date.parse(str(value) ?? "");
-  if (!Number.isFinite(ms)) return null;
-  const date = new Date(ms);
-  const parts: Record<string, () => number> = {
-    YEAR: () => date.getUTCFullYear(),
-    MONTH: () => date.getUTCMonth() + 1,
-    DAY: () => date.getUTCDate(),
-    HOUR: () => date.getUTCHours(),
-    MINUTE: () => date.getUTCMinutes(),
-    SECOND: () => date.getUTCSeconds(),
-    MILLISECOND: () => date.getUTCMilliseconds(),
-    DAYOFWEEK: () => date.getUTCDay() + 1,
-    DAYOFYEAR: () => Math.floor((ms - Date.UTC(date.getUTCFullYear(), 0, 1)) / 86_400_000) + 1,
-  };
-  return parts[(str(part) ?? "").toUpperCase()]?.() ?? null;
 }
 
 function regextract(value: XqlValue, pattern: XqlValue): XqlValue {

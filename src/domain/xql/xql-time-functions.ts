@@ -1,15 +1,34 @@
 /**
  * XQL's time functions over one row: timestamps are epoch milliseconds (as `_time` and the
- * engine's times are) or text Date.parse reads. XQL runs on BigQuery, and these follow its
- * TIMESTAMP_DIFF and FORMAT_TIMESTAMP: `timestamp_diff(t1, t2, "MINUTE")` is t1 - t2 in whole
- * minutes (cut toward zero), and `format_timestamp("%Y-%m-%d %H:%M:%S", t, "Europe/Paris")` writes
- * t with strftime's usual elements, in UTC unless a time zone is given.
+ * engine's times are) or text Date.parse reads. `extract_time` reads a part in UTC. XQL runs on
+ * BigQuery, and the others follow its TIMESTAMP_DIFF and FORMAT_TIMESTAMP:
+ * `timestamp_diff(t1, t2, "MINUTE")` is t1 - t2 in whole minutes (cut toward zero), and
+ * `format_timestamp("%Y-%m-%d %H:%M:%S", t, "Europe/Paris")` writes t with strftime's usual
+ * elements, in UTC unless a time zone is given.
  */
 import { text, type XqlValue } from "./xql-values.ts";
 
 function millis(value: XqlValue): number | undefined {
   const ms = typeof value === "number" ? value : Date.parse(text(value) ?? "");
   return Number.isFinite(ms) ? ms : undefined;
+}
+
+export function extractTime(value: XqlValue, part: XqlValue): XqlValue {
+  const ms = millis(value);
+  if (ms === undefined) return null;
+  const date = new Date(ms);
+  const parts: Record<string, () => number> = {
+    YEAR: () => date.getUTCFullYear(),
+    MONTH: () => date.getUTCMonth() + 1,
+    DAY: () => date.getUTCDate(),
+    HOUR: () => date.getUTCHours(),
+    MINUTE: () => date.getUTCMinutes(),
+    SECOND: () => date.getUTCSeconds(),
+    MILLISECOND: () => date.getUTCMilliseconds(),
+    DAYOFWEEK: () => date.getUTCDay() + 1,
+    DAYOFYEAR: () => Math.floor((ms - Date.UTC(date.getUTCFullYear(), 0, 1)) / 86_400_000) + 1,
+  };
+  return parts[(text(part) ?? "").toUpperCase()]?.() ?? null;
 }
 
 const UNIT_MS: Readonly<Record<string, number>> = {
@@ -29,55 +48,42 @@ export function timestampDiff(t1: XqlValue, t2: XqlValue, part: XqlValue): XqlVa
   return Math.trunc((a - b) / unit);
 }
 
-interface LocalParts {
-  year: string;
-  month: string;
-  day: string;
-  hour: string;
-  minute: string;
-  second: string;
-  weekday: string;
-  monthName: string;
-}
+/** Wall-clock parts as Intl writes them (two digits, 24-hour clock), and the month's short name. */
+type LocalParts = Record<"year" | "month" | "day" | "hour" | "minute" | "second" | "weekday" | "monthName", string>;
+
+const MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+function formatterFor(zone: string): Intl.DateTimeFormat | undefined {
+  let formatter = formatters.get(zone);
+  if (formatter) return formatter;
+  try {
+    formatter = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      weekday: "short",
+    });
+  } catch {
+    return undefined; // a zone Intl does not know
+  }
+  if (formatters.size < 256) formatters.set(zone, formatter);
+  return formatter;
+}
+
 /** The wall-clock parts of `ms` in `zone`; undefined for a zone Intl does not know. */
 function localParts(ms: number, zone: string): LocalParts | undefined {
-  let formatter = formatters.get(zone);
-  if (!formatter) {
-    try {
-      formatter = new Intl.DateTimeFormat("en-US", {
-        timeZone: zone,
-        hourCycle: "h23",
-        year: "numeric",
-        month: "2-digit",
-        day: "2-digit",
-        hour: "2-digit",
-        minute: "2-digit",
-        second: "2-digit",
-        weekday: "short",
-      });
-    } catch {
-      return undefined;
-    }
-    if (formatters.size < 256) formatters.set(zone, formatter);
-  }
-  const parts = Object.fromEntries(formatter.formatToParts(ms).map((p) => [p.type, p.value]));
-  const monthName = new Date(Date.UTC(2000, Number(parts.month) - 1, 1)).toLocaleString("en-US", {
-    month: "short",
-    timeZone: "UTC",
-  });
-  return {
-    year: parts.year ?? "",
-    month: parts.month ?? "",
-    day: parts.day ?? "",
-    hour: parts.hour ?? "",
-    minute: parts.minute ?? "",
-    second: parts.second ?? "",
-    weekday: parts.weekday ?? "",
-    monthName,
-  };
+  const formatter = formatterFor(zone);
+  if (!formatter) return undefined;
+  const parts = Object.fromEntries(formatter.formatToParts(ms).map((p) => [p.type, p.value])) as LocalParts;
+  parts.monthName = MONTH_NAMES[Number(parts.month) - 1] ?? "";
+  return parts;
 }
 
 function element(code: string, p: LocalParts, ms: number): string | undefined {
